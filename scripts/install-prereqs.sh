@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages SonicWeb needs. Usage: install-prereqs.sh [run|test]
+#   run:  ffmpeg (media), nodejs/npm (model packages)
+#   test: the above plus espeak-ng and sox (test speech), exiftool (EXIF test photos),
+#         chromium (browser tests), python3-aiosmtpd (SMTP server for email tests)
+# Packages already present are not reinstalled; apt-get update runs only when something is missing.
+set -euo pipefail
+mode="${1:-run}"
+say() { echo "[prereqs] $*" >&2; }
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have ffmpeg || need+=(ffmpeg)
+have ffprobe || need+=(ffmpeg)
+have npm || need+=(nodejs npm)
+have python3 || need+=(python3)
+if [ "$mode" = test ]; then
+  have espeak-ng || need+=(espeak-ng)
+  have sox || need+=(sox)
+  have exiftool || need+=(libimage-exiftool-perl)
+  have chromium || need+=(chromium)
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+  have dpkg-deb || need+=(dpkg)
+fi
+if [ ${#need[@]} -eq 0 ]; then say "all prerequisites present"; exit 0; fi
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+say "installing: ${need[*]}"
+$sudo apt-get update -qq || { say "apt-get update failed"; exit 1; }
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+  || { say "apt-get install failed for: ${need[*]}"; exit 1; }
+say "installed: ${need[*]}"
