@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using SonicWeb.Engine.Errors;
 using SonicWeb.Engine.Imaging;
@@ -48,10 +49,19 @@ public sealed class FaceLandmarkNet68
 
         var network = Network;
         int n = LandmarkNetwork.InputSize;
-        var input = new float[n * n * 3];
-        LandmarkInputSampler.Fill(image, faceRegion, input);
         Span<float> output = stackalloc float[LandmarkNetWeights.PointCount * 2];
-        network.Run(input, output);
+        // 147 KB: pooled, or every call would be a large-object-heap allocation.
+        var input = ArrayPool<float>.Shared.Rent(n * n * 3);
+        try
+        {
+            var inputSpan = input.AsSpan(0, n * n * 3);
+            LandmarkInputSampler.Fill(image, faceRegion, inputSpan);
+            network.Run(inputSpan, output);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+        }
 
         // The net answers in units of the padded square it saw; map back to source pixels.
         var square = LandmarkInputSampler.SquareAround(faceRegion);

@@ -7,8 +7,8 @@ namespace SonicWeb.Engine.Faces.Landmarks;
 /// Builds the network input the way face-api.js does: the face region is cut out of the image
 /// (anything outside the image is black), padded to a square with black on both sides of its shorter
 /// dimension (centred), resized to 112x112, and normalised per channel as (value - mean RGB) / 255.
-/// Resizing is bilinear; when the square is more than ~1.5x larger than 112 each output pixel averages
-/// a grid of bilinear samples (up to 4x4) so large faces are not aliased.
+/// Resizing is bilinear; when the square is about 1.5x or more larger than 112, each output pixel
+/// averages a grid of bilinear samples (up to 4x4) so large faces are not aliased.
 /// </summary>
 internal static class LandmarkInputSampler
 {
@@ -27,25 +27,35 @@ internal static class LandmarkInputSampler
         int n = LandmarkNetwork.InputSize;
         if (destination.Length != n * n * 3) throw new ArgumentException("Expected a 112x112x3 buffer.", nameof(destination));
         var square = SquareAround(region);
-        float step = square.Width / n;
-        int samples = Math.Clamp((int)MathF.Round(step), 1, 4);
-        float subStep = step / samples;
-        float weight = 1f / (samples * samples);
+        int samples = Math.Clamp((int)MathF.Round(square.Width / n), 1, 4);
+
+        // Separable sampling: every sub-sample column has the same two source columns and weights
+        // on every row (and likewise for rows), so they are worked out once.
+        var columns = Taps(square.X, square.Width / n, samples, n, region.X, region.Right, image.Width);
+        var rows = Taps(square.Y, square.Width / n, samples, n, region.Y, region.Bottom, image.Height);
+        float norm = 1f / (samples * samples);
+        var pixels = image.Pixels;
+        int stride = image.Stride;
 
         for (int v = 0; v < n; v++)
         for (int u = 0; u < n; u++)
         {
             var rgb = Vector3.Zero;
             for (int sy = 0; sy < samples; sy++)
-            for (int sx = 0; sx < samples; sx++)
             {
-                // Continuous source coordinates (0 = left edge of pixel 0) of this sub-sample.
-                float x = square.X + u * step + (sx + 0.5f) * subStep;
-                float y = square.Y + v * step + (sy + 0.5f) * subStep;
-                if (x < region.X || x >= region.Right || y < region.Y || y >= region.Bottom) continue; // square padding: black
-                rgb += Bilinear(image, x - 0.5f, y - 0.5f);
+                var row = rows[v * samples + sy];
+                if (row.Weight0 == 0 && row.Weight1 == 0) continue;
+                int row0 = row.Index0 * stride, row1 = row.Index1 * stride;
+                for (int sx = 0; sx < samples; sx++)
+                {
+                    var col = columns[u * samples + sx];
+                    int c0 = col.Index0 * 3, c1 = col.Index1 * 3;
+                    var top = Rgb(pixels, row0 + c0) * col.Weight0 + Rgb(pixels, row0 + c1) * col.Weight1;
+                    var bottom = Rgb(pixels, row1 + c0) * col.Weight0 + Rgb(pixels, row1 + c1) * col.Weight1;
+                    rgb += top * row.Weight0 + bottom * row.Weight1;
+                }
             }
-            var value = (rgb * weight - MeanRgb) / 255f;
+            var value = (rgb * norm - MeanRgb) * (1f / 255f);
             int o = (v * n + u) * 3;
             destination[o] = value.X;
             destination[o + 1] = value.Y;
@@ -53,20 +63,31 @@ internal static class LandmarkInputSampler
         }
     }
 
-    /// <summary>Bilinear sample at pixel-centre coordinates; pixels outside the image are black.</summary>
-    private static Vector3 Bilinear(RgbImage image, float x, float y)
+    /// <summary>Two source pixels and their bilinear weights along one axis; weight 0 means black.</summary>
+    private readonly record struct Tap(int Index0, int Index1, float Weight0, float Weight1);
+
+    /// <summary>
+    /// For each of <paramref name="count"/> output pixels x <paramref name="samples"/> sub-samples along
+    /// one axis: the bilinear taps at the sub-sample centre. Taps outside the image, and sub-samples
+    /// outside the region (the square's padding), get weight 0 and a valid index.
+    /// </summary>
+    private static Tap[] Taps(float squareStart, float step, int samples, int count, float regionStart, float regionEnd, int imageSize)
     {
-        int x0 = (int)MathF.Floor(x), y0 = (int)MathF.Floor(y);
-        float fx = x - x0, fy = y - y0;
-        return (Pixel(image, x0, y0) * (1 - fx) + Pixel(image, x0 + 1, y0) * fx) * (1 - fy)
-             + (Pixel(image, x0, y0 + 1) * (1 - fx) + Pixel(image, x0 + 1, y0 + 1) * fx) * fy;
+        var taps = new Tap[count * samples];
+        float subStep = step / samples;
+        for (int i = 0; i < taps.Length; i++)
+        {
+            // Continuous coordinate (0 = edge of pixel 0) of the sub-sample, then in pixel-centre units.
+            float at = squareStart + (i + 0.5f) * subStep;
+            if (at < regionStart || at >= regionEnd) { taps[i] = default; continue; }
+            float centre = at - 0.5f;
+            int i0 = (int)MathF.Floor(centre);
+            float f = centre - i0;
+            bool in0 = (uint)i0 < (uint)imageSize, in1 = (uint)(i0 + 1) < (uint)imageSize;
+            taps[i] = new Tap(in0 ? i0 : 0, in1 ? i0 + 1 : 0, in0 ? 1 - f : 0, in1 ? f : 0);
+        }
+        return taps;
     }
 
-    private static Vector3 Pixel(RgbImage image, int x, int y)
-    {
-        if ((uint)x >= (uint)image.Width || (uint)y >= (uint)image.Height) return Vector3.Zero;
-        int i = y * image.Stride + x * 3;
-        var p = image.Pixels;
-        return new Vector3(p[i], p[i + 1], p[i + 2]);
-    }
+    private static Vector3 Rgb(byte[] pixels, int i) => new(pixels[i], pixels[i + 1], pixels[i + 2]);
 }

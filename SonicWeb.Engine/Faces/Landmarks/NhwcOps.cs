@@ -22,18 +22,33 @@ internal static class NhwcOps
         return total / 2;
     }
 
-    /// <summary>Full 3x3 convolution plus bias (used once, on the RGB input).</summary>
+    /// <summary>
+    /// Full 3x3 convolution plus bias (used once, on the RGB input). The output channels are kept in
+    /// registers, four vectors at a time, while the 27 (tap, input channel) products are summed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv3x3(ReadOnlySpan<float> input, int height, int width, ConvWeights w, int stride, Span<float> output)
     {
-        int cin = w.InChannels, cout = w.OutChannels;
+        int cin = w.InChannels, cout = w.OutChannels, vs = Vector<float>.Count;
         int outH = SameOutputSize(height, stride), outW = SameOutputSize(width, stride);
         int padY = SamePadBefore(height, stride), padX = SamePadBefore(width, stride);
-        ReadOnlySpan<float> filters = w.Filters, bias = w.Bias;
+        if (!Vector.IsHardwareAccelerated || cout % (4 * vs) != 0 || output.Length < outH * outW * cout || input.Length < height * width * cin)
+        {
+            Conv3x3Scalar(input, height, width, w, stride, output);
+            return;
+        }
+        ref float inRef = ref MemoryMarshal.GetReference(input);
+        ref float outRef = ref MemoryMarshal.GetReference(output);
+        ref float fRef = ref MemoryMarshal.GetArrayDataReference(w.Filters);
+        ref float bRef = ref MemoryMarshal.GetArrayDataReference(w.Bias);
         for (int oy = 0; oy < outH; oy++)
         for (int ox = 0; ox < outW; ox++)
+        for (int co = 0; co < cout; co += 4 * vs)
         {
-            var acc = output.Slice((oy * outW + ox) * cout, cout);
-            bias.CopyTo(acc);
+            var a0 = Vector.LoadUnsafe(ref bRef, (nuint)co);
+            var a1 = Vector.LoadUnsafe(ref bRef, (nuint)(co + vs));
+            var a2 = Vector.LoadUnsafe(ref bRef, (nuint)(co + 2 * vs));
+            var a3 = Vector.LoadUnsafe(ref bRef, (nuint)(co + 3 * vs));
             for (int ky = 0; ky < 3; ky++)
             {
                 int iy = oy * stride + ky - padY;
@@ -42,35 +57,97 @@ internal static class NhwcOps
                 {
                     int ix = ox * stride + kx - padX;
                     if ((uint)ix >= (uint)width) continue;
-                    var pixel = input.Slice((iy * width + ix) * cin, cin);
+                    int pixel = (iy * width + ix) * cin;
+                    int tap = (ky * 3 + kx) * cin;
                     for (int ci = 0; ci < cin; ci++)
-                        MultiplyAdd(acc, filters.Slice(((ky * 3 + kx) * cin + ci) * cout, cout), pixel[ci]);
+                    {
+                        var x = new Vector<float>(Unsafe.Add(ref inRef, pixel + ci));
+                        ref float f = ref Unsafe.Add(ref fRef, (tap + ci) * cout + co);
+                        a0 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref f), a0);
+                        a1 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref f, (nuint)vs), a1);
+                        a2 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref f, (nuint)(2 * vs)), a2);
+                        a3 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref f, (nuint)(3 * vs)), a3);
+                    }
+                }
+            }
+            ref float dst = ref Unsafe.Add(ref outRef, (oy * outW + ox) * cout + co);
+            a0.StoreUnsafe(ref dst);
+            a1.StoreUnsafe(ref dst, (nuint)vs);
+            a2.StoreUnsafe(ref dst, (nuint)(2 * vs));
+            a3.StoreUnsafe(ref dst, (nuint)(3 * vs));
+        }
+    }
+
+    private static void Conv3x3Scalar(ReadOnlySpan<float> input, int height, int width, ConvWeights w, int stride, Span<float> output)
+    {
+        int cin = w.InChannels, cout = w.OutChannels;
+        int outH = SameOutputSize(height, stride), outW = SameOutputSize(width, stride);
+        int padY = SamePadBefore(height, stride), padX = SamePadBefore(width, stride);
+        for (int oy = 0; oy < outH; oy++)
+        for (int ox = 0; ox < outW; ox++)
+        {
+            var acc = output.Slice((oy * outW + ox) * cout, cout);
+            w.Bias.CopyTo(acc);
+            for (int ky = 0; ky < 3; ky++)
+            {
+                int iy = oy * stride + ky - padY;
+                if ((uint)iy >= (uint)height) continue;
+                for (int kx = 0; kx < 3; kx++)
+                {
+                    int ix = ox * stride + kx - padX;
+                    if ((uint)ix >= (uint)width) continue;
+                    for (int ci = 0; ci < cin; ci++)
+                        MultiplyAdd(acc, w.Filters.AsSpan(((ky * 3 + kx) * cin + ci) * cout, cout), input[(iy * width + ix) * cin + ci]);
                 }
             }
         }
     }
 
-    /// <summary>Per-channel 3x3 convolution (no bias: the separable conv adds it after the pointwise step).</summary>
+    /// <summary>
+    /// Per-channel 3x3 convolution (no bias: the separable conv adds it after the pointwise step).
+    /// Each vector of channels sums its nine taps in a register and is stored once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Depthwise3x3(ReadOnlySpan<float> input, int height, int width, int channels,
         ReadOnlySpan<float> filter, int stride, Span<float> output)
     {
         int outH = SameOutputSize(height, stride), outW = SameOutputSize(width, stride);
         int padY = SamePadBefore(height, stride), padX = SamePadBefore(width, stride);
+        int vs = Vector<float>.Count;
+        bool simd = Vector.IsHardwareAccelerated && channels % vs == 0
+            && input.Length >= height * width * channels && output.Length >= outH * outW * channels && filter.Length >= 9 * channels;
+        ref float inRef = ref MemoryMarshal.GetReference(input);
+        ref float fRef = ref MemoryMarshal.GetReference(filter);
+        ref float outRef = ref MemoryMarshal.GetReference(output);
         for (int oy = 0; oy < outH; oy++)
-        for (int ox = 0; ox < outW; ox++)
         {
-            var acc = output.Slice((oy * outW + ox) * channels, channels);
-            acc.Clear();
-            for (int ky = 0; ky < 3; ky++)
+            int ky0 = Math.Max(0, padY - oy * stride), ky1 = Math.Min(3, height + padY - oy * stride);
+            for (int ox = 0; ox < outW; ox++)
             {
-                int iy = oy * stride + ky - padY;
-                if ((uint)iy >= (uint)height) continue;
-                for (int kx = 0; kx < 3; kx++)
+                int kx0 = Math.Max(0, padX - ox * stride), kx1 = Math.Min(3, width + padX - ox * stride);
+                int outBase = (oy * outW + ox) * channels;
+                if (!simd)
                 {
-                    int ix = ox * stride + kx - padX;
-                    if ((uint)ix >= (uint)width) continue;
-                    MultiplyAddElementwise(acc, input.Slice((iy * width + ix) * channels, channels),
-                        filter.Slice((ky * 3 + kx) * channels, channels));
+                    var acc = output.Slice(outBase, channels);
+                    acc.Clear();
+                    for (int ky = ky0; ky < ky1; ky++)
+                    for (int kx = kx0; kx < kx1; kx++)
+                        MultiplyAddElementwise(acc, input.Slice(((oy * stride + ky - padY) * width + ox * stride + kx - padX) * channels, channels),
+                            filter.Slice((ky * 3 + kx) * channels, channels));
+                    continue;
+                }
+                for (int c = 0; c < channels; c += vs)
+                {
+                    var acc = Vector<float>.Zero;
+                    for (int ky = ky0; ky < ky1; ky++)
+                    {
+                        int rowBase = (oy * stride + ky - padY) * width + ox * stride - padX;
+                        for (int kx = kx0; kx < kx1; kx++)
+                            acc = Vector.FusedMultiplyAdd(
+                                Vector.LoadUnsafe(ref inRef, (nuint)((rowBase + kx) * channels + c)),
+                                Vector.LoadUnsafe(ref fRef, (nuint)((ky * 3 + kx) * channels + c)), acc);
+                    }
+                    acc.StoreUnsafe(ref outRef, (nuint)(outBase + c));
                 }
             }
         }
@@ -82,12 +159,14 @@ internal static class NhwcOps
     /// Blocks of 4 pixels x 2 vectors of output channels keep 8 accumulators in registers, so each
     /// weight load feeds four multiply-adds.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pointwise(ReadOnlySpan<float> input, int pixels, int cin, int cout,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output, bool accumulate)
     {
         int vs = Vector<float>.Count;
         int p = 0;
-        if (Vector.IsHardwareAccelerated && cout % (2 * vs) == 0)
+        if (Vector.IsHardwareAccelerated && cout % (2 * vs) == 0
+            && input.Length >= pixels * cin && output.Length >= pixels * cout && weights.Length >= cin * cout && bias.Length >= cout)
         {
             ref float inRef = ref MemoryMarshal.GetReference(input);
             ref float wRef = ref MemoryMarshal.GetReference(weights);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Reflection;
 using SonicWeb.Engine.Faces;
 using SonicWeb.Engine.Faces.Landmarks;
 using SonicWeb.Engine.Imaging;
@@ -111,12 +112,16 @@ public class LandmarkNetTests(ITestOutputHelper output)
         var net = FaceLandmarkNet68.Default;
         for (int i = 0; i < 5; i++) net.Detect(Astronaut.Value, AstronautFace);
         const int runs = 40;
-        var watch = Stopwatch.StartNew();
+        double start = ThreadCpuClock.NowMilliseconds();
         for (int i = 0; i < runs; i++) net.Detect(Astronaut.Value, AstronautFace);
-        double ms = watch.Elapsed.TotalMilliseconds / runs;
-        output.WriteLine($"Detect: {ms:F2} ms per face");
-        // Generous bound so a busy CI machine does not flake; the target (and typical result) is < 15 ms.
-        Assert.True(ms < 40, $"Detect took {ms:F1} ms per face");
+        double ms = (ThreadCpuClock.NowMilliseconds() - start) / runs;
+
+        // A Debug build of the engine runs with the JIT optimiser off (SIMD helpers are not inlined),
+        // which is ~10x slower; the 15 ms target is for optimised code (Release, or Optimize=true).
+        bool optimised = typeof(FaceLandmarkNet68).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled != true;
+        double limit = optimised ? 15 : 200;
+        output.WriteLine($"Detect: {ms:F2} ms of thread CPU per face (engine {(optimised ? "optimised" : "NOT optimised (Debug)")}; limit {limit} ms)");
+        Assert.True(ms < limit, $"Detect took {ms:F1} ms of CPU per face; limit {limit} ms");
     }
 
     [Fact]
