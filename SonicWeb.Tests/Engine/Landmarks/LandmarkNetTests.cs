@@ -89,6 +89,21 @@ public class LandmarkNetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_large_face_gives_the_same_points_scaled()
+    {
+        // 3x upscale: the 300 px face square is shrunk to 112 with 3x3 supersampling instead of plain bilinear.
+        var large = TestMedia.LoadRgb(TestMedia.Convert(TestMedia.AstronautPng, "astronaut-3x.png", "-vf", "scale=1536:1536:flags=bicubic"));
+        var net = FaceLandmarkNet68.Default;
+        var reference = net.Detect(Astronaut.Value, AstronautFace).Points;
+
+        var points = net.Detect(large, new RectF(AstronautFace.X * 3, AstronautFace.Y * 3, AstronautFace.Width * 3, AstronautFace.Height * 3)).Points;
+
+        float mean = Enumerable.Range(0, 68).Average(i => Vector2.Distance(points[i] / 3, reference[i]));
+        output.WriteLine($"3x face, points / 3 vs 1x: mean {mean:F2} px");
+        Assert.True(mean < 0.02f * AstronautFace.Width, $"the 3x face's points differ by {mean:F1} px (1x scale) on average");
+    }
+
+    [Fact]
     public void A_detector_box_from_brows_to_mouth_expands_to_a_region_giving_the_same_landmarks()
     {
         var net = FaceLandmarkNet68.Default;
@@ -99,7 +114,11 @@ public class LandmarkNetTests(ITestOutputHelper output)
         var detectorBox = new RectF(reference[1].X, top, reference[15].X - reference[1].X, reference[57].Y - top);
         output.WriteLine($"detector-like box {detectorBox} -> region {FaceLandmarkNet68.RegionFromDetectorBox(detectorBox)}");
 
+        var region = FaceLandmarkNet68.RegionFromDetectorBox(detectorBox);
         var points = net.DetectFromDetectorBox(Astronaut.Value, detectorBox).Points;
+
+        Assert.Equal(region.Width, region.Height, 3);
+        Assert.True(region.Bottom > reference[8].Y, "the expanded region does not reach the chin");
 
         float mean = Enumerable.Range(0, 68).Average(i => Vector2.Distance(points[i], reference[i]));
         output.WriteLine($"mean difference to the hand box: {mean:F2} px");
