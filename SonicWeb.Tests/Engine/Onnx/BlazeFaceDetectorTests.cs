@@ -105,7 +105,7 @@ public class BlazeFaceDetectorTests(ITestOutputHelper output)
             "-vf", "scale=500:500:flags=area,pad=2000:1500:1350:850:color=0x707070"));
         foreach (var (name, image, runs) in new[] { ("512x512 portrait", portrait, 30), ("2000x1500, 10% face", large, 5), ("2000x1500, 5% face (tiles)", tiny, 5) })
         {
-            Detector.Detect(image);
+            Assert.Single(Detector.Detect(image));
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var stopwatch = Stopwatch.StartNew();
             for (int i = 0; i < runs; i++) Detector.Detect(image);
@@ -113,6 +113,16 @@ public class BlazeFaceDetectorTests(ITestOutputHelper output)
             double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / runs;
             output.WriteLine($"BlazeFace Detect, {name}: {wall:F1} ms wall, {cpuMs:F1} ms CPU per call (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         }
+    }
+
+    [Fact]
+    public void Concurrent_calls_give_the_same_result_as_one_call()
+    {
+        var image = TestMedia.LoadRgb(TestMedia.AstronautPng);
+        var expected = Assert.Single(Detector.Detect(image));
+        var results = new FaceDetection[16];
+        Parallel.For(0, results.Length, i => results[i] = Assert.Single(Detector.Detect(image)));
+        Assert.All(results, r => Assert.Equal(expected.Box, r.Box));
     }
 
     private static bool Inside(RectF box, Vector2 p) => p.X >= box.X && p.X <= box.Right && p.Y >= box.Y && p.Y <= box.Bottom;
