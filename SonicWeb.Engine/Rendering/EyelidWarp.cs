@@ -15,7 +15,7 @@ internal sealed class EyelidWarp
 {
     private const float UpperShare = 0.88f;
     private readonly LocalFrame _frame;
-    private readonly float _halfWidth, _invHalfWidthSq, _upper, _lower, _browLine, _cheekLine;
+    private readonly float _halfWidth, _invHalfWidthSq, _upper, _lower, _browLine, _cheekLine, _lashWidth;
 
     public EyelidWarp(Vector2 outerOrLeftCorner, Vector2 otherCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre)
     {
@@ -23,8 +23,12 @@ internal sealed class EyelidWarp
         _frame = new LocalFrame((left + right) / 2, right - left);
         _halfWidth = Vector2.Distance(left, right) / 2;
         _invHalfWidthSq = 1 / (_halfWidth * _halfWidth);
-        _upper = MathF.Max(ArcHeight(upperLid, -1), 0.12f * _halfWidth);
-        _lower = MathF.Max(ArcHeight(lowerLid, +1), 0.08f * _halfWidth);
+        // Landmark lids sit on the visible edge of the eye; the lid margins (lashes, the wet line) lie a
+        // little outside. Taking the opening slightly larger keeps iris and white from smearing into
+        // the lowered lid and from peeking out under a closed eye.
+        _upper = 1.2f * MathF.Max(ArcHeight(upperLid, -1), 0.12f * _halfWidth) + 0.04f * _halfWidth;
+        _lower = 1.3f * MathF.Max(ArcHeight(lowerLid, +1), 0.08f * _halfWidth) + 0.04f * _halfWidth;
+        _lashWidth = 0.3f * _upper;
         float browDistance = -_frame.LocalY(browCentre.X, browCentre.Y);
         _browLine = -MathF.Max(0.8f * browDistance, 1.8f * _upper);
         _cheekLine = _lower + MathF.Max(0.9f * (_upper + _lower), 0.3f * _halfWidth);
@@ -44,6 +48,9 @@ internal sealed class EyelidWarp
         return n == 0 ? 0 : sum / n;
     }
 
+    /// <summary>Where in the source photo this warp can change anything.</summary>
+    public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(-_halfWidth, _halfWidth, _browLine, _cheekLine);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Warp(float blink, ref float x, ref float y, out float shade)
     {
@@ -61,8 +68,11 @@ internal sealed class EyelidWarp
         {
             // Lid skin, stretched from the fixed brow line down to the lid's new edge.
             sy = _browLine + (ly - _browLine) * (upperLid - _browLine) / (newUpper - _browLine);
-            // The lowered lid catches a little less light than the open eye's brow bone area.
-            shade = 1 - 0.08f * blink * Smooth.Step(upperLid - 0.3f * _upper, newUpper, ly);
+            // The lowered lid is a little darker than the brow-bone skin it is stretched from, and its
+            // margin carries the lashes: a soft dark line along the lid's new edge.
+            float lid = Smooth.Step(upperLid - 0.3f * _upper, newUpper, ly);
+            float lashes = Smooth.Step(newUpper - 2 * _lashWidth, newUpper - 0.3f * _lashWidth, ly) * Smooth.Step(0, 0.5f, k);
+            shade = 1 - blink * (0.07f * lid + 0.45f * lashes);
         }
         else if (ly <= newLower) sy = ly; // the eyeball, partly covered
         else sy = _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerLid) / (_cheekLine - newLower);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SonicWeb.Engine.Rendering;
 
@@ -15,6 +16,18 @@ internal readonly struct LocalFrame
     {
         var unit = Vector2.Normalize(xAxis);
         OriginX = origin.X; OriginY = origin.Y; AxisX = unit.X; AxisY = unit.Y;
+    }
+
+    /// <summary>Axis-aligned image-space bounds of a rectangle given in this frame.</summary>
+    public SonicWeb.Engine.Imaging.RectF ImageBounds(float minX, float maxX, float minY, float maxY)
+    {
+        float x0 = float.MaxValue, y0 = float.MaxValue, x1 = float.MinValue, y1 = float.MinValue;
+        foreach (var (lx, ly) in new[] { (minX, minY), (maxX, minY), (minX, maxY), (maxX, maxY) })
+        {
+            ToImage(lx, ly, out float x, out float y);
+            x0 = MathF.Min(x0, x); y0 = MathF.Min(y0, y); x1 = MathF.Max(x1, x); y1 = MathF.Max(y1, y);
+        }
+        return new(x0, y0, x1 - x0, y1 - y0);
     }
 
     public Vector2 ToLocal(Vector2 p) => new(LocalX(p.X, p.Y), LocalY(p.X, p.Y));
@@ -69,7 +82,8 @@ internal sealed class Table1D
         int i = (int)pos;
         if (i >= _values.Length - 1) return _values[^1];
         float f = pos - i;
-        return _values[i] + f * (_values[i + 1] - _values[i]);
+        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_values), i); // i checked above
+        return v + f * (Unsafe.Add(ref v, 1) - v);
     }
 }
 
@@ -94,13 +108,17 @@ internal sealed class Table2D
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float At(float x, float y)
     {
-        float px = Math.Clamp((x - _minX) * _invStep, 0, _nx - 1.001f);
-        float py = Math.Clamp((y - _minY) * _invStep, 0, _ny - 1.001f);
+        float px = (x - _minX) * _invStep, py = (y - _minY) * _invStep;
+        float maxX = _nx - 1.001f, maxY = _ny - 1.001f;
+        px = px < 0 ? 0 : px > maxX ? maxX : px;
+        py = py < 0 ? 0 : py > maxY ? maxY : py;
         int i = (int)px, j = (int)py;
         float fx = px - i, fy = py - j;
-        int k = j * _nx + i;
-        float top = _values[k] + fx * (_values[k + 1] - _values[k]);
-        float bottom = _values[k + _nx] + fx * (_values[k + _nx + 1] - _values[k + _nx]);
+        // (i, j) are clamped inside the grid above, so the four reads are in bounds.
+        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_values), j * _nx + i);
+        float top = v + fx * (Unsafe.Add(ref v, 1) - v);
+        ref float w = ref Unsafe.Add(ref v, _nx);
+        float bottom = w + fx * (Unsafe.Add(ref w, 1) - w);
         return top + fy * (bottom - top);
     }
 }

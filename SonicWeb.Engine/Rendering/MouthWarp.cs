@@ -23,6 +23,7 @@ internal sealed class MouthWarp
     private readonly LocalFrame _frame;
     private readonly float _minX, _maxX, _minY, _maxY;
     private readonly float _maxDrop, _upFade, _innerHalfWidth, _teethHeight;
+    private readonly float _widthMinX, _widthMinY, _widthMaxY;
     private readonly Table1D _lowerInnerLip;   // L(x): lower inner lip line (the tear line)
     private readonly Table1D _dropAtLip;       // P(x, L(x))
     private readonly Table1D _outsideMouth;    // 0 between the corners .. 1 beside them
@@ -77,9 +78,15 @@ internal sealed class MouthWarp
         });
         _drop = new Table2D(_minX, _maxX, _minY, _maxY, 1f, Drop);
         float lipsY = lipCentre;
+        // The corner motion is a Gaussian around the lips; beyond ~3 sigma it is nil, skip the lookup.
+        _widthMinX = -3.9f * halfWidth;
+        _widthMinY = lipsY - 2.6f * halfWidth; _widthMaxY = lipsY + 2.6f * halfWidth;
         _widthShift = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
             0.16f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
     }
+
+    /// <summary>Where in the source photo this warp can change anything.</summary>
+    public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(_minX, _maxX, _minY, _maxY);
 
     /// <summary>Per-frame constants, computed once per Render.</summary>
     public readonly record struct Pose(float Drop, float Width, float Feather);
@@ -99,7 +106,9 @@ internal sealed class MouthWarp
         float lx = _frame.LocalX(x, y), ly = _frame.LocalY(x, y);
         if (lx < _minX || lx > _maxX || ly < _minY || ly > _maxY) return 0;
 
-        float sx = lx - pose.Width * _widthShift.At(lx, ly);
+        float sx = lx;
+        if (pose.Width != 0 && lx > _widthMinX && lx < -_widthMinX && ly > _widthMinY && ly < _widthMaxY)
+            sx -= pose.Width * _widthShift.At(lx, ly);
         float lip = _lowerInnerLip.At(sx);
         float dropHere = pose.Drop * _dropAtLip.At(sx);
         float outside = _outsideMouth.At(sx);
