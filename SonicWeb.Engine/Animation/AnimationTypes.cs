@@ -1,0 +1,33 @@
+namespace SonicWeb.Engine.Animation;
+
+/// <summary>
+/// Per-video-frame inputs from audio analysis; every array has one value per output frame.
+/// </summary>
+/// <param name="Fps">Output frame rate.</param>
+/// <param name="Loudness">0..1, normalised per clip, 0 = silence.</param>
+/// <param name="VoiceActivity">0..1 speech probability.</param>
+public sealed record FrameControls(int Fps, float[] Loudness, float[] VoiceActivity)
+{
+    public int FrameCount => Loudness.Length;
+}
+
+/// <summary>User-facing animation knobs (names and defaults follow the product brief).</summary>
+public sealed record AnimationSettings(
+    float DynamicScale = 1.1f,
+    float MotionScale = 1.05f,
+    bool AlignMouth = true,
+    bool SmoothMotion = true,
+    int Seed = 0);
+
+/// <summary>
+/// The face's state in one frame, consumed by the renderer.
+/// MouthOpen 0..1 (closed..wide open); MouthWidth -1..1 (0 = as in the photo, negative = corners in);
+/// Blink 0 open..1 closed; Yaw, Pitch, Roll in radians (small); ShiftX, ShiftY as a fraction of the face size.
+/// </summary>
+public readonly record struct FacePose(
+    float MouthOpen, float MouthWidth, float Blink,
+    float Yaw, float Pitch, float Roll,
+    float ShiftX, float ShiftY)
+{
+    public static FacePose Neutral => default;
+}

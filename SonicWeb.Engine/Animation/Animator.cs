@@ -1,0 +1,123 @@
+namespace SonicWeb.Engine.Animation;
+
+/// <summary>
+/// Turns per-frame audio controls into per-frame face poses. Everything is computed over the whole
+/// clip at once, so smoothing can be centred (no lag) and the mouth can lead the sound.
+/// </summary>
+public static class Animator
+{
+    /// <summary>
+    /// How far the mouth leads the sound when AlignMouth is on: 40 ms (one frame at 25 fps). Lips and
+    /// jaw start moving before the sound they shape is heard, and viewers judge a mouth that trails the
+    /// audio as out of sync much sooner than one that slightly leads it.
+    /// </summary>
+    public const double MouthLeadSeconds = 0.040;
+
+    /// <summary>Mouth opening time constants: opens within 1-2 frames, closes over ~3-4 frames.</summary>
+    public const double MouthAttackSeconds = 0.020, MouthReleaseSeconds = 0.085;
+
+    // Head motion amplitudes at MotionScale 1 (radians / fraction of face size): small, like a calm speaker.
+    private const float YawAmplitude = 0.055f, PitchAmplitude = 0.035f, RollAmplitude = 0.025f;
+    private const float ShiftAmplitude = 0.012f;
+    // Extra nod on stressed, loud moments (radians of pitch at full emphasis).
+    private const float NodAmplitude = 0.045f;
+
+    public static FacePose[] Animate(FrameControls controls, AnimationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(controls);
+        ArgumentNullException.ThrowIfNull(settings);
+        int n = controls.Loudness.Length;
+        if (controls.VoiceActivity.Length != n)
+            throw new ArgumentException($"Loudness has {n} frames but VoiceActivity has {controls.VoiceActivity.Length}.", nameof(controls));
+        if (controls.Fps <= 0) throw new ArgumentOutOfRangeException(nameof(controls), "Fps must be positive.");
+        int fps = controls.Fps;
+
+        float[] mouth = MouthOpening(controls, settings);
+        float[] blink = Blinks.Generate(n, fps, settings.Seed);
+        var head = HeadMotion.Generate(controls, settings);
+
+        var poses = new FacePose[n];
+        for (int i = 0; i < n; i++)
+        {
+            // Opening the jaw pulls the mouth corners in a little (rounder mouth); visemes will add more.
+            float width = -0.25f * mouth[i];
+            poses[i] = new FacePose(mouth[i], width, blink[i],
+                head.Yaw[i], head.Pitch[i], head.Roll[i], head.ShiftX[i], head.ShiftY[i]);
+        }
+        return poses;
+    }
+
+    private static float[] MouthOpening(FrameControls controls, AnimationSettings settings)
+    {
+        int n = controls.Loudness.Length;
+        var target = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            // Speech gate: quiet breaths and noise with low voice probability keep the mouth shut.
+            float gate = CurveFilters.SmoothStep(0.25f, 0.6f, controls.VoiceActivity[i]);
+            // Loudness above a small floor, compressed so quiet syllables still move the jaw visibly.
+            float level = Math.Clamp((controls.Loudness[i] - 0.06f) / 0.94f, 0f, 1f);
+            target[i] = Math.Clamp(settings.DynamicScale * 0.85f * MathF.Pow(level, 0.7f) * gate, 0f, 1f);
+        }
+
+        float[] mouth = CurveFilters.AttackRelease(target, controls.Fps, MouthAttackSeconds, MouthReleaseSeconds);
+        if (settings.SmoothMotion)
+            mouth = CurveFilters.GaussianCentred(mouth, 0.45 * controls.Fps / 25.0); // de-jitter, zero phase
+        if (settings.AlignMouth)
+            mouth = CurveFilters.ShiftEarlier(mouth, (int)Math.Round(MouthLeadSeconds * controls.Fps));
+        for (int i = 0; i < n; i++)
+            if (mouth[i] < 0.01f) mouth[i] = 0; // fully closed at rest, not a sliver open
+        return mouth;
+    }
+
+    /// <summary>Head curves: idle sway (seeded smooth noise) plus nods on loudness peaks.</summary>
+    private sealed record HeadCurves(float[] Yaw, float[] Pitch, float[] Roll, float[] ShiftX, float[] ShiftY);
+
+    private static class HeadMotion
+    {
+        public static HeadCurves Generate(FrameControls controls, AnimationSettings settings)
+        {
+            int n = controls.Loudness.Length, fps = controls.Fps;
+            float scale = settings.MotionScale;
+            if (scale == 0)
+                return new HeadCurves(new float[n], new float[n], new float[n], new float[n], new float[n]);
+
+            var rng = SeededRandom.For(settings.Seed, "head");
+            float[] yaw = SmoothNoise.Generate(n, fps, 2.6, rng);
+            float[] pitch = SmoothNoise.Generate(n, fps, 2.1, rng);
+            float[] roll = SmoothNoise.Generate(n, fps, 3.0, rng);
+            float[] shiftX = SmoothNoise.Generate(n, fps, 3.3, rng);
+            float[] shiftY = SmoothNoise.Generate(n, fps, 2.8, rng);
+            float[] emphasis = Emphasis(controls, settings.SmoothMotion);
+            float[] activity = CurveFilters.GaussianCentred(controls.VoiceActivity, 0.5 * fps);
+
+            for (int i = 0; i < n; i++)
+            {
+                // A speaker moves more while talking than while listening.
+                float liveliness = 0.55f + 0.45f * activity[i];
+                yaw[i] = scale * (YawAmplitude * liveliness * yaw[i] + 0.25f * NodAmplitude * emphasis[i] * Math.Sign(yaw[i]));
+                pitch[i] = scale * (PitchAmplitude * liveliness * pitch[i] + NodAmplitude * emphasis[i]);
+                roll[i] = scale * RollAmplitude * liveliness * roll[i];
+                shiftX[i] = scale * ShiftAmplitude * liveliness * shiftX[i];
+                shiftY[i] = scale * (ShiftAmplitude * liveliness * shiftY[i] + 0.15f * NodAmplitude * emphasis[i]);
+            }
+            return new HeadCurves(yaw, pitch, roll, shiftX, shiftY);
+        }
+
+        /// <summary>
+        /// 0..1 bumps where speech gets suddenly louder (stressed syllables): loudness above its own
+        /// slow average, gated by voice activity, then spread into a ~0.3 s nod.
+        /// </summary>
+        private static float[] Emphasis(FrameControls controls, bool smooth)
+        {
+            int fps = controls.Fps;
+            float[] fast = CurveFilters.GaussianCentred(controls.Loudness, 0.04 * fps);
+            float[] slow = CurveFilters.GaussianCentred(controls.Loudness, 0.6 * fps);
+            var peaks = new float[fast.Length];
+            for (int i = 0; i < peaks.Length; i++)
+                peaks[i] = Math.Clamp((fast[i] - slow[i] - 0.05f) * 3f, 0f, 1f) * controls.VoiceActivity[i];
+            // The nod itself is a smooth bump; with SmoothMotion off it is a little snappier.
+            return CurveFilters.GaussianCentred(peaks, (smooth ? 0.12 : 0.07) * fps);
+        }
+    }
+}

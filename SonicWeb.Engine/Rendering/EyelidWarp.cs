@@ -1,0 +1,81 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace SonicWeb.Engine.Rendering;
+
+/// <summary>
+/// Blink for one eye, in a frame along the eye (origin between the corners, x towards the image-right
+/// corner, y down). The eye opening is modelled as two arcs meeting at the corners:
+/// upper lid y = -Upper x k(x), lower lid y = Lower x k(x), k(x) = 1 - (x / halfWidth)^2.
+/// Blinking slides the upper lid down (88% of the way) and lifts the lower lid a little (12%): the lid
+/// skin between the brow line and the lid is stretched downwards over the eye, which itself does not
+/// move (the lid covers it), and the cheek below the lower lid is compressed slightly.
+/// </summary>
+internal sealed class EyelidWarp
+{
+    private const float UpperShare = 0.88f;
+    private readonly LocalFrame _frame;
+    private readonly float _halfWidth, _invHalfWidthSq, _upper, _lower, _browLine, _cheekLine, _lashWidth;
+
+    public EyelidWarp(Vector2 outerOrLeftCorner, Vector2 otherCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre)
+    {
+        var (left, right) = outerOrLeftCorner.X <= otherCorner.X ? (outerOrLeftCorner, otherCorner) : (otherCorner, outerOrLeftCorner);
+        _frame = new LocalFrame((left + right) / 2, right - left);
+        _halfWidth = Vector2.Distance(left, right) / 2;
+        _invHalfWidthSq = 1 / (_halfWidth * _halfWidth);
+        // Landmark lids sit on the visible edge of the eye; the lid margins (lashes, the wet line) lie a
+        // little outside. Taking the opening slightly larger keeps iris and white from smearing into
+        // the lowered lid and from peeking out under a closed eye.
+        _upper = 1.2f * MathF.Max(ArcHeight(upperLid, -1), 0.12f * _halfWidth) + 0.04f * _halfWidth;
+        _lower = 1.3f * MathF.Max(ArcHeight(lowerLid, +1), 0.08f * _halfWidth) + 0.04f * _halfWidth;
+        _lashWidth = 0.3f * _upper;
+        float browDistance = -_frame.LocalY(browCentre.X, browCentre.Y);
+        _browLine = -MathF.Max(0.8f * browDistance, 1.8f * _upper);
+        _cheekLine = _lower + MathF.Max(0.9f * (_upper + _lower), 0.3f * _halfWidth);
+    }
+
+    /// <summary>Average height of a lid arc, from lid points (sign -1: above the corner line).</summary>
+    private float ArcHeight(Vector2[] lidPoints, float sign)
+    {
+        float sum = 0; int n = 0;
+        foreach (var p in lidPoints)
+        {
+            var l = _frame.ToLocal(p);
+            float k = 1 - l.X * l.X / (_halfWidth * _halfWidth);
+            if (k < 0.3f) continue;
+            sum += sign * l.Y / k; n++;
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
+    /// <summary>Where in the source photo this warp can change anything.</summary>
+    public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(-_halfWidth, _halfWidth, _browLine, _cheekLine);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Warp(float blink, ref float x, ref float y, out float shade)
+    {
+        shade = 1;
+        if (blink <= 0) return;
+        float lx = _frame.LocalX(x, y), ly = _frame.LocalY(x, y);
+        if (ly <= _browLine || ly >= _cheekLine || lx <= -_halfWidth || lx >= _halfWidth) return;
+        float k = 1 - lx * lx * _invHalfWidthSq;
+        float upperLid = -_upper * k, lowerLid = _lower * k, opening = (_upper + _lower) * k;
+        float newUpper = upperLid + blink * UpperShare * opening;
+        float newLower = lowerLid - blink * (1 - UpperShare) * opening;
+
+        float sy;
+        if (ly < newUpper)
+        {
+            // Lid skin, stretched from the fixed brow line down to the lid's new edge.
+            sy = _browLine + (ly - _browLine) * (upperLid - _browLine) / (newUpper - _browLine);
+            // The lowered lid is a little darker than the brow-bone skin it is stretched from, and its
+            // margin carries the lashes: a soft dark line along the lid's new edge.
+            float lid = Smooth.Step(upperLid - 0.3f * _upper, newUpper, ly);
+            float lashes = Smooth.Step(newUpper - 2 * _lashWidth, newUpper - 0.3f * _lashWidth, ly) * Smooth.Step(0, 0.5f, k);
+            shade = 1 - blink * (0.07f * lid + 0.45f * lashes);
+        }
+        else if (ly <= newLower) sy = ly; // the eyeball, partly covered
+        else sy = _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerLid) / (_cheekLine - newLower);
+        _frame.ToImage(lx, sy, out x, out y);
+    }
+}

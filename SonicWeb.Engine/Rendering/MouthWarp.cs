@@ -1,0 +1,181 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using SonicWeb.Engine.Faces;
+
+namespace SonicWeb.Engine.Rendering;
+
+/// <summary>
+/// The jaw/lip deformation and the synthesised mouth interior, in a frame aligned with the mouth
+/// (origin between the outer corners, x towards the image-right corner, y down the face).
+/// <para>
+/// Forward model: a point of the still face below the lower inner lip moves down by
+/// <c>Open x MaxDrop x P(x, y)</c>, where P is 1 at the middle of the lower lip, stays high down to the
+/// chin, falls off sideways (Gaussian, widening from the mouth to the jaw) and fades out below the chin
+/// over the neck. Above the lower inner lip nothing moves between the mouth corners (upper lip and any
+/// visible upper teeth stay put); beside the corners the cheek follows the lip line's motion, fading
+/// upwards. So the face tears open exactly along the lower inner lip between the corners: that gap is
+/// where the mouth cavity is drawn. We render backwards (output pixel to source pixel), inverting that
+/// forward model per region: exactly at the lip line, with one fixed-point step below it.
+/// </para>
+/// </summary>
+internal sealed class MouthWarp
+{
+    private readonly LocalFrame _frame;
+    private readonly float _minX, _maxX, _minY, _maxY;
+    private readonly float _maxDrop, _upFade, _innerHalfWidth, _teethHeight;
+    private readonly float _widthMinX, _widthMinY, _widthMaxY;
+    private readonly Table1D _lowerInnerLip;   // L(x): lower inner lip line (the tear line)
+    private readonly Table1D _dropAtLip;       // P(x, L(x))
+    private readonly Table1D _outsideMouth;    // 0 between the corners .. 1 beside them
+    private readonly Table1D _teethRoom;       // synthetic teeth band height, where the photo shows none
+    private readonly Table2D _drop;            // P(x, y)
+    private readonly Table2D _widthShift;      // horizontal motion of the corners per unit MouthWidth
+
+    public MouthWarp(FaceLandmarks landmarks)
+    {
+        var pts = landmarks.Points;
+        Vector2 leftCorner = pts[48], rightCorner = pts[54];
+        _frame = new LocalFrame((leftCorner + rightCorner) / 2, rightCorner - leftCorner);
+        float halfWidth = Vector2.Distance(leftCorner, rightCorner) / 2;
+        _innerHalfWidth = MathF.Max(Vector2.Distance(pts[60], pts[64]) / 2, 0.6f * halfWidth);
+
+        var lower = FitCurve([pts[60], pts[67], pts[66], pts[65], pts[64]]);
+        var upper = FitCurve([pts[60], pts[61], pts[62], pts[63], pts[64]]);
+        float lipCentre = lower(0);
+        float chin = MathF.Max(_frame.LocalY(pts[8].X, pts[8].Y), lipCentre + 0.6f * halfWidth);
+        float jawHalfWidth = MathF.Max(MathF.Abs(_frame.LocalX(pts[12].X, pts[12].Y) - _frame.LocalX(pts[4].X, pts[4].Y)) / 2, 1.3f * halfWidth);
+
+        // A wide-open jaw parts the lips by about 30% of the mouth's width.
+        _maxDrop = 0.6f * halfWidth;
+        _upFade = 0.9f * halfWidth;
+        _teethHeight = 0.28f * halfWidth;
+        float neckFade = MathF.Max(1.3f * (chin - lipCentre), 2.5f * _maxDrop);
+
+        float Drop(float x, float y)
+        {
+            float t = Smooth.Step(lipCentre, chin, y);
+            // Flat-topped sideways profile (power 3): the lip drops almost evenly across the middle of
+            // the mouth, giving the rounded opening of a real jaw rather than a V.
+            float sigma = halfWidth + t * (0.85f * jawHalfWidth - halfWidth);
+            float lateral = MathF.Exp(-MathF.Pow(MathF.Abs(x) / sigma, 3));
+            float vertical = 1 - Smooth.Step(chin, chin + neckFade, y);
+            return lateral * vertical;
+        }
+
+        _maxX = MathF.Max(2.4f * halfWidth, 1.7f * jawHalfWidth);
+        _minX = -_maxX;
+        _minY = MathF.Min(upper(0), lipCentre) - _upFade - 0.35f * halfWidth;
+        _maxY = chin + neckFade + _maxDrop + 2;
+        float inner = _innerHalfWidth;
+        _lowerInnerLip = new Table1D(_minX, _maxX, 0.25f, x => lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)));
+        _dropAtLip = new Table1D(_minX, _maxX, 0.25f, x => Drop(x, lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner))));
+        _outsideMouth = new Table1D(_minX, _maxX, 0.25f, x => Smooth.Step(0.8f * inner, 1.2f * inner, MathF.Abs(x)));
+        _teethRoom = new Table1D(_minX, _maxX, 0.25f, x =>
+        {
+            float e = Math.Clamp(MathF.Abs(x) / inner, 0, 1);
+            float shown = MathF.Max(0, lower(x) - upper(x)); // teeth or gap already visible in the photo
+            return MathF.Max(0, _teethHeight * (1 - e * e * e * e) - shown);
+        });
+        _drop = new Table2D(_minX, _maxX, _minY, _maxY, 1f, Drop);
+        float lipsY = lipCentre;
+        // The corner motion is a Gaussian around the lips; beyond ~3 sigma it is nil, skip the lookup.
+        _widthMinX = -3.9f * halfWidth;
+        _widthMinY = lipsY - 2.6f * halfWidth; _widthMaxY = lipsY + 2.6f * halfWidth;
+        _widthShift = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
+            0.16f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
+    }
+
+    /// <summary>Where in the source photo this warp can change anything.</summary>
+    public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(_minX, _maxX, _minY, _maxY);
+
+    /// <summary>Per-frame constants, computed once per Render.</summary>
+    public readonly record struct Pose(float Drop, float Width, float Feather);
+
+    public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel)
+        => new(Math.Clamp(mouthOpen, 0, 1.2f) * _maxDrop, Math.Clamp(mouthWidth, -1, 1),
+               0.45f + 0.6f * sourcePixelsPerOutputPixel);
+
+    /// <summary>
+    /// Moves the source position (x, y) of one output pixel according to the mouth pose. Returns the
+    /// opacity of the synthesised mouth interior at this pixel (0 almost everywhere) and its colour.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Warp(in Pose pose, ref float x, ref float y, out float r, out float g, out float b)
+    {
+        r = g = b = 0;
+        float lx = _frame.LocalX(x, y), ly = _frame.LocalY(x, y);
+        if (lx < _minX || lx > _maxX || ly < _minY || ly > _maxY) return 0;
+
+        float sx = lx;
+        if (pose.Width != 0 && lx > _widthMinX && lx < -_widthMinX && ly > _widthMinY && ly < _widthMaxY)
+            sx -= pose.Width * _widthShift.At(lx, ly);
+        float lip = _lowerInnerLip.At(sx);
+        float dropHere = pose.Drop * _dropAtLip.At(sx);
+        float outside = _outsideMouth.At(sx);
+        float gapTop = lip + dropHere * outside, gapBottom = lip + dropHere;
+
+        float sy;
+        if (ly < gapTop) sy = ly - dropHere * outside * (1 - Smooth.Step(0, _upFade, gapTop - ly));
+        else if (ly < gapBottom) sy = lip;                         // inside the opening: hidden by the cavity
+        else sy = ly - pose.Drop * _drop.At(sx, ly - dropHere);    // lower lip, chin, jaw move down
+        _frame.ToImage(sx, sy, out x, out y);
+
+        float gap = gapBottom - gapTop;
+        float f = pose.Feather;
+        if (gap < 0.05f || ly < gapTop - f || ly > gapBottom + f) return 0;
+        float alpha = Smooth.Clamp01((ly - gapTop) / f + 0.5f) * Smooth.Clamp01((gapBottom - ly) / f + 0.5f) * Smooth.Step(0, 2.5f, gap);
+        Interior(sx, ly - gapTop, gap, f, out r, out g, out b);
+        return alpha;
+    }
+
+    /// <summary>Shaded cavity, dark red-brown, darkest in the middle, with a soft upper-teeth band on top.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Interior(float sx, float depth, float gap, float feather, out float r, out float g, out float b)
+    {
+        float e = Smooth.Clamp01(MathF.Abs(sx) / _innerHalfWidth);
+        float t = Smooth.Clamp01(depth / gap);
+        float centre = (1 - e * e) * (1 - 0.7f * (2 * t - 1) * (2 * t - 1));
+        r = 112 - 82 * centre; g = 46 - 36 * centre; b = 42 - 32 * centre;
+        // A hint of tongue low in the middle of a wide opening.
+        float tongue = Smooth.Step(0.55f, 1f, t) * (1 - e * e) * Smooth.Step(3f, 8f, gap) * 0.45f;
+        r += tongue * (150 - r); g += tongue * (62 - g); b += tongue * (64 - b);
+
+        float band = MathF.Min(0.32f * gap, _teethRoom.At(sx));
+        if (band > 0.05f)
+        {
+            float teeth = Smooth.Clamp01((band - depth) / feather + 0.5f) * Smooth.Step(0.05f, 0.6f, band);
+            float shade = (1 - 0.45f * e * e) * (1 - 0.25f * Smooth.Clamp01(depth / band));
+            r += teeth * (226 * shade - r); g += teeth * (218 * shade - g); b += teeth * (202 * shade - b);
+        }
+    }
+
+    /// <summary>Least-squares y = a + b x + c x^2 through lip points given in image coordinates.</summary>
+    private Func<float, float> FitCurve(Vector2[] imagePoints)
+    {
+        // Normal equations for 3 unknowns.
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, t0 = 0, t1 = 0, t2 = 0;
+        foreach (var p in imagePoints)
+        {
+            var l = _frame.ToLocal(p);
+            double x = l.X, y = l.Y, x2 = x * x;
+            s0 += 1; s1 += x; s2 += x2; s3 += x2 * x; s4 += x2 * x2;
+            t0 += y; t1 += x * y; t2 += x2 * y;
+        }
+        var m = new double[3, 4] { { s0, s1, s2, t0 }, { s1, s2, s3, t1 }, { s2, s3, s4, t2 } };
+        for (int col = 0; col < 3; col++)
+        {
+            int pivot = col;
+            for (int row = col + 1; row < 3; row++) if (Math.Abs(m[row, col]) > Math.Abs(m[pivot, col])) pivot = row;
+            for (int k = 0; k < 4; k++) (m[col, k], m[pivot, k]) = (m[pivot, k], m[col, k]);
+            if (Math.Abs(m[col, col]) < 1e-9) return _ => (float)(t0 / s0); // degenerate: flat line
+            for (int row = 0; row < 3; row++)
+            {
+                if (row == col) continue;
+                double factor = m[row, col] / m[col, col];
+                for (int k = 0; k < 4; k++) m[row, k] -= factor * m[col, k];
+            }
+        }
+        float a = (float)(m[0, 3] / m[0, 0]), bb = (float)(m[1, 3] / m[1, 1]), c = (float)(m[2, 3] / m[2, 2]);
+        return x => a + bb * x + c * x * x;
+    }
+}
