@@ -208,7 +208,9 @@ public sealed class VideoEncoder : IAsyncDisposable
             args.Option("-protocol_whitelist", "file").Option("-format_whitelist", MediaProbe.AudioDemuxers)
                 .InputFile(s.AudioPath);
 
-        args.Option("-map", "0:v:0").Option("-frames:v", s.FrameCount)
+        // No -frames:v: in ffmpeg 5.1 reaching a stream's frame limit closes every stream of the output,
+        // which cut the (lagging) audio short. The frame count is enforced on our side of the pipe instead.
+        args.Option("-map", "0:v:0")
             .Option("-c:v", "libx264").Option("-preset", s.Preset).Option("-crf", s.Crf)
             .Option("-pix_fmt", "yuv420p");
         if (s.Threads > 0) args.Option("-threads", s.Threads);
