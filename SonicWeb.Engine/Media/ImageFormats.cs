@@ -51,6 +51,19 @@ public static class ImageFormats
         return size is { W: > 0, H: > 0 } s ? new ImageHeader(format, s.W, s.H) : null;
     }
 
+    /// <summary>
+    /// False for a JPEG cut short: ffmpeg decodes those "successfully" (grey below the cut, exit code 0), so
+    /// the file must show an end-of-image marker (FF D9) after its first start-of-scan (FF DA). Inside
+    /// entropy-coded data FF is only ever followed by 00 or a restart marker, so any FF D9 there is a real
+    /// end (or data appended after it, as in motion photos, which is fine).
+    /// </summary>
+    public static bool JpegHasEnd(ReadOnlySpan<byte> file)
+    {
+        int scan = file.IndexOf([(byte)0xFF, (byte)0xDA]);
+        int end = file.LastIndexOf([(byte)0xFF, (byte)0xD9]);
+        return scan >= 0 && end > scan;
+    }
+
     /// <summary>IHDR is always the first chunk: width and height are big-endian at bytes 16 and 20.</summary>
     private static (int, int)? PngSize(ReadOnlySpan<byte> f) =>
         f.Length >= 24 && f.Slice(12, 4).SequenceEqual("IHDR"u8)

@@ -38,6 +38,8 @@ public static class ImageLoader
         var header = ImageFormats.ReadHeader(bytes)
             ?? throw Unsupported($"'{name}' looks like a {format} image but its header is damaged or cut short.");
         CheckDimensions(header, limits);
+        if (format == ImageFormat.Jpeg && !ImageFormats.JpegHasEnd(bytes))
+            throw Unsupported($"The JPEG image '{name}' is truncated (it has no end-of-image marker); please upload the complete file.");
 
         var orientation = ExifOrientationReader.Read(bytes);
         var transform = ExifTransform.For(orientation);

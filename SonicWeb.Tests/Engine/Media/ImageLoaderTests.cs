@@ -79,6 +79,16 @@ public class ImageLoaderTests
         Assert.Contains("truncated", e.Message);
     }
 
+    [Theory]
+    [InlineData("jpg")]
+    [InlineData("webp")]
+    public async Task Truncated_jpeg_and_webp_are_unsupported(string extension)
+    {
+        var whole = File.ReadAllBytes(TestMedia.Convert(TestMedia.AstronautPng, "loader-astronaut-q." + extension, "-q:v", extension == "jpg" ? "2" : "90"));
+        var e = await LoadFails(MediaFixtures.WriteFile("cut." + extension, whole[..(whole.Length * 2 / 3)]), Limits, EngineErrorCodes.UnsupportedImage);
+        Assert.Contains("truncated", e.Message);
+    }
+
     [Fact]
     public async Task Text_file_named_png_is_unsupported_and_the_message_lists_accepted_types()
     {
