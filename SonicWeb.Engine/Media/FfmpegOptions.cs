@@ -1,0 +1,11 @@
+namespace SonicWeb.Engine.Media;
+
+/// <summary>Where the ffmpeg tools live. Plain names are looked up on PATH.</summary>
+public sealed class FfmpegOptions
+{
+    /// <summary>A fresh instance with the defaults (PATH lookup).</summary>
+    public static FfmpegOptions Default => new();
+
+    public string FfmpegPath { get; set; } = "ffmpeg";
+    public string FfprobePath { get; set; } = "ffprobe";
+}
