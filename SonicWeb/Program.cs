@@ -1,4 +1,22 @@
+using SonicWeb.Cli;
+using SonicWeb.Components;
+using SonicWeb.Hosting;
+
+// `SonicWeb generate ...` and `SonicWeb inspect ...` are command-line verbs; anything else starts the web app.
+if (CliApp.IsCliInvocation(args))
+{
+    return await CliApp.RunAsync(args, () => EngineSetup.CreatePipeline(EngineSetup.CliConfiguration(), w => Console.Error.WriteLine("warning: " + w)));
+}
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddRazorComponents();
+
 var app = builder.Build();
-app.MapGet("/", () => "SonicWeb");
-app.Run();
+app.UseStaticFiles();
+app.UseAntiforgery();
+app.MapRazorComponents<App>();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point type, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

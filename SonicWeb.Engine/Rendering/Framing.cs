@@ -2,8 +2,6 @@ using SonicWeb.Engine.Imaging;
 
 namespace SonicWeb.Engine.Rendering;
 
-public enum CropMode { Face, Full }
-
 /// <summary>
 /// Which part of the source image becomes the video frame (<paramref name="SourceCrop"/>, in source
 /// pixels, may extend past the image) and the output frame size in pixels.

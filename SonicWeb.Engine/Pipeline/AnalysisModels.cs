@@ -1,0 +1,30 @@
+using SonicWeb.Engine.Audio.Vad;
+using SonicWeb.Engine.Faces.Detection;
+using SonicWeb.Engine.Faces.Landmarks;
+using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Onnx;
+
+namespace SonicWeb.Engine.Pipeline;
+
+/// <summary>
+/// The analysis networks, loaded once per process and shared by every job (ONNX sessions and the
+/// landmark weights are read-only after loading).
+/// </summary>
+public sealed class AnalysisModels(BlazeFaceDetector faceDetector, FaceLandmarkNet68 landmarkNet, SileroVad voiceActivity)
+{
+    public BlazeFaceDetector FaceDetector { get; } = faceDetector;
+    public FaceLandmarkNet68 LandmarkNet { get; } = landmarkNet;
+    public SileroVad VoiceActivity { get; } = voiceActivity;
+
+    /// <summary>
+    /// Loads every network now (not on the first job), so a missing or corrupt model is reported at
+    /// start-up with the command that fetches it.
+    /// </summary>
+    public static AnalysisModels Load(ModelStore store, OnnxSessionOptions onnx, Action<string>? warn = null)
+    {
+        store.GetPath("onnxruntime");
+        var landmarks = new FaceLandmarkNet68(store);
+        landmarks.EnsureLoaded();
+        return new AnalysisModels(new BlazeFaceDetector(onnx, warn), landmarks, new SileroVad(onnx, warn));
+    }
+}

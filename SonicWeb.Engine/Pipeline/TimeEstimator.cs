@@ -1,0 +1,100 @@
+namespace SonicWeb.Engine.Pipeline;
+
+/// <summary>One finished job, as the estimator learns from it.</summary>
+public sealed record TimingSample(double AudioSeconds, int Resolution, int InferenceSteps, double ElapsedSeconds);
+
+/// <summary>
+/// Cost model of one backend: seconds = Overhead + PerWorkUnit x work, where
+/// work = audio seconds x (resolution/512)^2 x (steps/20)^StepExponent.
+/// The product brief's formula is Overhead 0, PerWorkUnit 8 x 1.5 = 12, StepExponent 1.
+/// </summary>
+public sealed record CostModel(double OverheadSeconds, double SecondsPerWorkUnit, double StepExponent, int SampleCount = 0)
+{
+    public double WorkUnits(double audioSeconds, int resolution, int steps)
+        => audioSeconds * Math.Pow(resolution / 512.0, 2) * Math.Pow(steps / 20.0, StepExponent);
+
+    public double Estimate(double audioSeconds, int resolution, int steps)
+        => OverheadSeconds + SecondsPerWorkUnit * WorkUnits(audioSeconds, resolution, steps);
+}
+
+/// <summary>
+/// Estimates how long a job takes, per backend. Starts from a prior (the brief's formula for
+/// diffusion backends; a measured one for the built-in CPU animator) and, once finished jobs exist,
+/// replaces it with a least-squares fit on their (work, seconds) pairs, shrunk towards the prior while
+/// there are few samples so one odd job cannot swing the estimate.
+/// </summary>
+public sealed class TimeEstimator
+{
+    public const string BuiltInBackend = "builtin";
+    public const string DiffusionBackend = "sonic-diffusion";
+
+    /// <summary>The product brief: duration x 8 x (resolution/512)^2 x (steps/20) x 1.5.</summary>
+    public static readonly CostModel BriefPrior = new(0, 8 * 1.5, 1);
+
+    /// <summary>
+    /// Built-in animator on 2 CPU cores (see bench/ for the measurement): about 0.35 s of compute per
+    /// second of audio at 512x512 plus start-up (models, face analysis); steps do not apply.
+    /// </summary>
+    public static readonly CostModel BuiltInPrior = new(1.5, 0.35, 0);
+
+    /// <summary>Weight of the prior, in samples: with k samples the fit counts k/(k+PriorWeight).</summary>
+    public const double PriorWeight = 3;
+
+    private readonly Dictionary<string, CostModel> _models = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [BuiltInBackend] = BuiltInPrior,
+        [DiffusionBackend] = BriefPrior,
+    };
+
+    public CostModel ModelFor(string backend) => _models.TryGetValue(backend, out var m) ? m : BriefPrior;
+
+    public double EstimateSeconds(string backend, double audioSeconds, int resolution, int steps)
+        => Math.Max(0, ModelFor(backend).Estimate(audioSeconds, resolution, steps));
+
+    /// <summary>Replaces the backend's model by one fitted to <paramref name="samples"/> (the prior when empty).</summary>
+    public CostModel Fit(string backend, IReadOnlyCollection<TimingSample> samples)
+    {
+        var prior = backend.Equals(BuiltInBackend, StringComparison.OrdinalIgnoreCase) ? BuiltInPrior : BriefPrior;
+        var fitted = FitModel(prior, samples);
+        _models[backend] = fitted;
+        return fitted;
+    }
+
+    /// <summary>
+    /// Least squares for seconds = a + b x work with a, b >= 0, then blended with the prior.
+    /// Pure function: the unit tests drive it directly.
+    /// </summary>
+    public static CostModel FitModel(CostModel prior, IReadOnlyCollection<TimingSample> samples)
+    {
+        var valid = samples.Where(s => s.AudioSeconds > 0 && s.ElapsedSeconds > 0 && double.IsFinite(s.ElapsedSeconds)).ToList();
+        if (valid.Count == 0) return prior;
+
+        var x = valid.Select(s => prior.WorkUnits(s.AudioSeconds, s.Resolution, s.InferenceSteps)).ToArray();
+        var y = valid.Select(s => s.ElapsedSeconds).ToArray();
+        double meanX = x.Average(), meanY = y.Average();
+        double sxx = x.Sum(v => (v - meanX) * (v - meanX));
+        double sxy = x.Zip(y, (a, b) => (a - meanX) * (b - meanY)).Sum();
+
+        double slope, intercept;
+        if (valid.Count < 2 || sxx < 1e-9)
+        {
+            // One sample (or all the same size): keep the prior's overhead, fit the rate through it.
+            intercept = Math.Min(prior.OverheadSeconds, meanY);
+            slope = meanX > 0 ? (meanY - intercept) / meanX : prior.SecondsPerWorkUnit;
+        }
+        else
+        {
+            slope = sxy / sxx;
+            intercept = meanY - slope * meanX;
+            if (intercept < 0) { intercept = 0; slope = x.Zip(y, (a, b) => a * b).Sum() / x.Sum(v => v * v); }
+            if (slope < 0) { slope = 0; intercept = meanY; }
+        }
+
+        double w = valid.Count / (valid.Count + PriorWeight);
+        return new CostModel(
+            w * intercept + (1 - w) * prior.OverheadSeconds,
+            w * slope + (1 - w) * prior.SecondsPerWorkUnit,
+            prior.StepExponent,
+            valid.Count);
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh Debian/Ubuntu machine with the .NET 10 SDK: installs what the tests need
+# (apt packages, model files, test media), builds, and runs the whole suite against real ffmpeg,
+# real ONNX models and generated speech. Extra arguments go to `dotnet test` (e.g. --filter Name).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+say() { echo "[test] $*" >&2; }
+command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (https://dot.net); dotnet not found"; exit 1; }
+say "1/4 prerequisites (apt)"
+bash scripts/install-prereqs.sh test
+say "2/4 model files"
+bash scripts/fetch-models.sh
+say "3/4 test media"
+bash scripts/fetch-test-media.sh
+say "4/4 build and test"
+dotnet test SonicWeb.Tests/SonicWeb.Tests.csproj -c Release --logger "console;verbosity=normal" "$@"
