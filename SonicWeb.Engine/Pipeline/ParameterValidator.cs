@@ -53,7 +53,7 @@ public static class ParameterValidator
     {
         if (!double.IsFinite(value) || value < spec.HardMin || value > spec.HardMax)
         {
-            errors.Add(new(spec.Name, $"{spec.Name} is {(double.IsFinite(value) ? spec.Format(value) : value.ToString())}; it must be between {spec.Format(spec.HardMin)} and {spec.Format(spec.HardMax)} (recommended {spec.RecommendedRange})."));
+            errors.Add(new(spec.Name, $"{spec.Name} is {(double.IsFinite(value) ? spec.Format(value) : value.ToString())}; the allowed range is {spec.HardRange} (recommended {spec.RecommendedRange})."));
             return;
         }
         if (value < spec.RecommendedMin || value > spec.RecommendedMax)
