@@ -122,6 +122,34 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Progress_reports_stages_in_order_every_frame_and_previews_at_most_twice_a_second()
+    {
+        var audio = TestMedia.Speech("Progress is reported for every frame of the video.", "progress-speech");
+        var events = new List<GenerationProgress>();
+        var clock = Stopwatch.StartNew();
+        var result = await engine.Pipeline.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio,
+            Path.Combine(TestMedia.WorkDir, "progress.mp4"), new GenerationParameters { MinResolution = 384 }), new SyncProgress(events.Add));
+        var wall = clock.Elapsed;
+
+        var stages = events.Select(e => e.Stage).Distinct().ToList();
+        Assert.Equal([GenerationStage.Loading, GenerationStage.AnalyzingFace, GenerationStage.AnalyzingAudio,
+            GenerationStage.Rendering, GenerationStage.Finalizing, GenerationStage.Completed], stages);
+        var rendering = events.Where(e => e.Stage == GenerationStage.Rendering).ToList();
+        Assert.Equal(Enumerable.Range(1, result.Frames), rendering.Select(e => e.FramesDone));
+        Assert.All(rendering, e => Assert.Equal(result.Frames, e.FramesTotal));
+        Assert.Contains(rendering, e => e.Remaining != null);
+
+        var previews = events.Where(e => e.PreviewJpeg != null).ToList();
+        Assert.NotEmpty(previews);
+        Assert.All(previews, e => Assert.True(e.PreviewJpeg![0] == 0xFF && e.PreviewJpeg[1] == 0xD8, "preview is not a JPEG"));
+        Assert.True(previews.Count <= wall.TotalSeconds * 2 + 1, $"{previews.Count} previews in {wall.TotalSeconds:0.0} s");
+        var first = Path.Combine(TestMedia.ArtifactsDir, "progress-preview.jpg");
+        File.WriteAllBytes(first, previews[^1].PreviewJpeg!);
+        var decoded = TestMedia.LoadRgb(first);
+        Assert.True(Math.Max(decoded.Width, decoded.Height) <= engine.Options.PreviewMaxSide);
+    }
+
+    [Fact]
     public async Task A_photo_without_a_face_fails_with_no_face_before_any_encoding()
     {
         var noFace = Path.Combine(TestMedia.WorkDir, "no-face.png");
