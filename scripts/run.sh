@@ -5,15 +5,22 @@
 # `scripts/run.sh generate --image face.jpg --audio voice.mp3 --output talk.mp4`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
 say() { echo "[run] $*" >&2; }
 command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (https://dot.net); dotnet not found"; exit 1; }
-bash scripts/install-prereqs.sh run
-bash scripts/fetch-models.sh
+bash "$root/scripts/install-prereqs.sh" run
+bash "$root/scripts/fetch-models.sh"
 say "building"
-dotnet build SonicWeb/SonicWeb.csproj -c Release -v quiet -nologo
+dotnet build "$root/SonicWeb/SonicWeb.csproj" -c Release -v quiet -nologo >&2
+app="$root/artifacts/bin/SonicWeb/release/SonicWeb.dll"
+case "${1:-}" in
+  generate|inspect)
+    # CLI verbs run in the caller's folder, so relative paths mean what the user expects.
+    exec dotnet "$app" "$@" ;;
+esac
+cd "$root/SonicWeb"  # content root (appsettings.json, wwwroot)
+export Storage__Root="${Storage__Root:-$root/data}"  # all state: database, uploads, outputs, logs
 if [ $# -eq 0 ]; then
   say "starting on http://localhost:5000 (Ctrl+C to stop)"
   set -- --urls http://localhost:5000
 fi
-exec dotnet run --project SonicWeb/SonicWeb.csproj -c Release --no-build -- "$@"
+exec dotnet "$app" "$@"
