@@ -19,14 +19,8 @@ public static class AudioLoader
     public static async Task<AudioClip> LoadAsync(string path, MediaLimits limits, FfmpegOptions ffmpeg, CancellationToken ct)
     {
         var name = Path.GetFileName(path);
-        var file = new FileInfo(path);
-        if (!file.Exists)
-            throw Unsupported($"The audio file '{name}' does not exist.");
-        if (file.Length == 0)
-            throw new SonicEngineException(EngineErrorCodes.AudioEmpty, $"The audio file '{name}' is empty (0 bytes).");
-        if (file.Length > limits.MaxAudioBytes)
-            throw new SonicEngineException(EngineErrorCodes.FileTooLarge,
-                $"The audio file is {MediaText.Megabytes(file.Length)}; the limit is {MediaText.Megabytes(limits.MaxAudioBytes)} (Media:MaxAudioBytes).");
+        MediaText.RequireFile(path, "audio", limits.MaxAudioBytes, "Engine:Limits:MaxAudioBytes",
+            EngineErrorCodes.UnsupportedAudio, EngineErrorCodes.AudioEmpty);
         await RejectImagesAsync(path, name, ct).ConfigureAwait(false);
 
         var info = await MediaProbe.ProbeAsync(path, new MediaProbeOptions
@@ -48,7 +42,7 @@ public static class AudioLoader
             throw new SonicEngineException(EngineErrorCodes.AudioEmpty, $"The audio in '{name}' contains no samples.");
         if (duration < limits.MinAudioSeconds)
             throw new SonicEngineException(EngineErrorCodes.AudioEmpty,
-                $"The audio is {MediaText.Seconds(duration)} long; the minimum is {MediaText.Seconds(limits.MinAudioSeconds)} (Media:MinAudioSeconds).");
+                $"The audio is {MediaText.Seconds(duration)} long; the minimum is {MediaText.Seconds(limits.MinAudioSeconds)} (Engine:Limits:MinAudioSeconds).");
         return new AudioClip(samples, AudioClip.AnalysisSampleRate, duration);
     }
 
@@ -113,7 +107,7 @@ public static class AudioLoader
 
     private static SonicEngineException TooLong(double seconds, MediaLimits limits, bool atLeast = false) =>
         new(EngineErrorCodes.AudioTooLong,
-            $"The audio is {(atLeast ? "more than " : "")}{MediaText.Seconds(seconds)} long; the limit is {MediaText.Seconds(limits.MaxAudioSeconds)} (Media:MaxAudioSeconds).");
+            $"The audio is {(atLeast ? "more than " : "")}{MediaText.Seconds(seconds)} long; the limit is {MediaText.Seconds(limits.MaxAudioSeconds)} (Engine:Limits:MaxAudioSeconds).");
 
     private static SonicEngineException Unsupported(string message) => new(EngineErrorCodes.UnsupportedAudio, message);
 }

@@ -98,7 +98,7 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
             var tool = Path.GetFileName(executable);
             throw new SonicEngineException(EngineErrorCodes.FfmpegMissing,
                 $"{tool} could not be started from '{executable}' ({e.Message}). Install ffmpeg (Debian/Ubuntu: apt-get install -y ffmpeg) " +
-                "or set Media:FfmpegPath / Media:FfprobePath to the executables.", e);
+                "or set Engine:Ffmpeg:FfmpegPath / Engine:Ffmpeg:FfprobePath to the executables.", e);
         }
         return new FfmpegProcess(process, Path.GetFileName(executable), options);
     }

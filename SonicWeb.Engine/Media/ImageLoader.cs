@@ -21,14 +21,8 @@ public static class ImageLoader
     public static async Task<RgbImage> LoadAsync(string path, MediaLimits limits, FfmpegOptions ffmpeg, CancellationToken ct)
     {
         var name = Path.GetFileName(path);
-        var file = new FileInfo(path);
-        if (!file.Exists)
-            throw Unsupported($"The image file '{name}' does not exist.");
-        if (file.Length == 0)
-            throw Unsupported($"The image file '{name}' is empty (0 bytes).");
-        if (file.Length > limits.MaxImageBytes)
-            throw new SonicEngineException(EngineErrorCodes.FileTooLarge,
-                $"The image file is {MediaText.Megabytes(file.Length)}; the limit is {MediaText.Megabytes(limits.MaxImageBytes)} (Media:MaxImageBytes).");
+        MediaText.RequireFile(path, "image", limits.MaxImageBytes, "Engine:Limits:MaxImageBytes",
+            EngineErrorCodes.UnsupportedImage, EngineErrorCodes.UnsupportedImage);
 
         // Bounded by MaxImageBytes; needed whole anyway for the EXIF block.
         var bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
@@ -54,10 +48,10 @@ public static class ImageLoader
     {
         if (header.Pixels > limits.MaxImagePixels)
             throw new SonicEngineException(EngineErrorCodes.ImageTooLarge,
-                $"Image is {header.Width}x{header.Height} = {MediaText.Megapixels(header.Pixels)}; the limit is {MediaText.Megapixels(limits.MaxImagePixels)} (Media:MaxImagePixels).");
+                $"Image is {header.Width}x{header.Height} = {MediaText.Megapixels(header.Pixels)}; the limit is {MediaText.Megapixels(limits.MaxImagePixels)} (Engine:Limits:MaxImagePixels).");
         if (Math.Max(header.Width, header.Height) > limits.MaxImageSide)
             throw new SonicEngineException(EngineErrorCodes.ImageTooLarge,
-                $"Image is {header.Width}x{header.Height}; the longest side may be at most {limits.MaxImageSide} pixels (Media:MaxImageSide).");
+                $"Image is {header.Width}x{header.Height}; the longest side may be at most {limits.MaxImageSide} pixels (Engine:Limits:MaxImageSide).");
     }
 
     private static async Task<byte[]> DecodeAsync(string path, ImageFormat format, ExifTransform transform, int expectedBytes,

@@ -2,7 +2,7 @@ namespace SonicWeb.Engine.Media;
 
 /// <summary>
 /// Input limits, checked before any expensive work. The app binds these from the "Media" configuration
-/// section; error messages name the setting (for example Media:MaxImagePixels).
+/// section; error messages name the setting (for example Engine:Limits:MaxImagePixels).
 /// </summary>
 public sealed record MediaLimits
 {

@@ -95,8 +95,9 @@ public sealed class GenerationPipeline(EngineOptions options, AnalysisModels mod
         var stage = Stopwatch.StartNew();
         var imageTask = ImageLoader.LoadAsync(imagePath, options.Limits, options.Ffmpeg, ct);
         var audioTask = AudioLoader.LoadAsync(audioPath, options.Limits, options.Ffmpeg, ct);
-        await Task.WhenAll(imageTask.ContinueWith(_ => { }, TaskScheduler.Default), audioTask.ContinueWith(_ => { }, TaskScheduler.Default));
-        var image = await imageTask; // image problems are reported first: they are cheaper to fix
+        try { await Task.WhenAll(imageTask, audioTask); }
+        catch (Exception) { /* awaited again below, so that an image problem is reported before an audio one */ }
+        var image = await imageTask;
         var audio = await audioTask;
         if (timings != null) timings[GenerationStage.Loading.ToString()] = stage.Elapsed.TotalSeconds;
 

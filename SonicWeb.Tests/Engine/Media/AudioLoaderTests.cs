@@ -101,7 +101,7 @@ public class AudioLoaderTests
         var path = TestMedia.Convert(MediaFixtures.SpeechWav, "speech-0.1s.wav", "-t", "0.1");
 
         var e = await LoadFails(path, Limits, EngineErrorCodes.AudioEmpty);
-        Assert.Contains("Media:MinAudioSeconds", e.Message);
+        Assert.Contains("Engine:Limits:MinAudioSeconds", e.Message);
     }
 
     [Fact]
@@ -120,14 +120,14 @@ public class AudioLoaderTests
     {
         var e = await LoadFails(MediaFixtures.SpeechWav, new MediaLimits { MaxAudioSeconds = 0.5 }, EngineErrorCodes.AudioTooLong);
         Assert.Contains("0.5 s", e.Message);
-        Assert.Contains("Media:MaxAudioSeconds", e.Message);
+        Assert.Contains("Engine:Limits:MaxAudioSeconds", e.Message);
     }
 
     [Fact]
     public async Task Oversized_file_is_rejected_by_byte_limit()
     {
         var e = await LoadFails(MediaFixtures.SpeechWav, new MediaLimits { MaxAudioBytes = 1000 }, EngineErrorCodes.FileTooLarge);
-        Assert.Contains("Media:MaxAudioBytes", e.Message);
+        Assert.Contains("Engine:Limits:MaxAudioBytes", e.Message);
     }
 
     private static async Task<SonicEngineException> LoadFails(string path, MediaLimits limits, string code)

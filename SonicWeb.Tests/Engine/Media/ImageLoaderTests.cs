@@ -101,7 +101,7 @@ public class ImageLoaderTests
     {
         var e = await LoadFails(TestMedia.AstronautPng, new MediaLimits { MaxImagePixels = 1 }, EngineErrorCodes.ImageTooLarge);
         Assert.Contains("512x512", e.Message);
-        Assert.Contains("Media:MaxImagePixels", e.Message);
+        Assert.Contains("Engine:Limits:MaxImagePixels", e.Message);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class ImageLoaderTests
     {
         var e = await LoadFails(TestMedia.AstronautPng, new MediaLimits { MaxImageSide = 500 }, EngineErrorCodes.ImageTooLarge);
         Assert.Contains("500", e.Message);
-        Assert.Contains("Media:MaxImageSide", e.Message);
+        Assert.Contains("Engine:Limits:MaxImageSide", e.Message);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public class ImageLoaderTests
     {
         var e = await LoadFails(TestMedia.AstronautPng, new MediaLimits { MaxImageBytes = 100_000 }, EngineErrorCodes.FileTooLarge);
         Assert.Contains("0.1 MB", e.Message);
-        Assert.Contains("Media:MaxImageBytes", e.Message);
+        Assert.Contains("Engine:Limits:MaxImageBytes", e.Message);
     }
 
     [Fact]
