@@ -91,12 +91,12 @@ public static class JobsApi
 
     /// <summary>The MP4, with range requests (seeking in the player); ?download=1 adds a file name.</summary>
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> VideoAsync(
-        string id, bool? download, JobQueries queries, StoragePaths paths, CancellationToken ct)
+        string id, string? download, JobQueries queries, StoragePaths paths, CancellationToken ct)
     {
         var job = await FindEntityAsync(id, queries, ct);
         if (job.Status != JobStatus.Succeeded || job.OutputPath is null || !File.Exists(paths.Absolute(job.OutputPath)))
             throw Problems.NotFound($"Job {id} has no video ({job.Status}).");
-        var fileName = download == true ? SafeFileName(job.Name) + ".mp4" : null;
+        var fileName = download is "1" or "true" ? SafeFileName(job.Name) + ".mp4" : null;
         return TypedResults.PhysicalFile(paths.Absolute(job.OutputPath), "video/mp4", fileName, enableRangeProcessing: true);
     }
 
