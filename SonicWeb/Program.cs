@@ -1,5 +1,4 @@
 using SonicWeb.Cli;
-using SonicWeb.Components;
 using SonicWeb.Hosting;
 
 // `SonicWeb generate ...` and `SonicWeb inspect ...` are command-line verbs; anything else starts the web app.
@@ -9,12 +8,10 @@ if (CliApp.IsCliInvocation(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddRazorComponents();
+builder.AddSonicWeb();
 
 var app = builder.Build();
-app.UseStaticFiles();
-app.UseAntiforgery();
-app.MapRazorComponents<App>();
+app.UseSonicWeb();
 await app.RunAsync();
 return 0;
 

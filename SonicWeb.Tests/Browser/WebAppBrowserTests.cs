@@ -1,0 +1,102 @@
+using Microsoft.Playwright;
+using SonicWeb.Tests.TestSupport;
+using SonicWeb.Tests.Web;
+
+namespace SonicWeb.Tests.Browser;
+
+/// <summary>
+/// A person's path through the app in Debian's chromium (headless, driven by Playwright): upload,
+/// estimate, submit, live progress, playback, history, download. Screenshots go to test-artifacts/.
+/// </summary>
+[Collection(WebCollection.Name)]
+public sealed class WebAppBrowserTests
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    [Fact]
+    public async Task Upload_estimate_submit_watch_progress_play_find_in_history_and_download()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
+        var page = await context.NewPageAsync();
+        var consoleErrors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
+        page.Response += (_, r) => { if (r.Status >= 400) consoleErrors.Add($"{r.Status} {r.Url}"); };
+        string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"web-{name}.png");
+
+        // New video: files, thumbnail, audio duration, estimate.
+        await page.GotoAsync("/");
+        await page.SetInputFilesAsync("#image", TestMedia.AstronautPng);
+        await page.SetInputFilesAsync("#audio", WebTestKit.LongSpeech);
+        await page.FillAsync("#name", "browser video");
+        await page.FillAsync("#submitter", "playwright");
+        await page.FillAsync("#p-min_resolution", "384");
+        await Assertions.Expect(page.Locator("#image-info")).ToContainTextAsync("512 × 512");
+        await Assertions.Expect(page.Locator("#audio-info")).ToContainTextAsync(" s,");
+        await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("at 384 × 384");
+        await page.ScreenshotAsync(new() { Path = Shot("1-new-video"), FullPage = true });
+
+        // Submit: the job page shows live frame counts.
+        await page.ClickAsync("#submit");
+        await page.WaitForURLAsync("**/jobs/*");
+        var jobId = page.Url.Split('/').Last();
+        var framesSeen = new List<int>();
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until && await page.Locator("#status").InnerTextAsync() is "Queued" or "Running")
+        {
+            if (int.TryParse(await page.Locator("#frames-done").InnerTextAsync(), out var f) && (framesSeen.Count == 0 || framesSeen[^1] != f))
+            {
+                framesSeen.Add(f);
+                if (framesSeen.Count(x => x > 0) == 2) await page.ScreenshotAsync(new() { Path = Shot("2-job-running"), FullPage = true });
+            }
+            await Task.Delay(150);
+        }
+        Assert.True(framesSeen.Count(f => f > 0) >= 2, "frame counter updated: " + string.Join(",", framesSeen));
+        Assert.Equal(framesSeen.OrderBy(f => f), framesSeen);
+
+        // Done: the player appears and plays.
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Succeeded");
+        await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
+        var played = await page.EvaluateAsync<double>(@"async () => {
+            const v = document.getElementById('player');
+            v.muted = true;
+            await v.play();
+            await new Promise(r => setTimeout(r, 800));
+            return v.currentTime; }");
+        Assert.True(played > 0.2, $"video currentTime {played}");
+        await page.ScreenshotAsync(new() { Path = Shot("3-job-done"), FullPage = true });
+
+        // History: the job is listed with its thumbnail; download it.
+        await page.GotoAsync("/history?q=browser");
+        var row = page.Locator($"tr[data-job-id='{jobId}']");
+        await Assertions.Expect(row).ToContainTextAsync("playwright");
+        await Assertions.Expect(row).ToContainTextAsync("Succeeded");
+        await page.ScreenshotAsync(new() { Path = Shot("4-history"), FullPage = true });
+        var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("a:has-text('Download')").ClickAsync());
+        var saved = Path.Combine(TestMedia.WorkDir, "web-browser-download.mp4");
+        await download.SaveAsAsync(saved);
+        Assert.Equal("browser video.mp4", download.SuggestedFilename);
+        Assert.Equal(384, WebTestKit.Probe(saved).Width);
+        Assert.Empty(consoleErrors);
+    }
+
+    [Fact]
+    public async Task A_photo_without_a_face_is_reported_on_the_form_before_a_job_exists()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        await page.GotoAsync("/");
+        var gray = TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
+        await page.SetInputFilesAsync("#image", gray);
+        await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
+        await page.ClickAsync("#submit");
+        await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("No face found");
+        Assert.EndsWith("/", page.Url);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-5-no-face.png"), FullPage = true });
+    }
+}

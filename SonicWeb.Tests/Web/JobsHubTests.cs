@@ -1,0 +1,45 @@
+using System.Text.Json;
+using SonicWeb.Tests.TestSupport;
+using static SonicWeb.Tests.Web.WebTestKit;
+
+namespace SonicWeb.Tests.Web;
+
+[Collection(WebCollection.Name)]
+public sealed class JobsHubTests
+{
+    [Fact]
+    public async Task A_watcher_receives_ordered_progress_with_rising_frame_counts_then_the_final_status()
+    {
+        using var host = new WebTestHost();
+        // A job queued behind another, so the watcher joins before its first frame.
+        var blocker = await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "1"));
+        var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "2"))).GetProperty("id").GetString()!;
+
+        await using var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs");
+        var joined = await hub.InvokeAsync("Join", id);
+        Assert.Equal(id, joined.GetProperty("id").GetString());
+
+        var progress = new List<JsonElement>();
+        JsonElement? final = null;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var message in hub.Messages.ReadAllAsync(timeout.Token))
+        {
+            var payload = message.GetProperty("arguments")[0];
+            if (message.GetProperty("target").GetString() == "progress") progress.Add(payload);
+            else if (message.GetProperty("target").GetString() == "status" && IsFinished(payload)) { final = payload; break; }
+        }
+
+        Assert.NotNull(final);
+        Assert.Equal("Succeeded", final.Value.Status());
+        Assert.All(progress, p => Assert.Equal(id, p.GetProperty("jobId").GetString()));
+        var sequence = progress.Select(p => p.GetProperty("sequence").GetInt64()).ToList();
+        Assert.Equal(sequence.OrderBy(s => s), sequence);
+        var rendering = progress.Where(p => p.GetProperty("stage").GetString() == "Rendering").Select(p => p.GetProperty("framesDone").GetInt32()).ToList();
+        Assert.True(rendering.Count >= 3, $"only {rendering.Count} rendering events");
+        Assert.True(rendering.Zip(rendering.Skip(1)).All(pair => pair.Second > pair.First), string.Join(",", rendering));
+        Assert.Contains(progress, p => p.TryGetProperty("previewUrl", out var url) && url.ValueKind == JsonValueKind.String);
+        Assert.Equal("Completed", progress[^1].GetProperty("stage").GetString());
+        Assert.Equal(final.Value.GetProperty("framesTotal").GetInt32(), progress[^1].GetProperty("framesDone").GetInt32());
+        _ = blocker;
+    }
+}

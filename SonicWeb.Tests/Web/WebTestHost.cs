@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SonicWeb.Tests.TestSupport;
+
+namespace SonicWeb.Tests.Web;
+
+/// <summary>Web tests share the machine's two cores with generation: run them one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WebCollection
+{
+    public const string Name = "web";
+}
+
+/// <summary>
+/// The real app on a real Kestrel port, with a real SQLite file in its own data directory. Starting a
+/// second host on the same <see cref="Root"/> is a restart.
+/// </summary>
+public sealed class WebTestHost : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string> _settings;
+
+    public WebTestHost(string? root = null, Dictionary<string, string>? settings = null)
+    {
+        Root = root ?? Directory.CreateTempSubdirectory("sonicweb-web-").FullName;
+        _settings = settings ?? new();
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::1]", "127.0.0.1"));
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+    }
+
+    public string Root { get; }
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Storage:Root", Root);
+        builder.UseSetting("Jobs:PollSeconds", "0.5");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Http.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Inputs and calls the web tests share.</summary>
+public static class WebTestKit
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>About 2.5 s of speech: a 256 px job takes a couple of seconds.</summary>
+    public static string ShortSpeech => TestMedia.Speech("Hello, this is a quick test.", "web-short");
+
+    /// <summary>About 9 s of speech: long enough to cancel or interrupt mid-render at 384 px.</summary>
+    public static string LongSpeech => TestMedia.Speech(
+        "This recording is long enough to stop in the middle. The worker renders every frame, one after another, " +
+        "while the page shows the progress, and a restart in the middle must not lose it.", "web-long");
+
+    public static MultipartFormDataContent Form(string? imagePath, string? audioPath, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        if (imagePath != null) form.Add(FileContent(imagePath), "image", Path.GetFileName(imagePath));
+        if (audioPath != null) form.Add(FileContent(audioPath), "audio", Path.GetFileName(audioPath));
+        foreach (var (name, value) in fields) form.Add(new StringContent(value), name);
+        return form;
+    }
+
+    private static ByteArrayContent FileContent(string path)
+    {
+        var content = new ByteArrayContent(File.ReadAllBytes(path));
+        content.Headers.ContentType = new("application/octet-stream");
+        return content;
+    }
+
+    public static async Task<JsonElement> SubmitAsync(HttpClient http, string image, string audio, params (string, string)[] fields)
+    {
+        using var response = await http.PostAsync("/api/jobs", Form(image, audio, fields));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"submit: {(int)response.StatusCode} {body}");
+        Assert.Equal($"/api/jobs/{JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()}", response.Headers.Location?.ToString());
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static async Task<JsonElement> GetJobAsync(HttpClient http, string id) =>
+        await http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}", Json);
+
+    /// <summary>Polls the job until <paramref name="done"/> holds; every state seen is passed to <paramref name="seen"/>.</summary>
+    public static async Task<JsonElement> WaitForAsync(HttpClient http, string id, Func<JsonElement, bool> done, TimeSpan timeout, Action<JsonElement>? seen = null)
+    {
+        var until = DateTime.UtcNow + timeout;
+        JsonElement job;
+        while (true)
+        {
+            job = await GetJobAsync(http, id);
+            seen?.Invoke(job);
+            if (done(job)) return job;
+            if (DateTime.UtcNow > until) throw new TimeoutException($"job {id} did not reach the expected state; last: {job}");
+            await Task.Delay(100);
+        }
+    }
+
+    public static string Status(this JsonElement job) => job.GetProperty("status").GetString()!;
+
+    public static bool IsFinished(JsonElement job) => job.Status() is "Succeeded" or "Failed" or "Cancelled";
+
+    /// <summary>ffprobe's view of a video: width, height, duration, codec names.</summary>
+    public static (int Width, int Height, double Duration, string Codecs) Probe(string path)
+    {
+        var json = TestMedia.Run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", path);
+        var root = JsonDocument.Parse(json).RootElement;
+        var streams = root.GetProperty("streams").EnumerateArray().ToList();
+        var video = streams.First(s => s.GetProperty("codec_type").GetString() == "video");
+        return (video.GetProperty("width").GetInt32(), video.GetProperty("height").GetInt32(),
+            double.Parse(root.GetProperty("format").GetProperty("duration").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            string.Join(",", streams.Select(s => s.GetProperty("codec_name").GetString())));
+    }
+}

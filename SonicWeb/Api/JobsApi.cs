@@ -1,0 +1,155 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using SonicWeb.Data;
+using SonicWeb.Jobs;
+using SonicWeb.Storage;
+
+namespace SonicWeb.Api;
+
+/// <summary>/api/jobs: submit, list, inspect, cancel, retry, re-run, delete, and the job's files.</summary>
+public static class JobsApi
+{
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>();
+        group.MapPost("/", SubmitAsync).WithName("SubmitJob")
+            .WithSummary("Queue a video: multipart with 'image', 'audio' and parameters as form fields or a JSON 'config' field.");
+        group.MapGet("/", ListAsync).WithName("ListJobs");
+        group.MapGet("/{id}", GetAsync).WithName("GetJob");
+        group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelJob");
+        group.MapPost("/{id}/retry", RetryAsync).WithName("RetryJob");
+        group.MapPost("/{id}/rerun", RerunAsync).WithName("RerunJob");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteJob");
+        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo");
+        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview");
+        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail");
+        return group;
+    }
+
+    /// <summary>Reads and checks the upload, then queues the job (202 + Location). Shared with the compatibility endpoint.</summary>
+    public static async Task<JobView> AcceptUploadAsync(HttpContext http, JobService jobs, StoragePaths paths, StorageOptions storage, CancellationToken ct)
+    {
+        await using var form = await UploadReader.ReadAsync(http.Request, paths.NewStagingFolder(), storage.MaxUploadBytes, ct);
+        return await jobs.SubmitAsync(form, ct);
+    }
+
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitAsync(
+        HttpContext http, JobService jobs, StoragePaths paths, IOptions<StorageOptions> storage, CancellationToken ct)
+    {
+        var job = await AcceptUploadAsync(http, jobs, paths, storage.Value, ct);
+        return TypedResults.Accepted(job.Links.Self, job);
+    }
+
+    public static async Task<Results<Ok<JobListPage>, ProblemHttpResult>> ListAsync(
+        JobQueries queries, string? status, string? q, DateTime? from, DateTime? to, string? sort, int? page, int? pageSize, CancellationToken ct)
+    {
+        JobStatus? parsed = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s) || char.IsDigit(status[0]))
+                throw Problems.BadRequest($"status is '{status}'; it must be one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
+            parsed = s;
+        }
+        if (sort is { Length: > 0 } && !JobListQuery.SortKeys.Contains(sort.TrimStart('-').ToLowerInvariant()))
+            throw Problems.BadRequest($"sort is '{sort}'; it must be one of {string.Join(", ", JobListQuery.SortKeys)} (prefix '-' for descending).");
+        var result = await queries.ListAsync(new JobListQuery
+        {
+            Status = parsed, Text = q, From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Sort = sort,
+            Page = page ?? 1, PageSize = pageSize ?? 20,
+        }, ct);
+        return TypedResults.Ok(result);
+    }
+
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, JobQueries queries, CancellationToken ct)
+        => TypedResults.Ok(await FindAsync(id, queries, ct));
+
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, JobService jobs, CancellationToken ct)
+    {
+        CheckId(id);
+        return TypedResults.Ok(await jobs.CancelAsync(id, ct));
+    }
+
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, JobService jobs, CancellationToken ct)
+    {
+        CheckId(id);
+        return TypedResults.Ok(await jobs.RetryAsync(id, ct));
+    }
+
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> RerunAsync(string id, JobService jobs, CancellationToken ct)
+    {
+        CheckId(id);
+        var job = await jobs.RerunAsync(id, ct);
+        return TypedResults.Accepted(job.Links.Self, job);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, JobService jobs, CancellationToken ct)
+    {
+        CheckId(id);
+        await jobs.DeleteAsync(id, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The MP4, with range requests (seeking in the player); ?download=1 adds a file name.</summary>
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> VideoAsync(
+        string id, string? download, JobQueries queries, StoragePaths paths, CancellationToken ct)
+    {
+        var job = await FindEntityAsync(id, queries, ct);
+        if (job.Status != JobStatus.Succeeded || job.OutputPath is null || !File.Exists(paths.Absolute(job.OutputPath)))
+            throw Problems.NotFound($"Job {id} has no video ({job.Status}).");
+        var fileName = download is "1" or "true" ? SafeFileName(job.Name) + ".mp4" : null;
+        return TypedResults.PhysicalFile(paths.Absolute(job.OutputPath), "video/mp4", fileName, enableRangeProcessing: true);
+    }
+
+    /// <summary>The newest preview frame of a running job (or the last one saved).</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PreviewAsync(
+        string id, HttpContext http, JobQueries queries, JobNotifier notifier, StoragePaths paths, CancellationToken ct)
+    {
+        CheckId(id);
+        http.Response.Headers.CacheControl = "no-store";
+        var bytes = notifier.LatestPreview(id);
+        if (bytes is null)
+        {
+            _ = await FindEntityAsync(id, queries, ct);
+            foreach (var path in new[] { paths.Preview(id), paths.Thumbnail(id) })
+                if (File.Exists(path)) { bytes = await File.ReadAllBytesAsync(path, ct); break; }
+        }
+        if (bytes is null) throw Problems.NotFound($"Job {id} has no preview yet.");
+        return TypedResults.File(bytes, "image/jpeg");
+    }
+
+    /// <summary>The history's picture: the first rendered frame, or the uploaded photo before there is one.</summary>
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> ThumbnailAsync(
+        string id, JobQueries queries, StoragePaths paths, CancellationToken ct)
+    {
+        var job = await FindEntityAsync(id, queries, ct);
+        if (job.ThumbnailPath is { } thumb && File.Exists(paths.Absolute(thumb)))
+            return TypedResults.PhysicalFile(paths.Absolute(thumb), "image/jpeg");
+        var image = paths.Absolute(job.ImagePath);
+        if (!File.Exists(image)) throw Problems.NotFound($"Job {id} has no picture.");
+        var type = Path.GetExtension(image) switch { ".png" => "image/png", ".webp" => "image/webp", _ => "image/jpeg" };
+        return TypedResults.PhysicalFile(image, type);
+    }
+
+    private static void CheckId(string id)
+    {
+        if (!StoragePaths.IsValidJobId(id)) throw Problems.NotFound($"There is no job '{id}'.");
+    }
+
+    private static async Task<JobView> FindAsync(string id, JobQueries queries, CancellationToken ct)
+    {
+        CheckId(id);
+        return await queries.GetAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+    }
+
+    private static async Task<Job> FindEntityAsync(string id, JobQueries queries, CancellationToken ct)
+    {
+        CheckId(id);
+        return await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+    }
+
+    private static string SafeFileName(string name)
+    {
+        var clean = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or ' ' ? c : '_').ToArray()).Trim();
+        return clean.Length == 0 ? "video" : clean.Length > 80 ? clean[..80] : clean;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using SonicWeb.Data;
+using SonicWeb.Engine.Errors;
+using SonicWeb.Jobs;
+using SonicWeb.Storage;
+
+namespace SonicWeb.Api;
+
+/// <summary>The finished result in the shape the product brief's clients expect.</summary>
+public sealed record SonicGenerateResult(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("task_id")] string TaskId,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("video_url")] string? VideoUrl,
+    [property: JsonPropertyName("output_path")] string? OutputPath,
+    [property: JsonPropertyName("status_url")] string StatusUrl,
+    [property: JsonPropertyName("queue_position")] int? QueuePosition,
+    [property: JsonPropertyName("estimate_seconds")] double EstimateSeconds);
+
+/// <summary>
+/// POST /api/sonic/generate (multipart audio, image, config JSON with the brief's names). With
+/// ?wait=S it answers 200 with the result if the job finishes within S seconds (at most
+/// Jobs:MaxWaitSeconds), otherwise 202 with the task id and status URL: never a timeout.
+/// </summary>
+public static class SonicCompatApi
+{
+    public static RouteHandlerBuilder MapSonicCompatApi(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/sonic/generate", GenerateAsync).WithTags("Compatibility").WithName("SonicGenerate").AddEndpointFilter<ApiProblemFilter>();
+
+    public static async Task<Results<Ok<SonicGenerateResult>, Accepted<SonicGenerateResult>, ProblemHttpResult>> GenerateAsync(
+        HttpContext http, double? wait, JobService jobs, JobQueries queries, JobSignals signals, StoragePaths paths,
+        IOptions<StorageOptions> storage, IOptions<JobOptions> options, CancellationToken ct)
+    {
+        var job = await JobsApi.AcceptUploadAsync(http, jobs, paths, storage.Value, ct);
+        var waitFor = TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, options.Value.MaxWaitSeconds));
+        if (waitFor > TimeSpan.Zero && job.Status is JobStatus.Queued or JobStatus.Running)
+        {
+            var finished = signals.WhenFinished(job.Id);
+            job = await queries.GetAsync(job.Id, ct) ?? job; // it may have finished before we started waiting
+            if (job.Status is JobStatus.Queued or JobStatus.Running)
+            {
+                try { await finished.WaitAsync(waitFor, ct); }
+                catch (TimeoutException) { }
+                job = await queries.GetAsync(job.Id, ct) ?? job;
+            }
+        }
+
+        switch (job.Status)
+        {
+            case JobStatus.Succeeded:
+                var entity = await queries.GetEntityAsync(job.Id, ct);
+                return TypedResults.Ok(Result(job, entity?.OutputPath is { } rel ? paths.Absolute(rel) : null));
+            case JobStatus.Failed or JobStatus.Cancelled:
+                var code = job.Error?.Code ?? EngineErrorCodes.Internal;
+                return TypedResults.Problem(detail: job.Error?.Message ?? job.Status.ToString(),
+                    statusCode: EngineErrorCodes.IsBadInput(code) ? 422 : 500, title: $"The job {job.Status.ToString().ToLowerInvariant()}",
+                    extensions: new Dictionary<string, object?> { ["code"] = code, ["task_id"] = job.Id, ["status_url"] = job.Links.Self });
+            default:
+                return TypedResults.Accepted(job.Links.Self, Result(job, null));
+        }
+    }
+
+    private static SonicGenerateResult Result(JobView job, string? outputPath) => new(
+        job.Status == JobStatus.Succeeded, job.Id, job.Status.ToString(),
+        job.Status == JobStatus.Succeeded ? job.Links.Video : null, outputPath, job.Links.Self, job.QueuePosition, job.EstimateSeconds);
+}

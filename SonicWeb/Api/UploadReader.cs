@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using SonicWeb.Engine.Errors;
+using System.Globalization;
+
+namespace SonicWeb.Api;
+
+/// <summary>One uploaded file saved to the staging folder under a generated name.</summary>
+public sealed record UploadedFile(string Field, string OriginalName, string Path, long Length, string Sha256);
+
+/// <summary>A parsed multipart request: text fields and the files, all files already on disk.</summary>
+public sealed class UploadForm(string folder) : IAsyncDisposable
+{
+    public string Folder { get; } = folder;
+    public Dictionary<string, string> Fields { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, UploadedFile> Files { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Deletes the staging folder with whatever is still in it (accepted files have moved to the job's folder).</summary>
+    public ValueTask DisposeAsync()
+    {
+        Storage.StoragePaths.DeleteQuietly(Folder);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Reads multipart/form-data straight from the request body into files, hashing as it goes and
+/// stopping at the size limit (413) without buffering a whole upload in memory. The framework's form
+/// reader is not used: it buffers and applies one limit to the whole body.
+/// </summary>
+public static class UploadReader
+{
+    public const int MaxFieldChars = 64 * 1024;
+    public const int MaxSections = 32;
+
+    public static async Task<UploadForm> ReadAsync(HttpRequest request, string folder, long maxFileBytes, CancellationToken ct)
+    {
+        var form = new UploadForm(folder);
+        try
+        {
+            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+                throw new ApiProblemException(415, EngineErrorCodes.InvalidParameter,
+                    $"Send the files as multipart/form-data (fields 'image' and 'audio'); the request's content type is '{request.ContentType ?? "none"}'.");
+            var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+            if (string.IsNullOrEmpty(boundary))
+                throw Problems.BadRequest("The multipart request has no boundary.");
+
+            // Our own per-file limit applies; the server-wide body limit (about 28 MB) would cut two large files short.
+            if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+                bodyLimit.MaxRequestBodySize = maxFileBytes * 2 + 1024 * 1024;
+
+            var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+            int sections = 0;
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (++sections > MaxSections) throw Problems.BadRequest($"The request has more than {MaxSections} parts.");
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
+                    continue;
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                if (disposition.IsFileDisposition())
+                {
+                    var original = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
+                    if (form.Files.ContainsKey(name)) throw Problems.BadRequest($"The field '{name}' has more than one file.");
+                    form.Files[name] = await SaveFileAsync(section.Body, name, Path.GetFileName(original), folder, maxFileBytes, ct);
+                }
+                else
+                {
+                    form.Fields[name] = await ReadFieldAsync(section.Body, name, ct);
+                }
+            }
+            return form;
+        }
+        catch (IOException e) when (e is not FileNotFoundException)
+        {
+            await form.DisposeAsync();
+            throw Problems.BadRequest("The upload was interrupted or is not valid multipart data: " + e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await form.DisposeAsync();
+            throw new ApiProblemException(e.StatusCode, e.StatusCode == 413 ? EngineErrorCodes.FileTooLarge : Problems.BadRequestCode, e.Message);
+        }
+        catch
+        {
+            await form.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<UploadedFile> SaveFileAsync(Stream body, string field, string originalName, string folder, long maxBytes, CancellationToken ct)
+    {
+        var safeField = new string(field.Where(char.IsAsciiLetterOrDigit).Take(32).ToArray());
+        var path = Path.Combine(folder, (safeField.Length > 0 ? safeField : "file") + "-" + Guid.NewGuid().ToString("N")[..8] + ".upload");
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long total = 0;
+        var buffer = new byte[81920];
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true))
+        {
+            int n;
+            while ((n = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                total += n;
+                if (total > maxBytes)
+                    throw new ApiProblemException(413, EngineErrorCodes.FileTooLarge,
+                        $"The file in '{field}' is larger than the upload limit of {Megabytes(maxBytes)} (Storage:MaxUploadBytes).");
+                hash.AppendData(buffer, 0, n);
+                await file.WriteAsync(buffer.AsMemory(0, n), ct);
+            }
+        }
+        return new UploadedFile(field, originalName, path, total, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    public static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+
+    private static async Task<string> ReadFieldAsync(Stream body, string name, CancellationToken ct)
+    {
+        using var reader = new StreamReader(body, Encoding.UTF8);
+        var chars = new char[MaxFieldChars + 1];
+        int read = await reader.ReadBlockAsync(chars.AsMemory(), ct);
+        if (read > MaxFieldChars) throw Problems.BadRequest($"The field '{name}' is longer than {MaxFieldChars} characters.");
+        return new string(chars, 0, read);
+    }
+}

@@ -1,0 +1,16 @@
+using System.Globalization;
+using SonicWeb.Data;
+
+namespace SonicWeb.Components.Shared;
+
+/// <summary>Display formatting shared by the pages (plain functions, no rendering logic).</summary>
+public static class Format
+{
+    public static string Seconds(double? s) => s is not { } v ? "–"
+        : v < 60 ? v.ToString("0.0", CultureInfo.InvariantCulture) + " s"
+        : $"{(int)(v / 60)} min {(int)(v % 60):00} s";
+
+    public static string Time(DateTime? utc) => utc is { } t ? t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "–";
+
+    public static string StatusClass(JobStatus status) => "status status-" + status.ToString().ToLowerInvariant();
+}

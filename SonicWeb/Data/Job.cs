@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+
+namespace SonicWeb.Data;
+
+public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
+
+/// <summary>
+/// One generation job: the row in SQLite is the queue's source of truth. Times are UTC. Paths are
+/// relative to the data directory.
+/// </summary>
+public sealed class Job
+{
+    /// <summary>24 random hex characters: not guessable, safe in paths and URLs.</summary>
+    public string Id { get; set; } = NewId();
+    public JobStatus Status { get; set; } = JobStatus.Queued;
+
+    /// <summary>What the history shows: the name given by the user, else the photo's file name.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>Free text for now; accounts come later.</summary>
+    public string? Submitter { get; set; }
+
+    /// <summary>The parameters with the brief's names (min_resolution, ...), as JSON.</summary>
+    public string ParametersJson { get; set; } = "{}";
+    public string Backend { get; set; } = "builtin";
+
+    public string ImageFileName { get; set; } = "";
+    public string ImagePath { get; set; } = "";
+    public long ImageBytes { get; set; }
+    public string ImageSha256 { get; set; } = "";
+    public string AudioFileName { get; set; } = "";
+    public string AudioPath { get; set; } = "";
+    public long AudioBytes { get; set; }
+    public string AudioSha256 { get; set; } = "";
+    /// <summary>Hash of both inputs and the parameters: equal hashes may reuse a finished output.</summary>
+    public string InputHash { get; set; } = "";
+
+    public double AudioSeconds { get; set; }
+    public double VideoSeconds { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public double EstimatedSeconds { get; set; }
+
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+    /// <summary>When it (re-)entered the queue: orders the queue; retry puts a job at the end.</summary>
+    public DateTime QueuedAt { get; set; } = DateTime.UtcNow;
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    /// <summary>Times a worker started it (a run interrupted by a restart counts).</summary>
+    public int Attempts { get; set; }
+
+    public string? Stage { get; set; }
+    public int FramesDone { get; set; }
+    public int FramesTotal { get; set; }
+    public double? GenerationSeconds { get; set; }
+    public int? Seed { get; set; }
+    public string? WarningsJson { get; set; }
+    public string? StageSecondsJson { get; set; }
+
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+
+    public string? OutputPath { get; set; }
+    public string? ThumbnailPath { get; set; }
+    public string? ReusedFromJobId { get; set; }
+
+    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+}

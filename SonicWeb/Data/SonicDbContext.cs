@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace SonicWeb.Data;
+
+public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : DbContext(options)
+{
+    public DbSet<Job> Jobs => Set<Job>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        var job = b.Entity<Job>();
+        job.HasKey(j => j.Id);
+        job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+        job.HasIndex(j => new { j.Status, j.QueuedAt });
+        job.HasIndex(j => j.CreatedAt);
+        job.HasIndex(j => j.InputHash);
+    }
+
+    /// <summary>SQLite keeps no time zone: every DateTime we store is UTC, so read it back as UTC.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder c)
+    {
+        c.Properties<DateTime>().HaveConversion<UtcConverter>();
+        c.Properties<DateTime?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SonicWeb.Api;
+using SonicWeb.Components;
+using SonicWeb.Data;
+using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Health;
+using SonicWeb.Hubs;
+using SonicWeb.Jobs;
+using SonicWeb.Logging;
+using SonicWeb.Storage;
+
+namespace SonicWeb.Hosting;
+
+/// <summary>Service registration and the request pipeline of the web app, in one place.</summary>
+public static class WebSetup
+{
+    public static void AddSonicWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "Storage:Root must be set")
+            .Validate(o => o.MaxUploadBytes > 0, "Storage:MaxUploadBytes must be positive")
+            .ValidateOnStart();
+        services.AddOptions<JobOptions>().Bind(config.GetSection(JobOptions.Section))
+            .Validate(o => o.Slots is >= 1 and <= 64, "Jobs:Slots must be 1..64")
+            .Validate(o => o.WatchdogMultiplier > 0 && o.WatchdogMinimumSeconds >= 0, "Jobs:WatchdogMultiplier must be positive")
+            .ValidateOnStart();
+
+        var paths = new StoragePaths(Options.Create(config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()));
+        paths.EnsureCreated();
+        services.AddSingleton(paths);
+        builder.Logging.AddProvider(new JsonFileLoggerProvider(paths.LogsRoot));
+
+        services.AddDbContextFactory<SonicDbContext>(o => o.UseSqlite($"Data Source={paths.DatabaseFile};Cache=Shared;Pooling=True"));
+
+        services.AddSingleton<EstimatorService>();
+        services.AddSingleton(sp =>
+        {
+            var options = EngineSetup.BindOptions(config);
+            var log = sp.GetRequiredService<ILogger<GenerationPipeline>>();
+            var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, w => log.LogWarning("{Warning}", w));
+            return new GenerationPipeline(options, models, sp.GetRequiredService<EstimatorService>().Estimator);
+        });
+        services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobNotifier>();
+        services.AddSingleton<JobQueries>();
+        services.AddSingleton<JobService>();
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
+        services.AddHostedService<GenerationWorker>();
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi();
+        services.AddHealthChecks()
+            .AddDbContextCheck<SonicDbContext>("database")
+            .AddCheck<FfmpegHealthCheck>("ffmpeg")
+            .AddCheck<ModelsHealthCheck>("models")
+            .AddCheck<DiskHealthCheck>("disk");
+        services.AddRazorComponents();
+    }
+
+    public static void UseSonicWeb(this WebApplication app)
+    {
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapJobsApi();
+        app.MapEstimateApi();
+        app.MapSonicCompatApi();
+        app.MapHub<JobsHub>("/hubs/jobs");
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapRazorComponents<App>();
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using SonicWeb.Data;
+
+namespace SonicWeb.Jobs;
+
+/// <summary>Filters, sorting and paging of the job list (REST listing and the history page).</summary>
+public sealed record JobListQuery
+{
+    public JobStatus? Status { get; init; }
+    /// <summary>Matched against name, submitter, file names and id.</summary>
+    public string? Text { get; init; }
+    public DateTime? From { get; init; }
+    public DateTime? To { get; init; }
+    /// <summary>created, name, status, audio, generation; prefix "-" for descending. Default "-created".</summary>
+    public string? Sort { get; init; }
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 20;
+
+    public static readonly string[] SortKeys = ["created", "name", "submitter", "status", "audio", "generation"];
+    public const int MaxPageSize = 100;
+}
+
+public sealed record JobListPage(IReadOnlyList<JobView> Items, int Page, int PageSize, int Total)
+{
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+/// <summary>Read side of the job table.</summary>
+public sealed class JobQueries(IDbContextFactory<SonicDbContext> db)
+{
+    public async Task<JobView?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
+        var job = await context.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
+        if (job is null) return null;
+        int? position = job.Status == JobStatus.Queued ? await QueuePositionAsync(context, job, ct) : null;
+        return JobView.From(job, position, DateTime.UtcNow);
+    }
+
+    public async Task<Job?> GetEntityAsync(string id, CancellationToken ct = default)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
+        return await context.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
+    }
+
+    /// <summary>1 = next to run.</summary>
+    public static async Task<int> QueuePositionAsync(SonicDbContext context, Job job, CancellationToken ct) =>
+        1 + await context.Jobs.CountAsync(j => j.Status == JobStatus.Queued &&
+            (j.QueuedAt < job.QueuedAt || (j.QueuedAt == job.QueuedAt && string.Compare(j.Id, job.Id) < 0)), ct);
+
+    public async Task<int> QueuedCountAsync(CancellationToken ct = default)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
+        return await context.Jobs.CountAsync(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running, ct);
+    }
+
+    public async Task<JobListPage> ListAsync(JobListQuery q, CancellationToken ct = default)
+    {
+        int pageSize = Math.Clamp(q.PageSize, 1, JobListQuery.MaxPageSize);
+        int page = Math.Max(1, q.Page);
+        await using var context = await db.CreateDbContextAsync(ct);
+        IQueryable<Job> jobs = context.Jobs.AsNoTracking();
+        if (q.Status is { } status) jobs = jobs.Where(j => j.Status == status);
+        if (q.From is { } from) jobs = jobs.Where(j => j.CreatedAt >= from);
+        if (q.To is { } to) jobs = jobs.Where(j => j.CreatedAt < to);
+        if (!string.IsNullOrWhiteSpace(q.Text))
+        {
+            var pattern = "%" + q.Text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            jobs = jobs.Where(j => EF.Functions.Like(j.Name, pattern, "\\") || EF.Functions.Like(j.Submitter ?? "", pattern, "\\")
+                || EF.Functions.Like(j.ImageFileName, pattern, "\\") || EF.Functions.Like(j.AudioFileName, pattern, "\\")
+                || j.Id == q.Text.Trim());
+        }
+
+        var sort = (q.Sort ?? "-created").Trim().ToLowerInvariant();
+        bool desc = sort.StartsWith('-');
+        jobs = sort.TrimStart('-') switch
+        {
+            "name" => desc ? jobs.OrderByDescending(j => j.Name) : jobs.OrderBy(j => j.Name),
+            "submitter" => desc ? jobs.OrderByDescending(j => j.Submitter) : jobs.OrderBy(j => j.Submitter),
+            "status" => desc ? jobs.OrderByDescending(j => j.Status) : jobs.OrderBy(j => j.Status),
+            "audio" => desc ? jobs.OrderByDescending(j => j.AudioSeconds) : jobs.OrderBy(j => j.AudioSeconds),
+            "generation" => desc ? jobs.OrderByDescending(j => j.GenerationSeconds) : jobs.OrderBy(j => j.GenerationSeconds),
+            _ => desc ? jobs.OrderByDescending(j => j.CreatedAt) : jobs.OrderBy(j => j.CreatedAt),
+        };
+
+        int total = await jobs.CountAsync(ct);
+        var rows = await jobs.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var queue = await context.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued)
+            .OrderBy(j => j.QueuedAt).ThenBy(j => j.Id).Select(j => j.Id).ToListAsync(ct);
+        var now = DateTime.UtcNow;
+        var items = rows.Select(j => JobView.From(j, j.Status == JobStatus.Queued ? queue.IndexOf(j.Id) + 1 : null, now)).ToList();
+        return new JobListPage(items, page, pageSize, total);
+    }
+}

@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SonicWeb.Api;
+using SonicWeb.Data;
+using SonicWeb.Engine.Errors;
+using SonicWeb.Engine.Media;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Storage;
+
+namespace SonicWeb.Jobs;
+
+/// <summary>
+/// The write side of jobs: accept an upload (checked completely before a job exists), cancel,
+/// retry and delete.
+/// </summary>
+public sealed class JobService(
+    GenerationPipeline pipeline,
+    IDbContextFactory<SonicDbContext> db,
+    StoragePaths paths,
+    JobSignals signals,
+    JobNotifier notifier,
+    JobQueries queries,
+    EstimatorService estimator,
+    IOptions<JobOptions> options,
+    ILogger<JobService> log)
+{
+    public const string ImageField = "image";
+    public const string AudioField = "audio";
+
+    /// <summary>
+    /// Checks the staged upload (type by content, parameters, then the engine's own inspection: face
+    /// found and big enough, audio decodable and within limits) and queues a job. Throws
+    /// <see cref="ApiProblemException"/> on any problem; the caller's <see cref="UploadForm"/> then
+    /// deletes the files, so nothing of a rejected upload stays on disk.
+    /// </summary>
+    public async Task<JobView> SubmitAsync(UploadForm form, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var image = form.Files.GetValueOrDefault(ImageField);
+        var audio = form.Files.GetValueOrDefault(AudioField);
+        var missing = new Dictionary<string, string[]>();
+        if (image is null) missing[ImageField] = ["Attach a portrait photo in the field 'image' (PNG, JPEG or WebP)."];
+        if (audio is null) missing[AudioField] = ["Attach a voice recording in the field 'audio' (WAV, MP3, M4A, OGG, FLAC)."];
+        if (image is null || audio is null)
+            throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter, string.Join(" ", missing.Values.SelectMany(v => v)), missing);
+
+        var parameters = ParameterBinder.Bind(form.Fields);
+        var imageFormat = ContentSniffer.Image(await ContentSniffer.ReadHeadAsync(image.Path, ct));
+        if (imageFormat == ImageFormat.Unknown)
+            throw new ApiProblemException(415, EngineErrorCodes.UnsupportedImage,
+                $"The photo '{image.OriginalName}' is not a {ImageFormats.AcceptedDescription} image (checked by its content, not its name).");
+        var audioKind = ContentSniffer.Audio(await ContentSniffer.ReadHeadAsync(audio.Path, ct));
+        if (audioKind is null)
+            throw new ApiProblemException(415, EngineErrorCodes.UnsupportedAudio,
+                $"The audio '{audio.OriginalName}' is not in a supported format ({AudioLoader.AcceptedDescription}; checked by its content, not its name).");
+
+        var parametersJson = JobParameters.Serialize(parameters);
+        var inputHash = Hash(image.Sha256 + "|" + audio.Sha256 + "|" + parametersJson);
+        var name = Clean(form.Fields.GetValueOrDefault("name"), 200) ?? Path.GetFileNameWithoutExtension(image.OriginalName);
+        var submitter = Clean(form.Fields.GetValueOrDefault("submitter"), 100);
+
+        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, image, audio, ct) is { } reused)
+            return reused;
+
+        InspectionResult inspection;
+        try { inspection = await pipeline.InspectAsync(image.Path, audio.Path, parameters, ct); }
+        catch (SonicEngineException e) { throw Problems.From(e); }
+
+        var job = new Job
+        {
+            Name = name.Length > 0 ? name : "video",
+            Submitter = submitter,
+            ParametersJson = parametersJson,
+            Backend = TimeEstimator.BuiltInBackend,
+            ImageFileName = image.OriginalName,
+            ImageBytes = image.Length,
+            ImageSha256 = image.Sha256,
+            AudioFileName = audio.OriginalName,
+            AudioBytes = audio.Length,
+            AudioSha256 = audio.Sha256,
+            InputHash = inputHash,
+            AudioSeconds = inspection.AudioSeconds,
+            VideoSeconds = inspection.VideoSeconds,
+            Width = inspection.Layout.Width,
+            Height = inspection.Layout.Height,
+            EstimatedSeconds = inspection.EstimatedSeconds,
+            FramesTotal = GenerationPipeline.FrameCountFor(inspection.VideoSeconds),
+            WarningsJson = JsonSerializer.Serialize(inspection.Warnings),
+        };
+        var uploads = paths.Uploads(job.Id);
+        Directory.CreateDirectory(uploads);
+        var imagePath = Path.Combine(uploads, "image." + imageFormat.ToString().ToLowerInvariant());
+        var audioPath = Path.Combine(uploads, "audio." + audioKind);
+        File.Move(image.Path, imagePath);
+        File.Move(audio.Path, audioPath);
+        job.ImagePath = paths.Relative(imagePath);
+        job.AudioPath = paths.Relative(audioPath);
+
+        await using (var context = await db.CreateDbContextAsync(ct))
+        {
+            context.Jobs.Add(job);
+            await context.SaveChangesAsync(CancellationToken.None);
+        }
+        signals.WakeWorkers();
+        log.LogInformation("Job {JobId} queued: {Name} by {Submitter}; image {ImageName} {ImageBytes} B {ImageWidth}x{ImageHeight}, audio {AudioName} {AudioBytes} B {AudioSeconds:0.00} s; output {Width}x{Height}; parameters {Parameters}; estimate {Estimate:0.0} s; checked in {CheckMs} ms",
+            job.Id, job.Name, job.Submitter, image.OriginalName, image.Length, inspection.ImageWidth, inspection.ImageHeight, audio.OriginalName, audio.Length,
+            inspection.AudioSeconds, job.Width, job.Height, parametersJson, job.EstimatedSeconds, clock.ElapsedMilliseconds);
+        return (await queries.GetAsync(job.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>Same photo, same audio, same parameters as a finished job: copy its output instead of generating again.</summary>
+    private async Task<JobView?> TryReuseAsync(string inputHash, string name, string? submitter, UploadedFile image, UploadedFile audio, CancellationToken ct)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
+        var candidates = await context.Jobs.AsNoTracking()
+            .Where(j => j.InputHash == inputHash && j.Status == JobStatus.Succeeded && j.OutputPath != null)
+            .OrderByDescending(j => j.FinishedAt).Take(3).ToListAsync(ct);
+        var source = candidates.FirstOrDefault(j => File.Exists(paths.Absolute(j.OutputPath!)));
+        if (source is null) return null;
+
+        var now = DateTime.UtcNow;
+        var job = new Job
+        {
+            Name = name.Length > 0 ? name : source.Name,
+            Submitter = submitter,
+            ParametersJson = source.ParametersJson,
+            Backend = source.Backend,
+            ImageFileName = image.OriginalName, ImageBytes = image.Length, ImageSha256 = image.Sha256,
+            AudioFileName = audio.OriginalName, AudioBytes = audio.Length, AudioSha256 = audio.Sha256,
+            InputHash = inputHash,
+            AudioSeconds = source.AudioSeconds, VideoSeconds = source.VideoSeconds,
+            Width = source.Width, Height = source.Height,
+            EstimatedSeconds = 0,
+            Status = JobStatus.Succeeded,
+            Stage = GenerationStage.Completed.ToString(),
+            FramesDone = source.FramesTotal, FramesTotal = source.FramesTotal,
+            StartedAt = now, FinishedAt = now, GenerationSeconds = 0,
+            Seed = source.Seed, WarningsJson = source.WarningsJson,
+            ReusedFromJobId = source.Id,
+        };
+        var uploads = paths.Uploads(job.Id);
+        Directory.CreateDirectory(uploads);
+        var imagePath = Path.Combine(uploads, "image" + Path.GetExtension(source.ImagePath));
+        var audioPath = Path.Combine(uploads, "audio" + Path.GetExtension(source.AudioPath));
+        File.Move(image.Path, imagePath);
+        File.Move(audio.Path, audioPath);
+        job.ImagePath = paths.Relative(imagePath);
+        job.AudioPath = paths.Relative(audioPath);
+        Directory.CreateDirectory(paths.Outputs(job.Id));
+        File.Copy(paths.Absolute(source.OutputPath!), paths.Video(job.Id));
+        job.OutputPath = paths.Relative(paths.Video(job.Id));
+        if (source.ThumbnailPath != null && File.Exists(paths.Absolute(source.ThumbnailPath)))
+        {
+            File.Copy(paths.Absolute(source.ThumbnailPath), paths.Thumbnail(job.Id));
+            job.ThumbnailPath = paths.Relative(paths.Thumbnail(job.Id));
+        }
+        context.Jobs.Add(job);
+        await context.SaveChangesAsync(CancellationToken.None);
+        log.LogInformation("Job {JobId} reused the output of job {SourceId} (identical inputs and parameters)", job.Id, source.Id);
+        return await queries.GetAsync(job.Id, CancellationToken.None);
+    }
+
+    /// <summary>Queued: cancelled at once. Running: the pipeline's token is cancelled (ffmpeg is killed) and the runner records it.</summary>
+    public async Task<JobView> CancelAsync(string id, CancellationToken ct)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
+        int updated = await context.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Cancelled)
+                .SetProperty(j => j.FinishedAt, DateTime.UtcNow)
+                .SetProperty(j => j.ErrorCode, EngineErrorCodes.Cancelled)
+                .SetProperty(j => j.ErrorMessage, "Cancelled before it started."), ct);
+        if (updated == 1)
+        {
+            log.LogInformation("Job {JobId} cancelled while queued", id);
+            var view = (await queries.GetAsync(id, ct))!;
+            await notifier.StatusAsync(view);
+            signals.MarkFinished(id);
+            return view;
+        }
+
+        var job = await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+        if (job.Status != JobStatus.Running)
+            throw Problems.Conflict($"Job {id} is {job.Status}; only queued or running jobs can be cancelled.");
+        if (!signals.CancelRunning(id))
+            throw Problems.Conflict($"Job {id} is being started or finished; try again in a moment.");
+        log.LogInformation("Job {JobId} cancellation requested while running", id);
+        // The runner writes the final state; wait briefly so the answer usually shows it.
+        await Task.WhenAny(signals.WhenFinished(id), Task.Delay(TimeSpan.FromSeconds(5), ct));
+        return (await queries.GetAsync(id, ct))!;
+    }
+
+    /// <summary>Failed or cancelled jobs go to the end of the queue with the same inputs and parameters.</summary>
+    public async Task<JobView> RetryAsync(string id, CancellationToken ct)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
+        var job = await context.Jobs.FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+        if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+            throw Problems.Conflict($"Job {id} is {job.Status}; only failed or cancelled jobs can be retried (use re-run for finished ones).");
+        job.Status = JobStatus.Queued;
+        job.QueuedAt = DateTime.UtcNow;
+        job.Stage = null;
+        job.FramesDone = 0;
+        job.ErrorCode = null;
+        job.ErrorMessage = null;
+        job.StartedAt = null;
+        job.FinishedAt = null;
+        await context.SaveChangesAsync(ct);
+        signals.WakeWorkers();
+        log.LogInformation("Job {JobId} queued again (retry)", id);
+        var view = (await queries.GetAsync(id, ct))!;
+        await notifier.StatusAsync(view);
+        return view;
+    }
+
+    /// <summary>A new job with the same inputs and parameters as any existing one (the history's re-run).</summary>
+    public async Task<JobView> RerunAsync(string id, CancellationToken ct)
+    {
+        var source = await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+        var job = new Job
+        {
+            Name = source.Name, Submitter = source.Submitter, ParametersJson = source.ParametersJson, Backend = source.Backend,
+            ImageFileName = source.ImageFileName, ImageBytes = source.ImageBytes, ImageSha256 = source.ImageSha256,
+            AudioFileName = source.AudioFileName, AudioBytes = source.AudioBytes, AudioSha256 = source.AudioSha256,
+            InputHash = source.InputHash, AudioSeconds = source.AudioSeconds, VideoSeconds = source.VideoSeconds,
+            Width = source.Width, Height = source.Height, FramesTotal = GenerationPipeline.FrameCountFor(source.VideoSeconds),
+            WarningsJson = source.WarningsJson,
+        };
+        job.EstimatedSeconds = estimator.Estimate(source.Backend, source.VideoSeconds, Math.Min(source.Width, source.Height),
+            JobParameters.Deserialize(source.ParametersJson).InferenceSteps);
+        var uploads = paths.Uploads(job.Id);
+        Directory.CreateDirectory(uploads);
+        var imagePath = Path.Combine(uploads, Path.GetFileName(source.ImagePath));
+        var audioPath = Path.Combine(uploads, Path.GetFileName(source.AudioPath));
+        File.Copy(paths.Absolute(source.ImagePath), imagePath);
+        File.Copy(paths.Absolute(source.AudioPath), audioPath);
+        job.ImagePath = paths.Relative(imagePath);
+        job.AudioPath = paths.Relative(audioPath);
+        await using var context = await db.CreateDbContextAsync(ct);
+        context.Jobs.Add(job);
+        await context.SaveChangesAsync(CancellationToken.None);
+        signals.WakeWorkers();
+        log.LogInformation("Job {JobId} queued as a re-run of {SourceId}", job.Id, id);
+        return (await queries.GetAsync(job.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>Removes the row and every file of the job (cancelling it first if it runs).</summary>
+    public async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        var job = await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+        if (job.Status == JobStatus.Running && signals.CancelRunning(id))
+            await Task.WhenAny(signals.WhenFinished(id), Task.Delay(TimeSpan.FromSeconds(10), ct));
+        await using (var context = await db.CreateDbContextAsync(ct))
+            await context.Jobs.Where(j => j.Id == id).ExecuteDeleteAsync(ct);
+        StoragePaths.DeleteQuietly(paths.Uploads(id));
+        StoragePaths.DeleteQuietly(paths.Outputs(id));
+        log.LogInformation("Job {JobId} deleted with its files", id);
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static string? Clean(string? text, int max)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var t = new string(text.Trim().Where(c => !char.IsControl(c)).ToArray());
+        return t.Length > max ? t[..max] : t;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using SonicWeb.Data;
+
+namespace SonicWeb.Jobs;
+
+public sealed record JobError(string Code, string Message);
+
+public sealed record JobLinks(string Self, string Page, string Cancel, string Retry, string Video, string Preview, string Thumbnail, string Hub);
+
+/// <summary>A job as the API, the hub and the pages show it.</summary>
+public sealed record JobView(
+    string Id,
+    string Name,
+    string? Submitter,
+    JobStatus Status,
+    string? Stage,
+    int? QueuePosition,
+    int Attempts,
+    double EstimateSeconds,
+    int FramesDone,
+    int FramesTotal,
+    double? ElapsedSeconds,
+    double? RemainingSeconds,
+    double? GenerationSeconds,
+    double AudioSeconds,
+    double VideoSeconds,
+    int Width,
+    int Height,
+    string Backend,
+    JsonElement Parameters,
+    int? Seed,
+    IReadOnlyList<string> Warnings,
+    JobError? Error,
+    string? ReusedFrom,
+    bool HasVideo,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    JobLinks Links)
+{
+    public static JobLinks LinksFor(string id) => new(
+        $"/api/jobs/{id}", $"/jobs/{id}", $"/api/jobs/{id}/cancel", $"/api/jobs/{id}/retry",
+        $"/api/jobs/{id}/video", $"/api/jobs/{id}/preview", $"/api/jobs/{id}/thumbnail", "/hubs/jobs");
+
+    public static JobView From(Job j, int? queuePosition, DateTime now)
+    {
+        double? elapsed = j.StartedAt is { } s ? ((j.Status == JobStatus.Running ? now : j.FinishedAt ?? now) - s).TotalSeconds : null;
+        double? remaining = null;
+        if (j.Status == JobStatus.Running)
+        {
+            remaining = j.FramesDone >= 5 && j.FramesTotal > 0 && elapsed is { } e
+                ? e / j.FramesDone * (j.FramesTotal - j.FramesDone)
+                : Math.Max(0, j.EstimatedSeconds - (elapsed ?? 0));
+        }
+        else if (j.Status == JobStatus.Queued) remaining = j.EstimatedSeconds;
+
+        return new JobView(j.Id, j.Name, j.Submitter, j.Status, j.Stage,
+            j.Status == JobStatus.Queued ? queuePosition : null, j.Attempts, Math.Round(j.EstimatedSeconds, 1),
+            j.FramesDone, j.FramesTotal, Round(elapsed), Round(remaining), Round(j.GenerationSeconds),
+            Math.Round(j.AudioSeconds, 2), Math.Round(j.VideoSeconds, 2), j.Width, j.Height, j.Backend,
+            JobParameters.AsElement(j.ParametersJson), j.Seed,
+            j.WarningsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(j.WarningsJson) ?? [],
+            j.ErrorCode is null ? null : new JobError(j.ErrorCode, j.ErrorMessage ?? ""),
+            j.ReusedFromJobId, j.Status == JobStatus.Succeeded && j.OutputPath != null,
+            j.CreatedAt, j.StartedAt, j.FinishedAt, LinksFor(j.Id));
+    }
+
+    private static double? Round(double? v) => v is { } x ? Math.Round(x, 1) : null;
+}
+
+/// <summary>A live progress event pushed to the job's SignalR group ("progress").</summary>
+public sealed record JobProgressMessage(
+    string JobId,
+    string Stage,
+    int FramesDone,
+    int FramesTotal,
+    double ElapsedSeconds,
+    double? RemainingSeconds,
+    string? PreviewUrl,
+    long Sequence);

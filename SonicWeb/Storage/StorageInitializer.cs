@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using SonicWeb.Data;
+using SonicWeb.Jobs;
+
+namespace SonicWeb.Storage;
+
+/// <summary>
+/// Runs before the worker starts: creates the data directory and the database, switches SQLite to
+/// WAL (readers never wait for the writer), puts jobs that were running when the app stopped back in
+/// the queue, clears abandoned uploads, and fits the estimator to the job history.
+/// </summary>
+public sealed class StorageInitializer(
+    StoragePaths paths,
+    IDbContextFactory<SonicDbContext> db,
+    EstimatorService estimator,
+    ILogger<StorageInitializer> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        paths.EnsureCreated();
+        await using var context = await db.CreateDbContextAsync(ct);
+        await context.Database.EnsureCreatedAsync(ct);
+        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+
+        var interrupted = await context.Jobs.Where(j => j.Status == JobStatus.Running).ToListAsync(ct);
+        foreach (var job in interrupted)
+        {
+            job.Status = JobStatus.Queued;
+            job.Stage = null;
+            job.FramesDone = 0;
+            job.QueuedAt = job.CreatedAt; // it keeps its place at the front
+            if (File.Exists(paths.Video(job.Id))) File.Delete(paths.Video(job.Id));
+            log.LogWarning("Job {JobId} was running when the app stopped (attempt {Attempt}); queued to run again", job.Id, job.Attempts);
+        }
+        await context.SaveChangesAsync(ct);
+
+        foreach (var dir in Directory.EnumerateDirectories(paths.StagingRoot))
+            StoragePaths.DeleteQuietly(dir);
+
+        await estimator.RefitAsync(ct);
+        log.LogInformation("Storage ready at {Root}", paths.Root);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

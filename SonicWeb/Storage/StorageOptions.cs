@@ -1,0 +1,19 @@
+namespace SonicWeb.Storage;
+
+/// <summary>
+/// Where all state lives (configuration section "Storage", e.g. Storage__Root in the environment):
+/// the SQLite database, uploads/&lt;jobId&gt;/, outputs/&lt;jobId&gt;/ and logs/ under one folder.
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Data directory; relative paths are resolved against the working directory.</summary>
+    public string Root { get; set; } = "./data";
+
+    /// <summary>Largest accepted upload per file, enforced while the request streams in.</summary>
+    public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>The health check reports "degraded" below this much free disk space.</summary>
+    public long MinFreeBytes { get; set; } = 1L * 1024 * 1024 * 1024;
+}

@@ -1,0 +1,126 @@
+// New video page: photo thumbnail and audio duration from the chosen files, a live estimate from
+// /api/estimate, and the upload as multipart via XHR (for its progress events). Errors from the API
+// (ProblemDetails) are shown here, before any job exists.
+import { problemMessages, seconds } from './api.js';
+
+const form = document.getElementById('new-video');
+const image = document.getElementById('image');
+const audio = document.getElementById('audio');
+const imagePreview = document.getElementById('image-preview');
+const imageInfo = document.getElementById('image-info');
+const audioInfo = document.getElementById('audio-info');
+const estimate = document.getElementById('estimate');
+const errors = document.getElementById('errors');
+const bar = document.getElementById('upload-progress');
+const barText = document.getElementById('upload-text');
+const submit = document.getElementById('submit');
+let audioSeconds = null;
+
+const paramNames = ['min_resolution', 'expand_ratio', 'inference_steps', 'dynamic_scale', 'motion_scale', 'duration', 'seed', 'crop'];
+
+function parameters() {
+    const values = {};
+    for (const name of paramNames) {
+        const input = document.getElementById(`p-${name}`);
+        if (input && input.value !== '') values[name] = input.value;
+    }
+    values.align_mouth = document.getElementById('p-align_mouth').checked;
+    values.smooth_motion = document.getElementById('p-smooth_motion').checked;
+    return values;
+}
+
+function showErrors(messages) {
+    errors.replaceChildren(...messages.map(m => Object.assign(document.createElement('p'), { textContent: m })));
+    errors.hidden = messages.length === 0;
+}
+
+image.addEventListener('change', () => {
+    const file = image.files[0];
+    if (!file) { imagePreview.hidden = true; imageInfo.textContent = ''; return; }
+    imagePreview.src = URL.createObjectURL(file);
+    imagePreview.onload = () => { imageInfo.textContent = `${imagePreview.naturalWidth} × ${imagePreview.naturalHeight}, ${(file.size / 1048576).toFixed(1)} MB`; };
+    imagePreview.onerror = () => { imageInfo.textContent = 'This browser cannot show this file; the server will check it.'; };
+    imagePreview.hidden = false;
+});
+
+audio.addEventListener('change', () => {
+    const file = audio.files[0];
+    audioSeconds = null;
+    if (!file) { audioInfo.textContent = ''; updateEstimate(); return; }
+    const probe = new Audio();
+    probe.preload = 'metadata';
+    probe.onloadedmetadata = () => {
+        audioSeconds = Number.isFinite(probe.duration) ? probe.duration : null;
+        audioInfo.textContent = audioSeconds ? `${audioSeconds.toFixed(2)} s, ${(file.size / 1048576).toFixed(1)} MB` : `${(file.size / 1048576).toFixed(1)} MB`;
+        URL.revokeObjectURL(probe.src);
+        updateEstimate();
+    };
+    probe.onerror = () => { audioInfo.textContent = 'This browser cannot read this file; the server will check it.'; updateEstimate(); };
+    probe.src = URL.createObjectURL(file);
+});
+
+let estimateTimer = null;
+function updateEstimate() {
+    clearTimeout(estimateTimer);
+    estimateTimer = setTimeout(async () => {
+        const body = parameters();
+        if (audioSeconds) body.audio_seconds = audioSeconds;
+        if (!body.audio_seconds && !body.duration) { estimate.textContent = 'choose an audio file'; return; }
+        const response = await fetch('/api/estimate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (!response.ok) { estimate.textContent = '–'; showErrors(await problemMessages(response)); return; }
+        showErrors([]);
+        const result = await response.json();
+        estimate.textContent = `about ${seconds(result.estimateSeconds)} for ${result.videoSeconds.toFixed(1)} s of video at ${result.width} × ${result.height}`;
+        document.getElementById('queue-info').textContent = result.jobsAhead > 0 ? `(${result.jobsAhead} job(s) ahead)` : '';
+    }, 200);
+}
+form.addEventListener('input', e => { if (e.target.id?.startsWith('p-')) updateEstimate(); });
+form.addEventListener('change', e => { if (e.target.id?.startsWith('p-')) updateEstimate(); });
+
+form.addEventListener('submit', e => {
+    e.preventDefault();
+    showErrors([]);
+    const missing = [];
+    if (!image.files[0]) missing.push('Choose a portrait photo.');
+    if (!audio.files[0]) missing.push('Choose a voice recording.');
+    if (missing.length) { showErrors(missing); return; }
+
+    const data = new FormData();
+    data.append('image', image.files[0]);
+    data.append('audio', audio.files[0]);
+    for (const name of ['name', 'submitter']) {
+        const v = document.getElementById(name).value.trim();
+        if (v) data.append(name, v);
+    }
+    for (const [name, value] of Object.entries(parameters())) data.append(name, String(value));
+
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/jobs');
+    bar.hidden = false;
+    bar.value = 0;
+    submit.disabled = true;
+    xhr.upload.onprogress = p => {
+        if (!p.lengthComputable) return;
+        bar.value = Math.round(100 * p.loaded / p.total);
+        barText.textContent = bar.value < 100 ? `Uploading ${bar.value}%` : 'Checking the photo and the audio…';
+    };
+    xhr.onload = async () => {
+        if (xhr.status === 202) {
+            const job = JSON.parse(xhr.responseText);
+            window.location.href = job.links.page;
+            return;
+        }
+        submit.disabled = false;
+        bar.hidden = true;
+        barText.textContent = '';
+        showErrors(await problemMessages(new Response(xhr.responseText, { status: xhr.status })));
+    };
+    xhr.onerror = () => {
+        submit.disabled = false;
+        bar.hidden = true;
+        showErrors(['The upload failed: the connection was lost. Please try again.']);
+    };
+    xhr.send(data);
+});
+
+updateEstimate();
