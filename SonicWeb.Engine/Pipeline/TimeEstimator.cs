@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace SonicWeb.Engine.Pipeline;
 
 /// <summary>One finished job, as the estimator learns from it.</summary>
@@ -40,7 +42,8 @@ public sealed class TimeEstimator
     /// <summary>Weight of the prior, in samples: with k samples the fit counts k/(k+PriorWeight).</summary>
     public const double PriorWeight = 3;
 
-    private readonly Dictionary<string, CostModel> _models = new(StringComparer.OrdinalIgnoreCase)
+    // Read by every estimate while the worker re-fits after each job: a concurrent map, and models are immutable records.
+    private readonly ConcurrentDictionary<string, CostModel> _models = new(StringComparer.OrdinalIgnoreCase)
     {
         [BuiltInBackend] = BuiltInPrior,
         [DiffusionBackend] = BriefPrior,
