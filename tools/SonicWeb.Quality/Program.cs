@@ -11,12 +11,20 @@ using SonicWeb.Engine.Rendering;
 using SonicWeb.Quality;
 
 // Objective quality report: runs the fixed cases through the real pipeline, measures the output MP4s
-// and writes a contact sheet per case. Usage: dotnet run -c Release --project tools/SonicWeb.Quality [-- --out DIR] [--case NAME]
+// and writes a contact sheet per case. Usage: dotnet run -c Release --project tools/SonicWeb.Quality [-- --out DIR] [--case NAME] | [-- --derive-visemes]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string repoRoot = FindRepoRoot();
 string outDir = Path.Combine(repoRoot, "test-artifacts", "quality");
 string? only = null;
+if (args.Contains("--derive-visemes"))
+{
+    // Prints the numbers of SonicWeb.Engine/Audio/VisemeProfileTable.cs.
+    var work = Directory.CreateTempSubdirectory("sonicweb-visemes-").FullName;
+    Console.Write(VisemeDerivation.AsCSharp(await VisemeDerivation.DeriveAsync(work)));
+    Directory.Delete(work, true);
+    return 0;
+}
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--out" && i + 1 < args.Length) outDir = Path.GetFullPath(args[++i]);
