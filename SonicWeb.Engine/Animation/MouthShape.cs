@@ -29,19 +29,22 @@ internal static class MouthShape
         float[] round = CurveFilters.GaussianCentred(visemes.Rounded, 0.6);
         float[] closed = CurveFilters.GaussianCentred(visemes.Closed, 0.5);
 
+        float[] speech = SpeechGate(controls);
         var target = new float[n];
         var press = new float[n];
         var width = new float[n];
         for (int i = 0; i < n; i++)
         {
-            // Speech gate: quiet breaths and noise with low voice probability keep the mouth shut.
-            float gate = CurveFilters.SmoothStep(0.25f, 0.6f, controls.VoiceActivity[i]);
+            float gate = speech[i];
             // Loudness above a small floor, compressed so quiet syllables still move the jaw visibly.
             float level = Math.Clamp((controls.Loudness[i] - 0.06f) / 0.94f, 0f, 1f);
             float jaw = settings.DynamicScale * 0.85f * MathF.Pow(level, 0.7f) * gate;
             float shapeFactor = 1 + OpenBoost * open[i] - SpreadCut * spread[i] - RoundCut * round[i];
             target[i] = Math.Clamp(jaw * shapeFactor, 0f, 1f);
-            press[i] = Math.Clamp(ClosurePress * CurveFilters.SmoothStep(0.2f, 0.6f, closed[i]) * gate, 0f, 1f);
+            // Closures: an m heard as a nasal murmur, or the short silent hold of p/b inside a phrase
+            // (a dip of the loudness below both neighbours two frames away).
+            float murmur = CurveFilters.SmoothStep(0.15f, 0.4f, closed[i]);
+            press[i] = Math.Clamp(ClosurePress * MathF.Max(murmur, LoudnessDip(controls.Loudness, i)) * gate, 0f, 1f);
             width[i] = gate * (SpreadWidth * spread[i] + RoundWidth * round[i]);
         }
 
@@ -67,4 +70,43 @@ internal static class MouthShape
         }
         return new Curves(mouth, width);
     }
+
+    /// <summary>
+    /// 0..1, how far frame i's loudness falls below the lower of its neighbours' peaks (within two
+    /// frames each side): a stop closure inside a loud phrase is a 40-100 ms dip, too short for the
+    /// jaw envelope to follow, so the lips are pressed for it explicitly.
+    /// </summary>
+    private static float LoudnessDip(float[] loudness, int i)
+    {
+        int n = loudness.Length;
+        float before = 0, after = 0;
+        for (int k = 1; k <= 2; k++)
+        {
+            before = MathF.Max(before, loudness[Math.Max(0, i - k)]);
+            after = MathF.Max(after, loudness[Math.Min(n - 1, i + k)]);
+        }
+        float depth = MathF.Min(before, after) - loudness[i];
+        return CurveFilters.SmoothStep(0.12f, 0.3f, depth);
+    }
+
+    /// <summary>
+    /// 0..1 speech gate. Voice activity decides where speech starts, but the detector (trained on
+    /// natural speech) loses confidence during long steady sounds such as a held vowel; so a stretch
+    /// stays "speech" as long as it stays loud once the detector has confirmed it (held both forwards
+    /// and backwards, so an onset is not clipped either). Quiet breaths and noise never pass.
+    /// </summary>
+    private static float[] SpeechGate(FrameControls controls)
+    {
+        int n = controls.FrameCount;
+        var gate = new float[n];
+        for (int i = 0; i < n; i++) gate[i] = CurveFilters.SmoothStep(0.25f, 0.6f, controls.VoiceActivity[i]);
+        for (int i = 1; i < n; i++)
+            if (controls.Loudness[i] > HoldLoudness) gate[i] = MathF.Max(gate[i], gate[i - 1]);
+        for (int i = n - 2; i >= 0; i--)
+            if (controls.Loudness[i] > HoldLoudness) gate[i] = MathF.Max(gate[i], gate[i + 1]);
+        return gate;
+    }
+
+    /// <summary>Loudness above which a confirmed speech stretch is held through a voice-activity drop.</summary>
+    private const float HoldLoudness = 0.3f;
 }

@@ -85,7 +85,7 @@ internal sealed class MouthWarp
         _widthMinX = -3.9f * halfWidth;
         _widthMinY = lipsY - 2.6f * halfWidth; _widthMaxY = lipsY + 2.6f * halfWidth;
         _widthShift = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
-            0.16f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
+            0.3f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
     }
 
     /// <summary>Where in the source photo this warp can change anything.</summary>
