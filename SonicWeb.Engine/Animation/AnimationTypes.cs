@@ -9,6 +9,9 @@ namespace SonicWeb.Engine.Animation;
 public sealed record FrameControls(int Fps, float[] Loudness, float[] VoiceActivity)
 {
     public int FrameCount => Loudness.Length;
+
+    /// <summary>Mouth-shape weights per frame from the spectrum (null: loudness only, every vowel alike).</summary>
+    public SonicWeb.Engine.Audio.VisemeWeights? Visemes { get; init; }
 }
 
 /// <summary>User-facing animation knobs (names and defaults follow the product brief).</summary>

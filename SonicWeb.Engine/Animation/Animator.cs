@@ -32,42 +32,15 @@ public static class Animator
         if (controls.Fps <= 0) throw new ArgumentOutOfRangeException(nameof(controls), "Fps must be positive.");
         int fps = controls.Fps;
 
-        float[] mouth = MouthOpening(controls, settings);
+        var shape = MouthShape.Generate(controls, settings);
         float[] blink = Blinks.Generate(n, fps, settings.Seed);
         var head = HeadMotion.Generate(controls, settings);
 
         var poses = new FacePose[n];
         for (int i = 0; i < n; i++)
-        {
-            // Opening the jaw pulls the mouth corners in a little (rounder mouth); visemes will add more.
-            float width = -0.25f * mouth[i];
-            poses[i] = new FacePose(mouth[i], width, blink[i],
+            poses[i] = new FacePose(shape.Open[i], shape.Width[i], blink[i],
                 head.Yaw[i], head.Pitch[i], head.Roll[i], head.ShiftX[i], head.ShiftY[i]);
-        }
         return poses;
-    }
-
-    private static float[] MouthOpening(FrameControls controls, AnimationSettings settings)
-    {
-        int n = controls.Loudness.Length;
-        var target = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            // Speech gate: quiet breaths and noise with low voice probability keep the mouth shut.
-            float gate = CurveFilters.SmoothStep(0.25f, 0.6f, controls.VoiceActivity[i]);
-            // Loudness above a small floor, compressed so quiet syllables still move the jaw visibly.
-            float level = Math.Clamp((controls.Loudness[i] - 0.06f) / 0.94f, 0f, 1f);
-            target[i] = Math.Clamp(settings.DynamicScale * 0.85f * MathF.Pow(level, 0.7f) * gate, 0f, 1f);
-        }
-
-        float[] mouth = CurveFilters.AttackRelease(target, controls.Fps, MouthAttackSeconds, MouthReleaseSeconds);
-        if (settings.SmoothMotion)
-            mouth = CurveFilters.GaussianCentred(mouth, 0.45 * controls.Fps / 25.0); // de-jitter, zero phase
-        if (settings.AlignMouth)
-            mouth = CurveFilters.ShiftEarlier(mouth, (int)Math.Round(MouthLeadSeconds * controls.Fps));
-        for (int i = 0; i < n; i++)
-            if (mouth[i] < 0.01f) mouth[i] = 0; // fully closed at rest, not a sliver open
-        return mouth;
     }
 
     /// <summary>Head curves: idle sway (seeded smooth noise) plus nods on loudness peaks.</summary>

@@ -128,7 +128,8 @@ public sealed class GenerationPipeline(EngineOptions options, AnalysisModels mod
         var loudness = LoudnessEnvelope.PerFrame(audio.Samples, audio.SampleRate, GenerationParameters.Fps, frameCount);
         var chunks = models.VoiceActivity.SpeechProbabilities(audio.Samples);
         var voice = SileroVad.PerFrame(chunks, GenerationParameters.Fps, frameCount);
-        return new FrameControls(GenerationParameters.Fps, loudness, voice);
+        var visemes = VisemeClassifier.PerFrame(audio.Samples, audio.SampleRate, GenerationParameters.Fps, frameCount);
+        return new FrameControls(GenerationParameters.Fps, loudness, voice) { Visemes = visemes };
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public sealed unsafe class FaceRenderer
         _faceSize = MathF.Max(max.X - min.X, max.Y - min.Y);
         _headCentre = (min + max) / 2;
 
-        _mouth = new MouthWarp(landmarks);
+        _mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(source, landmarks));
         _leftEye = new EyelidWarp(pts[36], pts[39], [pts[37], pts[38]], [pts[40], pts[41]], Mean(pts, 17, 21));
         _rightEye = new EyelidWarp(pts[42], pts[45], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26));
 

@@ -31,7 +31,9 @@ internal sealed class MouthWarp
     private readonly Table2D _drop;            // P(x, y)
     private readonly Table2D _widthShift;      // horizontal motion of the corners per unit MouthWidth
 
-    public MouthWarp(FaceLandmarks landmarks)
+    /// <param name="photoShowsTeeth">The photo already shows upper teeth above the lower lip (a smile): then no
+    /// synthetic teeth band is drawn; one under the real teeth reads as a grey second row.</param>
+    public MouthWarp(FaceLandmarks landmarks, bool photoShowsTeeth = false)
     {
         var pts = landmarks.Points;
         Vector2 leftCorner = pts[48], rightCorner = pts[54];
@@ -73,6 +75,7 @@ internal sealed class MouthWarp
         _teethRoom = new Table1D(_minX, _maxX, 0.25f, x =>
         {
             float e = Math.Clamp(MathF.Abs(x) / inner, 0, 1);
+            if (photoShowsTeeth) return 0;
             float shown = MathF.Max(0, lower(x) - upper(x)); // teeth or gap already visible in the photo
             return MathF.Max(0, _teethHeight * (1 - e * e * e * e) - shown);
         });
@@ -82,7 +85,7 @@ internal sealed class MouthWarp
         _widthMinX = -3.9f * halfWidth;
         _widthMinY = lipsY - 2.6f * halfWidth; _widthMaxY = lipsY + 2.6f * halfWidth;
         _widthShift = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
-            0.16f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
+            0.3f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
     }
 
     /// <summary>Where in the source photo this warp can change anything.</summary>
@@ -147,6 +150,28 @@ internal sealed class MouthWarp
             float shade = (1 - 0.45f * e * e) * (1 - 0.25f * Smooth.Clamp01(depth / band));
             r += teeth * (226 * shade - r); g += teeth * (218 * shade - g); b += teeth * (202 * shade - b);
         }
+    }
+
+    /// <summary>
+    /// True when the photo shows teeth just above the middle of the lower inner lip: bright, barely
+    /// coloured pixels (teeth) where a closed mouth has red lip or a dark line.
+    /// </summary>
+    public static bool DetectTeeth(SonicWeb.Engine.Imaging.RgbImage photo, FaceLandmarks landmarks)
+    {
+        var p = landmarks.Points;
+        float mouthWidth = Vector2.Distance(p[48], p[54]);
+        int teethLike = 0, samples = 0;
+        foreach (int i in new[] { 65, 66, 67 })
+            for (float up = 0.03f; up <= 0.09f; up += 0.03f)
+            {
+                int x = (int)MathF.Round(p[i].X), y = (int)MathF.Round(p[i].Y - up * mouthWidth);
+                if ((uint)x >= (uint)photo.Width || (uint)y >= (uint)photo.Height) continue;
+                int o = y * photo.Stride + x * 3;
+                int r = photo.Pixels[o], g = photo.Pixels[o + 1], b = photo.Pixels[o + 2];
+                samples++;
+                if (0.299f * r + 0.587f * g + 0.114f * b > 150 && Math.Max(r, Math.Max(g, b)) - Math.Min(r, Math.Min(g, b)) < 70) teethLike++;
+            }
+        return samples > 0 && teethLike * 2 > samples;
     }
 
     /// <summary>Least-squares y = a + b x + c x^2 through lip points given in image coordinates.</summary>

@@ -1,0 +1,112 @@
+using SonicWeb.Engine.Audio;
+
+namespace SonicWeb.Engine.Animation;
+
+/// <summary>
+/// Mouth opening and width per frame. Loudness (gated by voice activity) sets how far the jaw drops;
+/// the viseme weights then shape it: open vowels drop it further, spread vowels (i, e) open it less
+/// and widen the lips, rounded vowels (o, u) open it less and pull the corners in, and a voiced
+/// closure (m) presses the lips shut even in a loud phrase. Stops (p, b) close the mouth through
+/// their silent closure in the loudness curve, which is why the release is fast enough to show it.
+/// </summary>
+internal static class MouthShape
+{
+    public sealed record Curves(float[] Open, float[] Width);
+
+    // How strongly each class reshapes the mouth (fractions of the loudness-driven opening / of MouthWidth's range).
+    private const float OpenBoost = 0.35f, SpreadCut = 0.4f, RoundCut = 0.35f, ClosurePress = 1.0f;
+    private const float SpreadWidth = 0.7f, RoundWidth = -0.9f, JawWidth = -0.15f;
+
+    public static Curves Generate(FrameControls controls, AnimationSettings settings)
+    {
+        int n = controls.FrameCount, fps = controls.Fps;
+        var visemes = controls.Visemes ?? VisemeWeights.Empty(n);
+        if (visemes.FrameCount != n)
+            throw new ArgumentException($"Loudness has {n} frames but the viseme weights have {visemes.FrameCount}.", nameof(controls));
+        // Slight centred smoothing: single-frame classification flicker would make the lips twitch.
+        float[] open = CurveFilters.GaussianCentred(visemes.Open, 0.6);
+        float[] spread = CurveFilters.GaussianCentred(visemes.Spread, 0.6);
+        float[] round = CurveFilters.GaussianCentred(visemes.Rounded, 0.6);
+        float[] closed = CurveFilters.GaussianCentred(visemes.Closed, 0.5);
+
+        float[] speech = SpeechGate(controls);
+        var target = new float[n];
+        var press = new float[n];
+        var width = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            float gate = speech[i];
+            // Loudness above a small floor, compressed so quiet syllables still move the jaw visibly.
+            float level = Math.Clamp((controls.Loudness[i] - 0.06f) / 0.94f, 0f, 1f);
+            float jaw = settings.DynamicScale * 0.85f * MathF.Pow(level, 0.7f) * gate;
+            float shapeFactor = 1 + OpenBoost * open[i] - SpreadCut * spread[i] - RoundCut * round[i];
+            target[i] = Math.Clamp(jaw * shapeFactor, 0f, 1f);
+            // Closures: an m heard as a nasal murmur, or the short silent hold of p/b inside a phrase
+            // (a dip of the loudness below both neighbours two frames away).
+            float murmur = CurveFilters.SmoothStep(0.15f, 0.4f, closed[i]);
+            press[i] = Math.Clamp(ClosurePress * MathF.Max(murmur, LoudnessDip(controls.Loudness, i)) * gate, 0f, 1f);
+            width[i] = gate * (SpreadWidth * spread[i] + RoundWidth * round[i]);
+        }
+
+        float[] mouth = CurveFilters.AttackRelease(target, fps, Animator.MouthAttackSeconds, Animator.MouthReleaseSeconds);
+        // The lips press shut as fast as they open (a closure lasts only 2-3 frames), after the jaw envelope.
+        for (int i = 0; i < n; i++) mouth[i] *= 1 - press[i];
+        if (settings.SmoothMotion)
+        {
+            mouth = CurveFilters.GaussianCentred(mouth, 0.45 * fps / 25.0); // de-jitter, zero phase
+            width = CurveFilters.GaussianCentred(width, 0.8 * fps / 25.0);
+        }
+        if (settings.AlignMouth)
+        {
+            int lead = (int)Math.Round(Animator.MouthLeadSeconds * fps);
+            mouth = CurveFilters.ShiftEarlier(mouth, lead);
+            width = CurveFilters.ShiftEarlier(width, lead);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (mouth[i] < 0.01f) mouth[i] = 0; // fully closed at rest, not a sliver open
+            // Opening the jaw pulls the corners in a little on any vowel.
+            width[i] = Math.Clamp(width[i] + JawWidth * mouth[i], -1f, 1f);
+        }
+        return new Curves(mouth, width);
+    }
+
+    /// <summary>
+    /// 0..1, how far frame i's loudness falls below the lower of its neighbours' peaks (within two
+    /// frames each side): a stop closure inside a loud phrase is a 40-100 ms dip, too short for the
+    /// jaw envelope to follow, so the lips are pressed for it explicitly.
+    /// </summary>
+    private static float LoudnessDip(float[] loudness, int i)
+    {
+        int n = loudness.Length;
+        float before = 0, after = 0;
+        for (int k = 1; k <= 2; k++)
+        {
+            before = MathF.Max(before, loudness[Math.Max(0, i - k)]);
+            after = MathF.Max(after, loudness[Math.Min(n - 1, i + k)]);
+        }
+        float depth = MathF.Min(before, after) - loudness[i];
+        return CurveFilters.SmoothStep(0.12f, 0.3f, depth);
+    }
+
+    /// <summary>
+    /// 0..1 speech gate. Voice activity decides where speech starts, but the detector (trained on
+    /// natural speech) loses confidence during long steady sounds such as a held vowel; so a stretch
+    /// stays "speech" as long as it stays loud once the detector has confirmed it (held both forwards
+    /// and backwards, so an onset is not clipped either). Quiet breaths and noise never pass.
+    /// </summary>
+    private static float[] SpeechGate(FrameControls controls)
+    {
+        int n = controls.FrameCount;
+        var gate = new float[n];
+        for (int i = 0; i < n; i++) gate[i] = CurveFilters.SmoothStep(0.25f, 0.6f, controls.VoiceActivity[i]);
+        for (int i = 1; i < n; i++)
+            if (controls.Loudness[i] > HoldLoudness) gate[i] = MathF.Max(gate[i], gate[i - 1]);
+        for (int i = n - 2; i >= 0; i--)
+            if (controls.Loudness[i] > HoldLoudness) gate[i] = MathF.Max(gate[i], gate[i + 1]);
+        return gate;
+    }
+
+    /// <summary>Loudness above which a confirmed speech stretch is held through a voice-activity drop.</summary>
+    private const float HoldLoudness = 0.3f;
+}

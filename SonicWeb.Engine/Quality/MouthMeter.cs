@@ -1,0 +1,72 @@
+using System.Numerics;
+using SonicWeb.Engine.Faces;
+using SonicWeb.Engine.Imaging;
+using SonicWeb.Engine.Rendering;
+
+namespace SonicWeb.Engine.Quality;
+
+/// <summary>
+/// One frame's mouth, measured on the picture. <see cref="Opening"/>: dark (cavity) pixel area divided
+/// by the mouth's width squared, i.e. the mean height of the opening as a fraction of the mouth width.
+/// <see cref="Width"/>: horizontal span of the dark area as a fraction of the mouth width (0 when shut).
+/// </summary>
+public readonly record struct MouthReading(float Opening, float Width);
+
+/// <summary>
+/// Measures how open the mouth is in a rendered or decoded frame, from the pixels alone: the mouth
+/// region is located from the photo's landmarks mapped into the output frame (with a margin for head
+/// motion and the dropping jaw), and "open" means pixels much darker than the region's typical
+/// (skin/lip) brightness, which is what a mouth cavity looks like in any renderer.
+/// </summary>
+public sealed class MouthMeter
+{
+    /// <summary>A pixel counts as cavity when darker than this share of the region's median luma.</summary>
+    public const float DarkShare = 0.45f;
+
+    public PixelRegion Region { get; }
+
+    /// <summary>Mouth width (outer corners) in output pixels.</summary>
+    public float MouthWidthPixels { get; }
+
+    public MouthMeter(FaceLandmarks landmarks, FrameLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(landmarks);
+        ArgumentNullException.ThrowIfNull(layout);
+        var p = landmarks.Points;
+        Vector2 left = p[48], right = p[54];
+        float width = Vector2.Distance(left, right);
+        float top = MathF.Min(p[50].Y, p[52].Y), bottom = p[57].Y;
+        Region = PixelRegion.FromSource(layout,
+            MathF.Min(left.X, right.X) - 0.15f * width, top - 0.12f * width,
+            MathF.Max(left.X, right.X) + 0.15f * width, bottom + 0.45f * width);
+        MouthWidthPixels = width * layout.Width / layout.SourceCrop.Width;
+    }
+
+    public MouthReading Measure(RgbImage frame)
+    {
+        var r = Region;
+        if (r.IsEmpty) return default;
+        var lumas = new float[r.Width * r.Height];
+        int k = 0;
+        for (int y = r.Y0; y < r.Y1; y++)
+            for (int x = r.X0; x < r.X1; x++)
+                lumas[k++] = PixelRegion.Luma(frame, x, y);
+        var sorted = (float[])lumas.Clone();
+        Array.Sort(sorted);
+        float threshold = DarkShare * sorted[sorted.Length / 2];
+
+        int dark = 0, firstColumn = int.MaxValue, lastColumn = -1;
+        for (int x = 0; x < r.Width; x++)
+        {
+            int inColumn = 0;
+            for (int y = 0; y < r.Height; y++)
+                if (lumas[y * r.Width + x] < threshold) inColumn++;
+            dark += inColumn;
+            // Two dark pixels make a column part of the opening (one can be a stray edge pixel).
+            if (inColumn >= 2) { firstColumn = Math.Min(firstColumn, x); lastColumn = x; }
+        }
+        float w = MouthWidthPixels;
+        float span = lastColumn >= firstColumn ? lastColumn - firstColumn + 1 : 0;
+        return new MouthReading(dark / (w * w), span / w);
+    }
+}

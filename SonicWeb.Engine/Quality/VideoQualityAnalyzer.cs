@@ -1,0 +1,92 @@
+using SonicWeb.Engine.Audio;
+using SonicWeb.Engine.Faces;
+using SonicWeb.Engine.Imaging;
+using SonicWeb.Engine.Media;
+using SonicWeb.Engine.Rendering;
+
+namespace SonicWeb.Engine.Quality;
+
+/// <summary>Everything measured on one output video.</summary>
+/// <param name="Opening">Measured mouth opening per decoded frame (see <see cref="MouthReading"/>).</param>
+/// <param name="Loudness">The speech loudness per frame (the same 0..1 envelope the animator uses).</param>
+/// <param name="BlackBorderShare">Largest share, over frames, of outer-ring pixels that are near black beyond
+/// those already near black in the reference (still) frame: black padding revealed by motion shows up here,
+/// a black shirt touching the frame edge does not.</param>
+public sealed record VideoQualityReport(
+    int Frames,
+    SyncFigures Sync,
+    double CornersMeanDiff, double CornersMaxDiff, double ForeheadMeanDiff, double ForeheadMaxDiff,
+    double BlackBorderShare,
+    float[] Opening, float[] OpeningWidth, float[] Loudness,
+    RgbImage Sheet, RgbImage MouthSheet);
+
+/// <summary>
+/// Decodes a generated MP4 and measures it: mouth opening per frame against the speech loudness,
+/// stability of regions away from the mouth, black borders; and draws two contact sheets (whole
+/// frames, and the mouth region at native resolution) of every <c>sheetEvery</c>-th frame.
+/// </summary>
+public static class VideoQualityAnalyzer
+{
+    public static async Task<VideoQualityReport> AnalyseAsync(string videoPath, FaceLandmarks landmarks, FrameLayout layout,
+        AudioClip audio, int fps, int sheetEvery, RgbImage? stillReference = null, FfmpegOptions? ffmpeg = null, CancellationToken ct = default)
+    {
+        var mouth = new MouthMeter(landmarks, layout);
+        var stability = new StabilityMeter(landmarks, layout);
+        var sheet = new ContactSheet(Math.Min(192, layout.Width));
+        var mouthSheet = new ContactSheet(Math.Min(mouth.Region.Width, 240));
+        var whole = new PixelRegion(0, 0, layout.Width, layout.Height);
+        var opening = new List<float>();
+        var widths = new List<float>();
+        double blackBorder = 0, referenceBorder = stillReference == null ? 0 : BlackBorderShare(stillReference);
+
+        int frames = await VideoFrameReader.ReadAsync(videoPath, layout.Width, layout.Height, (i, frame) =>
+        {
+            var reading = mouth.Measure(frame);
+            opening.Add(reading.Opening);
+            widths.Add(reading.Width);
+            stability.Observe(frame);
+            blackBorder = Math.Max(blackBorder, BlackBorderShare(frame) - referenceBorder);
+            if (i % sheetEvery == 0)
+            {
+                sheet.Add(i, frame, whole);
+                mouthSheet.Add(i, frame, mouth.Region);
+            }
+        }, ffmpeg, ct).ConfigureAwait(false);
+
+        var loudness = LoudnessEnvelope.PerFrame(audio.Samples, audio.SampleRate, fps, frames);
+        var open = RelativeToRest(opening.ToArray());
+        var sync = SyncStatistics.Compute(open, loudness, fps);
+        var (cm, cx, fm, fx) = stability.Result;
+        return new VideoQualityReport(frames, sync, cm, cx, fm, fx, blackBorder, open, widths.ToArray(), loudness,
+            sheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open),
+            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open));
+    }
+
+    /// <summary>
+    /// Opening above the clip's most closed state (5th percentile): a photo whose lips show a dark line
+    /// or a shadow at rest should not count that line as "open" in every frame.
+    /// </summary>
+    private static float[] RelativeToRest(float[] raw)
+    {
+        if (raw.Length == 0) return raw;
+        var sorted = (float[])raw.Clone();
+        Array.Sort(sorted);
+        float rest = sorted[(int)(0.05 * (sorted.Length - 1))];
+        return raw.Select(v => Math.Max(0, v - rest)).ToArray();
+    }
+
+    /// <summary>Share of the 2-pixel outer ring darker than luma 12 (black padding shows up here).</summary>
+    public static double BlackBorderShare(RgbImage frame)
+    {
+        int dark = 0, total = 0;
+        for (int y = 0; y < frame.Height; y++)
+            for (int x = 0; x < frame.Width; x++)
+            {
+                bool ring = y < 2 || y >= frame.Height - 2 || x < 2 || x >= frame.Width - 2;
+                if (!ring) continue;
+                total++;
+                if (PixelRegion.Luma(frame, x, y) < 12) dark++;
+            }
+        return total == 0 ? 0 : dark / (double)total;
+    }
+}
