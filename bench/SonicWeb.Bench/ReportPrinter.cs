@@ -52,7 +52,7 @@ public static class ReportPrinter
             w.WriteLine($"Memory case: pipeline {mem.Width}x{mem.Height}, {mem.AudioSeconds:0.#} s clip ({mem.Frames} frames streamed), " +
                         $"{F(mem.Fps!.Value, 1)} fps end to end");
             w.WriteLine($"  peak MB: .NET process {F(p.DotnetPeakMb, 0)}, ffmpeg encoder {Mb(p.FfmpegPeakMb)}, both together {F(p.CombinedPeakMb, 0)}   [< 500]");
-        w.WriteLine($"  others' CPU share during the case: {Pct(mem)}%");
+        w.WriteLine($"  (all frames held at once would be {F(mem.Frames * (double)mem.Width * mem.Height * 3 / 1048576, 0)} MB); others' CPU share during the case: {Pct(mem)}%");
             w.WriteLine();
         }
         else
