@@ -4,15 +4,17 @@ namespace SonicWeb.Bench;
 
 /// <summary>Peak memory figures of one case, in MB (1 MB = 2^20 bytes).</summary>
 /// <param name="DotnetPeakMb">Peak resident memory (VmHWM) of the .NET process itself: managed heap, ONNX Runtime, models, frame buffers.</param>
-/// <param name="FfmpegPeakMb">Peak resident memory of its largest ffmpeg child (the x264 encoder when there is one), exact (getrusage).</param>
+/// <param name="FfmpegPeakMb">Peak resident memory (VmHWM) of its largest ffmpeg child (the x264 encoder when there is one).</param>
 /// <param name="CombinedPeakMb">Largest sum of the resident memory of the process and all its children at one 50 ms sample.</param>
 public sealed record MemoryPeaks(double DotnetPeakMb, double FfmpegPeakMb, double CombinedPeakMb);
 
 /// <summary>
-/// Samples the resident memory of this process plus its child processes every 50 ms, for the peak of
-/// the two together (each process's own peak is exact from the kernel, see <see cref="ResourceUsage"/>;
-/// their simultaneous sum is not recorded anywhere, so it is sampled and can miss short spikes).
-/// Children are found through /proc/self/task/*/children: a few file reads, not a scan of every process.
+/// Samples this process and its child processes through /proc every 50 ms. Each process's own peak
+/// (VmHWM) is kept by the kernel, so a child's peak is exact up to the last 50 ms before it exits; the
+/// sum of the processes' resident memory at one moment is recorded nowhere, so that one is sampled and
+/// can miss short spikes. (getrusage's peak of children is no good here: .NET starts children with
+/// vfork, so a child's recorded peak starts at the parent's resident size.) Children are found through
+/// /proc/self/task/*/children: a few file reads, not a scan of every process.
 /// </summary>
 public sealed class MemoryWatch : IDisposable
 {
@@ -20,7 +22,7 @@ public sealed class MemoryWatch : IDisposable
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
     private readonly object _gate = new();
-    private long _combinedPeakKb;
+    private long _combinedPeakKb, _ffmpegPeakKb;
 
     public MemoryWatch()
     {
@@ -34,9 +36,9 @@ public sealed class MemoryWatch : IDisposable
         _stop.Set();
         _thread.Join();
         Sample();
-        long combined;
-        lock (_gate) combined = _combinedPeakKb;
-        return new MemoryPeaks(ResourceUsage.OfSelf().PeakMb, ResourceUsage.OfFinishedChildren().PeakMb, Math.Round(combined / 1024.0, 1));
+        var self = ReadStatus("/proc/self/status");
+        lock (_gate)
+            return new MemoryPeaks(Mb(self.HwmKb), Mb(_ffmpegPeakKb), Mb(_combinedPeakKb));
     }
 
     public void Dispose()
@@ -53,9 +55,18 @@ public sealed class MemoryWatch : IDisposable
 
     private void Sample()
     {
-        long total = ResidentKilobytes("/proc/self/status");
-        foreach (var pid in ChildPids()) total += ResidentKilobytes($"/proc/{pid}/status");
-        lock (_gate) _combinedPeakKb = Math.Max(_combinedPeakKb, total);
+        long total = ReadStatus("/proc/self/status").RssKb, ffmpeg = 0;
+        foreach (var pid in ChildPids())
+        {
+            var child = ReadStatus($"/proc/{pid}/status");
+            total += child.RssKb;
+            if (child.Name == "ffmpeg") ffmpeg = Math.Max(ffmpeg, child.HwmKb);
+        }
+        lock (_gate)
+        {
+            _combinedPeakKb = Math.Max(_combinedPeakKb, total);
+            _ffmpegPeakKb = Math.Max(_ffmpegPeakKb, ffmpeg);
+        }
     }
 
     private static IEnumerable<string> ChildPids()
@@ -72,16 +83,28 @@ public sealed class MemoryWatch : IDisposable
         }
     }
 
-    /// <summary>VmRSS from a /proc status file; 0 when the process is gone.</summary>
-    private static long ResidentKilobytes(string path)
+    private readonly record struct ProcessStatus(string Name, long HwmKb, long RssKb);
+
+    /// <summary>Name, VmHWM and VmRSS from a /proc status file; zeros when the process is gone.</summary>
+    private static ProcessStatus ReadStatus(string path)
     {
+        string name = "";
+        long hwm = 0, rss = 0;
         try
         {
             foreach (var line in File.ReadLines(path))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            {
+                if (line.StartsWith("Name:", StringComparison.Ordinal)) name = line[5..].Trim();
+                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = Kilobytes(line);
+                else if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kilobytes(line);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return 0;
+        return new ProcessStatus(name, hwm, rss);
     }
+
+    private static long Kilobytes(string line) =>
+        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+
+    private static double Mb(long kb) => Math.Round(kb / 1024.0, 1);
 }

@@ -68,7 +68,7 @@ public static class ReportPrinter
         w.WriteLine();
         w.WriteLine("Notes: every case runs in its own process. Peak memory: '.NET process' is its own peak resident memory");
         w.WriteLine("(managed heap, ONNX Runtime, models, frame buffers); 'ffmpeg encoder' is the peak of its largest ffmpeg child;");
-        w.WriteLine("both are exact (kernel high-water marks). 'both' is the largest sum of the two sampled every 50 ms.");
+        w.WriteLine("both are kernel high-water marks (VmHWM; ffmpeg's read every 50 ms). 'both' is their largest sampled sum.");
         w.WriteLine("Model loading happens once per process and is not part of a job's time. 'Within 2x of the baseline' means");
         w.WriteLine("end-to-end fps / encode-only fps >= 0.50.");
         w.WriteLine("CPU ms per frame counts the measured work only (all threads, plus ffmpeg); 'others' CPU share' is the part");

@@ -3,15 +3,15 @@ using System.Runtime.InteropServices;
 namespace SonicWeb.Bench;
 
 /// <summary>
-/// getrusage(2): CPU time (user + system) and peak resident memory, of this process (all threads) or of
-/// its finished children. For children the kernel counts every child that has been waited for (.NET
-/// reaps its child processes), and ru_maxrss is the peak of the largest single child, exact.
+/// getrusage(2): CPU time (user + system) of this process (all threads) or of its finished children
+/// (every child that has been waited for; .NET reaps its child processes). Peak memory is taken from
+/// /proc instead (see <see cref="MemoryWatch"/>).
 /// </summary>
 public static partial class ResourceUsage
 {
     private const int Self = 0, Children = -1;
 
-    public readonly record struct Usage(double CpuSeconds, double PeakMb);
+    public readonly record struct Usage(double CpuSeconds);
 
     public static Usage OfSelf() => Read(Self);
 
@@ -21,17 +21,15 @@ public static partial class ResourceUsage
     private static Usage Read(int who)
     {
         if (getrusage(who, out var u) != 0) throw new InvalidOperationException($"getrusage failed: errno {Marshal.GetLastPInvokeError()}");
-        double cpu = u.UserSeconds + u.UserMicroseconds / 1e6 + u.SystemSeconds + u.SystemMicroseconds / 1e6;
-        return new Usage(cpu, Math.Round(u.MaxRssKilobytes / 1024.0, 1));
+        return new Usage(u.UserSeconds + u.UserMicroseconds / 1e6 + u.SystemSeconds + u.SystemMicroseconds / 1e6);
     }
 
-    /// <summary>struct rusage on 64-bit Linux: two timevals, then 14 longs (only the first is used).</summary>
+    /// <summary>struct rusage on 64-bit Linux: two timevals, then 14 longs we do not use.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
+    private unsafe struct RUsage
     {
         public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
-        public long MaxRssKilobytes;
-        private long _ixrss, _idrss, _isrss, _minflt, _majflt, _nswap, _inblock, _oublock, _msgsnd, _msgrcv, _nsignals, _nvcsw, _nivcsw;
+        private fixed long _unused[14];
     }
 
     [LibraryImport("libc", SetLastError = true)]
