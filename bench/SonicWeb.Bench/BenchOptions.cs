@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace SonicWeb.Bench;
+
+/// <summary>Command-line options of the benchmark and of its child cases (the --case ones are internal).</summary>
+public sealed record BenchOptions
+{
+    public const string HelpText = """
+        SonicWeb benchmark: prints figures for the performance targets (no pass/fail).
+          dotnet run -c Release --project bench/SonicWeb.Bench [-- options]
+        Options:
+          --seconds N          clip length for the per-resolution cases (default 20)
+          --memory-seconds N   clip length of the 1024 memory case (default 60)
+          --quick              skip the memory case
+          --resolutions A,B    output resolutions (default 512,1024)
+          --json               print only the JSON summary line
+          --keep               keep the temporary folder (inputs, videos) and print its path
+        """;
+
+    public double Seconds { get; init; } = 20;
+    public double MemorySeconds { get; init; } = 60;
+    public bool Quick { get; init; }
+    public bool JsonOnly { get; init; }
+    public bool Keep { get; init; }
+    public bool ShowHelp { get; init; }
+    public IReadOnlyList<int> Resolutions { get; init; } = [512, 1024];
+
+    // Child-case options (set by the parent, see ChildLauncher).
+    public string? Case { get; init; }
+    public int Resolution { get; init; }
+    public string? Image { get; init; }
+    public string? Audio { get; init; }
+    public string? Output { get; init; }
+    public string? Raw { get; init; }
+    public int Width { get; init; }
+    public int Height { get; init; }
+    public int Frames { get; init; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            double Number() => double.Parse(Next(), CultureInfo.InvariantCulture);
+            int Integer() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            o = args[i] switch
+            {
+                "--seconds" => o with { Seconds = Number() },
+                "--memory-seconds" => o with { MemorySeconds = Number() },
+                "--quick" => o with { Quick = true },
+                "--json" => o with { JsonOnly = true },
+                "--keep" => o with { Keep = true },
+                "--resolutions" => o with { Resolutions = Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() },
+                "-h" or "--help" => o with { ShowHelp = true },
+                "--case" => o with { Case = Next() },
+                "--res" => o with { Resolution = Integer() },
+                "--image" => o with { Image = Next() },
+                "--audio" => o with { Audio = Next() },
+                "--out" => o with { Output = Next() },
+                "--raw" => o with { Raw = Next() },
+                "--width" => o with { Width = Integer() },
+                "--height" => o with { Height = Integer() },
+                "--frames" => o with { Frames = Integer() },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{HelpText}"),
+            };
+        }
+        return o;
+    }
+}

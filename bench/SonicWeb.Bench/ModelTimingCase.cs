@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using SonicWeb.Engine.Faces.Landmarks;
+using SonicWeb.Engine.Imaging;
+using SonicWeb.Engine.Media;
+using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Onnx;
+using SonicWeb.Engine.Pipeline;
+
+namespace SonicWeb.Bench;
+
+/// <summary>
+/// Single-call timings of the analysis steps, after a warm-up call each: the median of several calls
+/// (BlazeFace on the whole photo, 68 landmarks for one face, the preview JPEG), and Silero VAD as the
+/// time of one pass over the clip divided by its 32 ms chunks.
+/// </summary>
+public static class ModelTimingCase
+{
+    private const int Calls = 15;
+    private const int PreviewSide = 256; // a 512 or 1024 frame downscaled to fit 320 px (EngineOptions.PreviewMaxSide)
+
+    public static async Task<CaseResult> RunAsync(BenchOptions o)
+    {
+        var options = new EngineOptions();
+        var load = Stopwatch.StartNew();
+        var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, Console.Error.WriteLine);
+        double modelLoad = load.Elapsed.TotalSeconds;
+        var image = await ImageLoader.LoadAsync(CaseRunner.Require(o.Image, "image"), options.Limits, options.Ffmpeg, CancellationToken.None);
+        var audio = await AudioLoader.LoadAsync(CaseRunner.Require(o.Audio, "audio"), options.Limits, options.Ffmpeg, CancellationToken.None);
+
+        var box = models.FaceDetector.Detect(image).MaxBy(f => f.Box.Area)!.Box;
+        var preview = BoxDownscale(image, PreviewSide);
+        var samples = audio.Samples;
+        models.VoiceActivity.SpeechProbabilities(samples.AsSpan(0, Math.Min(samples.Length, 16000)));
+        var vad = Stopwatch.StartNew();
+        int chunks = models.VoiceActivity.SpeechProbabilities(samples).Length;
+        double vadMs = vad.Elapsed.TotalMilliseconds / chunks;
+
+        var calls = new Dictionary<string, double>
+        {
+            [$"blazeface_detect_{image.Width}x{image.Height}"] = MedianMs(() => models.FaceDetector.Detect(image)),
+            ["landmarks68_per_face"] = MedianMs(() => models.LandmarkNet.DetectFromDetectorBox(image, box)),
+            ["silero_vad_per_32ms_chunk"] = vadMs,
+            [$"jpeg_preview_{PreviewSide}x{PreviewSide}_q80"] = MedianMs(() => JpegEncoder.Encode(preview, 80)),
+        };
+        return new CaseResult
+        {
+            Case = "models",
+            Width = image.Width,
+            Height = image.Height,
+            AudioSeconds = audio.DurationSeconds,
+            ModelLoadSeconds = modelLoad,
+            CallMilliseconds = calls,
+            OrtVersion = OrtRuntime.Instance.Version,
+        };
+    }
+
+    private static double MedianMs(Func<object> call)
+    {
+        call(); // warm-up: first-call allocations and JIT
+        var times = new double[Calls];
+        for (int i = 0; i < Calls; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            call();
+            times[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[Calls / 2];
+    }
+
+    /// <summary>Averages blocks of pixels down to a square of <paramref name="side"/> (the image is square here).</summary>
+    private static RgbImage BoxDownscale(RgbImage source, int side)
+    {
+        int factor = Math.Max(1, Math.Min(source.Width, source.Height) / side);
+        var result = new RgbImage(side, side);
+        for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++)
+        for (int c = 0; c < 3; c++)
+        {
+            int sum = 0;
+            for (int dy = 0; dy < factor; dy++)
+            for (int dx = 0; dx < factor; dx++)
+                sum += source.Pixels[(y * factor + dy) * source.Stride + (x * factor + dx) * 3 + c];
+            result.Pixels[(y * side + x) * 3 + c] = (byte)(sum / (factor * factor));
+        }
+        return result;
+    }
+}

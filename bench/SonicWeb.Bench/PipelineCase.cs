@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Pipeline;
+
+namespace SonicWeb.Bench;
+
+/// <summary>
+/// End to end: one GenerationPipeline.GenerateAsync job, exactly as the app runs it (with a progress
+/// listener, so preview JPEGs are made as for a web job).
+/// </summary>
+public static class PipelineCase
+{
+    public static async Task<CaseResult> RunAsync(BenchOptions o)
+    {
+        var options = new EngineOptions();
+        var load = Stopwatch.StartNew();
+        var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, Console.Error.WriteLine);
+        double modelLoad = load.Elapsed.TotalSeconds;
+
+        var pipeline = new GenerationPipeline(options, models);
+        var progress = new PreviewCounter();
+        var request = new GenerationRequest(CaseRunner.Require(o.Image, "image"), CaseRunner.Require(o.Audio, "audio"),
+            CaseRunner.Require(o.Output, "out"), CaseRunner.Parameters(o.Resolution));
+        var cpu = CpuMeter.StartNew();
+        var result = await pipeline.GenerateAsync(request, progress);
+        cpu.Stop();
+
+        return new CaseResult
+        {
+            Case = "pipeline",
+            Resolution = o.Resolution,
+            Width = result.Width,
+            Height = result.Height,
+            Frames = result.Frames,
+            AudioSeconds = result.DurationSeconds,
+            ElapsedSeconds = result.ElapsedSeconds,
+            Fps = result.Frames / result.ElapsedSeconds,
+            StageSeconds = result.StageSeconds,
+            ModelLoadSeconds = modelLoad,
+            OutputBytes = new FileInfo(result.OutputPath).Length,
+            Previews = progress.Previews,
+            CpuSeconds = cpu.SelfSeconds,
+            FfmpegCpuSeconds = cpu.ChildrenSeconds,
+        };
+    }
+
+    /// <summary>Counts preview JPEGs; synchronous (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class PreviewCounter : IProgress<GenerationProgress>
+    {
+        public int Previews { get; private set; }
+        public void Report(GenerationProgress value)
+        {
+            if (value.PreviewJpeg != null) Previews++;
+        }
+    }
+}
