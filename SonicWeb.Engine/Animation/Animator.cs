@@ -91,7 +91,7 @@ public static class Animator
             float[] onsets = Onsets.Strength(controls);
             var nod = new float[n];
             // A raised-cosine bump; with SmoothMotion off it is a little shorter and snappier.
-            double duration = smooth ? 0.45 : 0.3;
+            double duration = smooth ? 0.6 : 0.4;
             int rise = Math.Max(1, (int)Math.Round(NodPeakSeconds * fps)), length = Math.Max(rise + 1, (int)Math.Round(duration * fps));
             for (int i = 0; i < n; i++)
             {
@@ -108,6 +108,7 @@ public static class Animator
         }
     }
 
-    /// <summary>Time from a stressed syllable's onset to the deepest point of its nod.</summary>
-    public const double NodPeakSeconds = 0.12;
+    /// <summary>Time from a stressed syllable's onset to the deepest point of its nod.
+    /// A rise over 3 frames (120 ms) measured as a 10-level jump per frame on the forehead: a jerk, not a nod.</summary>
+    public const double NodPeakSeconds = 0.2;
 }

@@ -36,6 +36,8 @@ internal sealed class MouthWarp
     private const float PuckerGain = 0.3f;
     /// <summary>Fully pressed lips (p, b, m) look this much thinner.</summary>
     private const float PressThinning = 0.22f;
+    /// <summary>Source pixels of the tear line's light edge hidden under an open mouth.</summary>
+    private const float TearLineSkip = 0.9f;
 
     /// <param name="photoShowsTeeth">The photo already shows upper teeth above the lower lip (a smile): then no
     /// synthetic teeth band is drawn; one under the real teeth reads as a grey second row.</param>
@@ -145,7 +147,14 @@ internal sealed class MouthWarp
         float sy;
         if (ly < gapTop) sy = ly - dropHere * outside * (1 - Smooth.Step(0, _upFade, gapTop - ly));
         else if (ly < gapBottom) sy = lip;                         // inside the opening: hidden by the cavity
-        else sy = ly - pose.Drop * _drop.At(sx, ly - dropHere);    // lower lip, chin, jaw move down
+        else
+        {
+            sy = ly - pose.Drop * _drop.At(sx, ly - dropHere);    // lower lip, chin, jaw move down
+            // The tear line runs along the lower edge of the upper teeth / inner lip in the photo, a
+            // light row that showed as a pale line under the cavity; start the lower lip just below it
+            // (the offset fades out over three pixels, so nothing further down moves).
+            sy += MathF.Min(1, dropHere) * TearLineSkip * (1 - Smooth.Step(0, 3, ly - gapBottom));
+        }
         _frame.ToImage(sx, sy, out x, out y);
 
         float gap = gapBottom - gapTop;
