@@ -39,11 +39,11 @@ public static class Animator
         var poses = new FacePose[n];
         for (int i = 0; i < n; i++)
             poses[i] = new FacePose(shape.Open[i], shape.Width[i], blink[i],
-                head.Yaw[i], head.Pitch[i], head.Roll[i], head.ShiftX[i], head.ShiftY[i]);
+                head.Yaw[i], head.Pitch[i], head.Roll[i], head.ShiftX[i], head.ShiftY[i], shape.Press[i]);
         return poses;
     }
 
-    /// <summary>Head curves: idle sway (seeded smooth noise) plus nods on loudness peaks.</summary>
+    /// <summary>Head curves: idle sway (seeded smooth noise) plus nods on stressed syllables (loudness onsets).</summary>
     private sealed record HeadCurves(float[] Yaw, float[] Pitch, float[] Roll, float[] ShiftX, float[] ShiftY);
 
     private static class HeadMotion
@@ -66,9 +66,10 @@ public static class Animator
 
             for (int i = 0; i < n; i++)
             {
-                // A speaker moves more while talking than while listening.
+                // A speaker moves more while talking than while listening. A nod also deepens the current
+                // turn a little (tanh, not sign: no jump when the sway crosses the centre).
                 float liveliness = 0.55f + 0.45f * activity[i];
-                yaw[i] = scale * (YawAmplitude * liveliness * yaw[i] + 0.25f * NodAmplitude * emphasis[i] * Math.Sign(yaw[i]));
+                yaw[i] = scale * (YawAmplitude * liveliness * yaw[i] + 0.25f * NodAmplitude * emphasis[i] * MathF.Tanh(4 * yaw[i]));
                 pitch[i] = scale * (PitchAmplitude * liveliness * pitch[i] + NodAmplitude * emphasis[i]);
                 roll[i] = scale * RollAmplitude * liveliness * roll[i];
                 shiftX[i] = scale * ShiftAmplitude * liveliness * shiftX[i];
@@ -78,19 +79,36 @@ public static class Animator
         }
 
         /// <summary>
-        /// 0..1 bumps where speech gets suddenly louder (stressed syllables): loudness above its own
-        /// slow average, gated by voice activity, then spread into a ~0.3 s nod.
+        /// 0..1 nods on stressed syllables. A stressed syllable starts with a jump in loudness (an
+        /// onset); each onset, gated by voice activity, starts a smooth nod bump whose height is the
+        /// onset's strength, peaking <see cref="NodPeakSeconds"/> after the onset (the head dips with
+        /// the syllable, not before it). Overlapping nods take the larger height, so a fast run of
+        /// syllables gives one held dip instead of a jitter.
         /// </summary>
         private static float[] Emphasis(FrameControls controls, bool smooth)
         {
-            int fps = controls.Fps;
-            float[] fast = CurveFilters.GaussianCentred(controls.Loudness, 0.04 * fps);
-            float[] slow = CurveFilters.GaussianCentred(controls.Loudness, 0.6 * fps);
-            var peaks = new float[fast.Length];
-            for (int i = 0; i < peaks.Length; i++)
-                peaks[i] = Math.Clamp((fast[i] - slow[i] - 0.05f) * 3f, 0f, 1f) * controls.VoiceActivity[i];
-            // The nod itself is a smooth bump; with SmoothMotion off it is a little snappier.
-            return CurveFilters.GaussianCentred(peaks, (smooth ? 0.12 : 0.07) * fps);
+            int n = controls.FrameCount, fps = controls.Fps;
+            float[] onsets = Onsets.Strength(controls);
+            var nod = new float[n];
+            // A raised-cosine bump; with SmoothMotion off it is a little shorter and snappier.
+            double duration = smooth ? 0.6 : 0.4;
+            int rise = Math.Max(1, (int)Math.Round(NodPeakSeconds * fps)), length = Math.Max(rise + 1, (int)Math.Round(duration * fps));
+            for (int i = 0; i < n; i++)
+            {
+                if (onsets[i] <= 0) continue;
+                for (int k = 0; k < length && i + k < n; k++)
+                {
+                    // 0 at the onset, 1 at the peak, back to 0 at the end.
+                    double phase = k <= rise ? 0.5 * k / rise : 0.5 + 0.5 * (k - rise) / (length - rise);
+                    float shape = (float)(0.5 - 0.5 * Math.Cos(2 * Math.PI * phase));
+                    nod[i + k] = MathF.Max(nod[i + k], onsets[i] * shape);
+                }
+            }
+            return nod;
         }
     }
+
+    /// <summary>Time from a stressed syllable's onset to the deepest point of its nod.
+    /// A rise over 3 frames (120 ms) measured as a 10-level jump per frame on the forehead: a jerk, not a nod.</summary>
+    public const double NodPeakSeconds = 0.2;
 }

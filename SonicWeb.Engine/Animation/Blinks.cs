@@ -1,7 +1,8 @@
 namespace SonicWeb.Engine.Animation;
 
 /// <summary>
-/// Natural eye blinks: one every 2-6 s (seeded), each 150-250 ms long, closing fast (about a third of
+/// Natural eye blinks: one every 2-6 s (seeded), each 200-300 ms long (at 25 fps a shorter one showed
+/// only the shut frame, a flicker rather than a lid moving), closing fast (under a third of
 /// the blink) and reopening slowly. Blinks are placed so their fully-closed instant falls on a frame,
 /// otherwise a 25 fps sampling could miss the closed state altogether.
 /// </summary>
@@ -9,9 +10,9 @@ internal static class Blinks
 {
     public const double MinIntervalSeconds = 2.0;
     public const double MaxIntervalSeconds = 6.0;
-    public const double MinDurationSeconds = 0.15;
-    public const double MaxDurationSeconds = 0.25;
-    private const double ClosingFraction = 0.35;
+    public const double MinDurationSeconds = 0.2;
+    public const double MaxDurationSeconds = 0.3;
+    private const double ClosingFraction = 0.3;
 
     public static float[] Generate(int frameCount, int fps, int seed)
     {

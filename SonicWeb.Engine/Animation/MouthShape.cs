@@ -11,7 +11,8 @@ namespace SonicWeb.Engine.Animation;
 /// </summary>
 internal static class MouthShape
 {
-    public sealed record Curves(float[] Open, float[] Width);
+    /// <param name="Press">0..1, lips squeezed shut (shown thinner), for closures inside phrases and at their start.</param>
+    public sealed record Curves(float[] Open, float[] Width, float[] Press);
 
     // How strongly each class reshapes the mouth (fractions of the loudness-driven opening / of MouthWidth's range).
     private const float OpenBoost = 0.35f, SpreadCut = 0.4f, RoundCut = 0.35f, ClosurePress = 1.0f;
@@ -51,6 +52,11 @@ internal static class MouthShape
         float[] mouth = CurveFilters.AttackRelease(target, fps, Animator.MouthAttackSeconds, Animator.MouthReleaseSeconds);
         // The lips press shut as fast as they open (a closure lasts only 2-3 frames), after the jaw envelope.
         for (int i = 0; i < n; i++) mouth[i] *= 1 - press[i];
+        // The visible squeeze: closures inside phrases, plus a phrase that starts with a closure (p, b,
+        // m after a pause), where the lips press just before the sound.
+        float[] squeeze = PhraseStartPress(controls, closed, speech);
+        for (int i = 0; i < n; i++) squeeze[i] = MathF.Max(squeeze[i], press[i]);
+        squeeze = CurveFilters.GaussianCentred(squeeze, 0.6);
         if (settings.SmoothMotion)
         {
             mouth = CurveFilters.GaussianCentred(mouth, 0.45 * fps / 25.0); // de-jitter, zero phase
@@ -61,6 +67,7 @@ internal static class MouthShape
             int lead = (int)Math.Round(Animator.MouthLeadSeconds * fps);
             mouth = CurveFilters.ShiftEarlier(mouth, lead);
             width = CurveFilters.ShiftEarlier(width, lead);
+            squeeze = CurveFilters.ShiftEarlier(squeeze, lead);
         }
         for (int i = 0; i < n; i++)
         {
@@ -68,7 +75,34 @@ internal static class MouthShape
             // Opening the jaw pulls the corners in a little on any vowel.
             width[i] = Math.Clamp(width[i] + JawWidth * mouth[i], -1f, 1f);
         }
-        return new Curves(mouth, width);
+        for (int i = 0; i < n; i++) squeeze[i] = Math.Clamp(squeeze[i] * (1 - 4 * mouth[i]), 0f, 1f); // an open mouth is not pressed
+        return new Curves(mouth, width, squeeze);
+    }
+
+    /// <summary>
+    /// 0..1 press over the ~120 ms before a phrase that starts with a closure: a pause (gate near 0)
+    /// followed by speech whose first voiced frames are a nasal murmur (m) or an abrupt burst (p, b: the
+    /// loudness jumps from silence to above half within one frame; a vowel or fricative onset rises
+    /// over several frames). The lips are shut in the pause already; this makes them visibly press.
+    /// </summary>
+    private static float[] PhraseStartPress(FrameControls controls, float[] closed, float[] speech)
+    {
+        int n = controls.FrameCount, fps = controls.Fps;
+        int hold = Math.Max(2, (int)Math.Round(0.12 * fps)), pause = Math.Max(3, (int)Math.Round(0.25 * fps));
+        var press = new float[n];
+        for (int i = pause; i < n - 1; i++)
+        {
+            if (speech[i] < 0.5f || speech[i - 1] >= 0.5f) continue; // not a phrase start
+            bool quietBefore = true;
+            for (int k = i - pause; k < i - 1 && quietBefore; k++) quietBefore = controls.Loudness[k] < 0.08f;
+            if (!quietBefore) continue;
+            float burst = CurveFilters.SmoothStep(0.35f, 0.6f, controls.Loudness[i] - controls.Loudness[i - 1]);
+            float murmur = CurveFilters.SmoothStep(0.15f, 0.4f, MathF.Max(closed[i], closed[i + 1]));
+            float strength = MathF.Max(burst, murmur);
+            for (int k = 1; k <= hold && i - k >= 0; k++)
+                press[i - k] = MathF.Max(press[i - k], strength);
+        }
+        return press;
     }
 
     /// <summary>

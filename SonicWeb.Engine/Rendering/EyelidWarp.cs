@@ -7,13 +7,23 @@ namespace SonicWeb.Engine.Rendering;
 /// Blink for one eye, in a frame along the eye (origin between the corners, x towards the image-right
 /// corner, y down). The eye opening is modelled as two arcs meeting at the corners:
 /// upper lid y = -Upper x k(x), lower lid y = Lower x k(x), k(x) = 1 - (x / halfWidth)^2.
-/// Blinking slides the upper lid down (88% of the way) and lifts the lower lid a little (12%): the lid
-/// skin between the brow line and the lid is stretched downwards over the eye, which itself does not
-/// move (the lid covers it), and the cheek below the lower lid is compressed slightly.
+/// Blinking slides the upper lid down (94% of the way) and lifts the lower lid only a little (6%), as
+/// in a real blink: the lid skin between the brow line and the lid is stretched downwards over the
+/// eye, which itself does not move (the lid covers it), and the cheek below the lower lid is barely
+/// compressed.
+/// <para>
+/// The arcs meet a little beyond the landmark corners (<see cref="CornerReach"/>): the white of the eye
+/// often shows a pixel or two past them, and a lid that closed exactly at the landmarks left a white
+/// fleck in the corner of the shut eye. Where the lowered lid meets the lower lid the two sides come
+/// from different parts of the photo (a hard edge that stair-steps when enlarged), so the lash line is
+/// drawn across that seam, darkest on it and fading to both sides.
+/// </para>
 /// </summary>
 internal sealed class EyelidWarp
 {
-    private const float UpperShare = 0.88f;
+    private const float UpperShare = 0.94f;
+    /// <summary>Lid arcs end this far beyond the landmark corners (share of the half width).</summary>
+    private const float CornerReach = 1.15f;
     private readonly LocalFrame _frame;
     private readonly float _halfWidth, _invHalfWidthSq, _upper, _lower, _browLine, _cheekLine, _lashWidth;
 
@@ -21,7 +31,7 @@ internal sealed class EyelidWarp
     {
         var (left, right) = outerOrLeftCorner.X <= otherCorner.X ? (outerOrLeftCorner, otherCorner) : (otherCorner, outerOrLeftCorner);
         _frame = new LocalFrame((left + right) / 2, right - left);
-        _halfWidth = Vector2.Distance(left, right) / 2;
+        _halfWidth = CornerReach * Vector2.Distance(left, right) / 2;
         _invHalfWidthSq = 1 / (_halfWidth * _halfWidth);
         // Landmark lids sit on the visible edge of the eye; the lid margins (lashes, the wet line) lie a
         // little outside. Taking the opening slightly larger keeps iris and white from smearing into
@@ -51,6 +61,8 @@ internal sealed class EyelidWarp
     /// <summary>Where in the source photo this warp can change anything.</summary>
     public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(-_halfWidth, _halfWidth, _browLine, _cheekLine);
 
+    private const float LashDarkness = 0.45f;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Warp(float blink, ref float x, ref float y, out float shade)
     {
@@ -71,11 +83,17 @@ internal sealed class EyelidWarp
             // The lowered lid is a little darker than the brow-bone skin it is stretched from, and its
             // margin carries the lashes: a soft dark line along the lid's new edge.
             float lid = Smooth.Step(upperLid - 0.3f * _upper, newUpper, ly);
-            float lashes = Smooth.Step(newUpper - 2 * _lashWidth, newUpper - 0.3f * _lashWidth, ly) * Smooth.Step(0, 0.5f, k);
-            shade = 1 - blink * (0.07f * lid + 0.45f * lashes);
+            float lashes = Smooth.Step(newUpper - 2 * _lashWidth, newUpper, ly);
+            shade = 1 - blink * (0.07f * lid + LashDarkness * lashes * Smooth.Step(0, 0.5f, k));
         }
-        else if (ly <= newLower) sy = ly; // the eyeball, partly covered
-        else sy = _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerLid) / (_cheekLine - newLower);
+        else
+        {
+            sy = ly <= newLower ? ly // the eyeball, partly covered
+                : _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerLid) / (_cheekLine - newLower);
+            // The lash line continues a little below the lid's edge, so the seam is inside it.
+            float below = 1 - Smooth.Step(newUpper, newUpper + 0.5f * _lashWidth, ly);
+            shade = 1 - blink * LashDarkness * below * Smooth.Step(0, 0.5f, k);
+        }
         _frame.ToImage(lx, sy, out x, out y);
     }
 }

@@ -148,7 +148,7 @@ public sealed unsafe class FaceRenderer
             float turnX = TurnParallax * r._faceSize * MathF.Sin(pose.Yaw);
             float turnY = TurnParallax * r._faceSize * MathF.Sin(pose.Pitch);
             return new FrameState(du0, b00 * r._stepX, b01 * r._stepY, dv0, b10 * r._stepX, b11 * r._stepY,
-                turnX, turnY, r._mouth.ForFrame(pose.MouthOpen, pose.MouthWidth, r._stepX), Math.Clamp(pose.Blink, 0, 1), r);
+                turnX, turnY, r._mouth.ForFrame(pose.MouthOpen, pose.MouthWidth, r._stepX, pose.MouthPress), Math.Clamp(pose.Blink, 0, 1), r);
         }
     }
 
@@ -176,7 +176,7 @@ public sealed unsafe class FaceRenderer
         float x0 = _x0, y0 = _y0, stepX = _stepX, stepY = _stepY;
         float duU = s.DuU, dvU = s.DvU, turnX = s.TurnX, turnY = s.TurnY, blink = s.Blink;
         var mouthBox = s.MouthBox; var eyesBox = s.EyesBox;
-        bool mouthActive = mouthPose.Drop > 0 || mouthPose.Width != 0;
+        bool mouthActive = mouthPose.Drop > 0 || mouthPose.Width != 0 || mouthPose.Press > 0;
         int sw = _source.Width, sh = _source.Height;
         byte* destination = _destination;
         fixed (byte* src = _source.Pixels)

@@ -30,6 +30,14 @@ internal sealed class MouthWarp
     private readonly Table1D _teethRoom;       // synthetic teeth band height, where the photo shows none
     private readonly Table2D _drop;            // P(x, y)
     private readonly Table2D _widthShift;      // horizontal motion of the corners per unit MouthWidth
+    private readonly Table2D _pucker;          // 0..1, how much of the lips a rounding push thickens
+    private readonly float _lipsY, _puckerMaxY;
+    /// <summary>At full rounding the lips look this much taller: pushed forward, more of their surface faces the camera.</summary>
+    private const float PuckerGain = 0.3f;
+    /// <summary>Fully pressed lips (p, b, m) look this much thinner.</summary>
+    private const float PressThinning = 0.22f;
+    /// <summary>Source pixels of the tear line's light edge hidden under an open mouth.</summary>
+    private const float TearLineSkip = 0.9f;
 
     /// <param name="photoShowsTeeth">The photo already shows upper teeth above the lower lip (a smile): then no
     /// synthetic teeth band is drawn; one under the real teeth reads as a grey second row.</param>
@@ -84,6 +92,15 @@ internal sealed class MouthWarp
         // The corner motion is a Gaussian around the lips; beyond ~3 sigma it is nil, skip the lookup.
         _widthMinX = -3.9f * halfWidth;
         _widthMinY = lipsY - 2.6f * halfWidth; _widthMaxY = lipsY + 2.6f * halfWidth;
+        // Rounding pushes the lips forward: seen from the front they thicken vertically around the lip
+        // line (and, with the corners pulled in by _widthShift, the opening turns from a wide lens into
+        // a rounder O). A Gaussian over the lips, nothing beyond the cheeks or the chin.
+        // Centred on the lower inner lip, where the opening is, so the hole grows taller as well.
+        _lipsY = lipCentre;
+        _puckerMaxY = 2.5f * halfWidth; // the Gaussian is below 0.002 there: no visible step at the cut
+        float lipsMid = _lipsY;
+        _pucker = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
+            MathF.Exp(-(x * x) / (1.1f * halfWidth * halfWidth) - (y - lipsMid) * (y - lipsMid) / (halfWidth * halfWidth)));
         _widthShift = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
             0.3f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
     }
@@ -92,11 +109,11 @@ internal sealed class MouthWarp
     public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(_minX, _maxX, _minY, _maxY);
 
     /// <summary>Per-frame constants, computed once per Render.</summary>
-    public readonly record struct Pose(float Drop, float Width, float Feather);
+    public readonly record struct Pose(float Drop, float Width, float Feather, float Press = 0);
 
-    public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel)
+    public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel, float mouthPress = 0)
         => new(Math.Clamp(mouthOpen, 0, 1.2f) * _maxDrop, Math.Clamp(mouthWidth, -1, 1),
-               0.45f + 0.6f * sourcePixelsPerOutputPixel);
+               0.45f + 0.6f * sourcePixelsPerOutputPixel, Math.Clamp(mouthPress, 0, 1));
 
     /// <summary>
     /// Moves the source position (x, y) of one output pixel according to the mouth pose. Returns the
@@ -110,8 +127,18 @@ internal sealed class MouthWarp
         if (lx < _minX || lx > _maxX || ly < _minY || ly > _maxY) return 0;
 
         float sx = lx;
-        if (pose.Width != 0 && lx > _widthMinX && lx < -_widthMinX && ly > _widthMinY && ly < _widthMaxY)
+        if ((pose.Width != 0 || pose.Press > 0) && lx > _widthMinX && lx < -_widthMinX && ly > _widthMinY && ly < _widthMaxY)
+        {
             sx -= pose.Width * _widthShift.At(lx, ly);
+            // Lip thickness about the lip line: rounded lips are pushed forward and look taller, pressed
+            // lips are squeezed together and look thinner (inverse mapping of a vertical scaling).
+            float dy = ly - _lipsY;
+            if (dy > -_puckerMaxY && dy < _puckerMaxY)
+            {
+                float grow = (MathF.Max(0, -pose.Width) * PuckerGain - pose.Press * PressThinning) * _pucker.At(lx, ly);
+                ly = _lipsY + dy / (1 + grow);
+            }
+        }
         float lip = _lowerInnerLip.At(sx);
         float dropHere = pose.Drop * _dropAtLip.At(sx);
         float outside = _outsideMouth.At(sx);
@@ -120,7 +147,14 @@ internal sealed class MouthWarp
         float sy;
         if (ly < gapTop) sy = ly - dropHere * outside * (1 - Smooth.Step(0, _upFade, gapTop - ly));
         else if (ly < gapBottom) sy = lip;                         // inside the opening: hidden by the cavity
-        else sy = ly - pose.Drop * _drop.At(sx, ly - dropHere);    // lower lip, chin, jaw move down
+        else
+        {
+            sy = ly - pose.Drop * _drop.At(sx, ly - dropHere);    // lower lip, chin, jaw move down
+            // The tear line runs along the lower edge of the upper teeth / inner lip in the photo, a
+            // light row that showed as a pale line under the cavity; start the lower lip just below it
+            // (the offset fades out over three pixels, so nothing further down moves).
+            sy += MathF.Min(1, dropHere) * TearLineSkip * (1 - Smooth.Step(0, 3, ly - gapBottom));
+        }
         _frame.ToImage(sx, sy, out x, out y);
 
         float gap = gapBottom - gapTop;

@@ -25,6 +25,28 @@ if (args.Contains("--derive-visemes"))
     Directory.Delete(work, true);
     return 0;
 }
+if (args.Contains("--poses") || args.Contains("--profile"))
+{
+    // Close-ups of key poses (--poses) and renderer timing (--profile) on the astronaut at 512 and 1024.
+    var opts = new EngineOptions();
+    var pipe = new GenerationPipeline(opts, AnalysisModels.Load(ModelStore.Default, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
+    var photoPath = new CaseInputs(repoRoot, outDir).Photo("astronaut");
+    var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, opts.Ffmpeg, CancellationToken.None);
+    var probeAudio = Path.Combine(Directory.CreateTempSubdirectory("sonicweb-poses-").FullName, "tone.wav");
+    File.WriteAllBytes(probeAudio, SilentWav(16000));
+    foreach (int resolution in new[] { 512, 1024 })
+    {
+        var insp = await pipe.InspectAsync(photoPath, probeAudio, new GenerationParameters { MinResolution = resolution });
+        if (args.Contains("--poses"))
+        {
+            string dir = Path.Combine(outDir, "poses-" + resolution);
+            PoseCloseUps.Write(photo, insp.Face.Landmarks, insp.Layout, dir, zoom: resolution >= 1024 ? 3 : 5);
+            Console.WriteLine($"close-ups in {dir}");
+        }
+        if (args.Contains("--profile")) Console.WriteLine(RenderProfile.Run(photo, insp.Face.Landmarks, insp.Layout));
+    }
+    return 0;
+}
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--out" && i + 1 < args.Length) outDir = Path.GetFullPath(args[++i]);
@@ -83,6 +105,18 @@ static RgbImage Still(RgbImage photo, InspectionResult inspection)
     var frame = new RgbImage(renderer.Width, renderer.Height);
     renderer.Render(FacePose.Neutral, frame.Pixels);
     return frame;
+}
+
+// One second of 16 kHz mono silence as a WAV file (inspection needs some audio).
+static byte[] SilentWav(int samples)
+{
+    using var ms = new MemoryStream();
+    using var w = new BinaryWriter(ms);
+    w.Write("RIFF"u8); w.Write(36 + samples * 2); w.Write("WAVE"u8);
+    w.Write("fmt "u8); w.Write(16); w.Write((short)1); w.Write((short)1); w.Write(16000); w.Write(32000); w.Write((short)2); w.Write((short)16);
+    w.Write("data"u8); w.Write(samples * 2); w.Write(new byte[samples * 2]);
+    w.Flush();
+    return ms.ToArray();
 }
 
 static string FindRepoRoot()
