@@ -42,7 +42,7 @@ public sealed record InspectionResult(
 /// animate, then render frames straight into the encoder (never holding more than a few frames).
 /// Thread-safe: one instance serves many jobs; models are loaded once.
 /// </summary>
-public sealed class GenerationPipeline(EngineOptions options, AnalysisModels models, TimeEstimator? estimator = null)
+public sealed partial class GenerationPipeline(EngineOptions options, AnalysisModels models, TimeEstimator? estimator = null)
 {
     private const int FramesInFlight = 3;
     private readonly TimeEstimator _estimator = estimator ?? new TimeEstimator();

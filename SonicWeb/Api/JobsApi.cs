@@ -18,6 +18,8 @@ public static class JobsApi
         group.MapGet("/{id}", GetAsync).WithName("GetJob");
         group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelJob");
         group.MapPost("/{id}/retry", RetryAsync).WithName("RetryJob");
+        group.MapPost("/{id}/confirm", ConfirmAsync).WithName("ConfirmJob")
+            .WithSummary("Queue the full render of a job submitted with preview_first=true (status AwaitingConfirmation).");
         group.MapPost("/{id}/rerun", RerunAsync).WithName("RerunJob");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteJob");
         group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo");
@@ -67,6 +69,12 @@ public static class JobsApi
     {
         CheckId(id);
         return TypedResults.Ok(await jobs.CancelAsync(id, ct));
+    }
+
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> ConfirmAsync(string id, JobService jobs, CancellationToken ct)
+    {
+        CheckId(id);
+        return TypedResults.Ok(await jobs.ConfirmAsync(id, ct));
     }
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, JobService jobs, CancellationToken ct)

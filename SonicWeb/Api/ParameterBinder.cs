@@ -103,6 +103,7 @@ public static class ParameterBinder
             }
             foreach (var property in doc.RootElement.EnumerateObject())
             {
+                if (SubmitOptions.Names.Contains(property.Name, StringComparer.OrdinalIgnoreCase)) continue; // not a generation parameter
                 if (!Names.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
                 {
                     errors[property.Name] = [$"'{property.Name}' is not a parameter; known parameters: {string.Join(", ", Names)}."];

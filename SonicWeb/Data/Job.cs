@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 
 namespace SonicWeb.Data;
 
-public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
+/// <summary>AwaitingConfirmation: a "preview first" job whose first frame waits for the user to confirm the full render.</summary>
+public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled, AwaitingConfirmation }
 
 /// <summary>
 /// One generation job: the row in SQLite is the queue's source of truth. Times are UTC. Paths are

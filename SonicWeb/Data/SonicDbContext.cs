@@ -11,7 +11,7 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : D
     {
         var job = b.Entity<Job>();
         job.HasKey(j => j.Id);
-        job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+        job.Property(j => j.Status).HasConversion<string>().HasMaxLength(24);
         job.HasIndex(j => new { j.Status, j.QueuedAt });
         job.HasIndex(j => j.CreatedAt);
         job.HasIndex(j => j.InputHash);

@@ -80,6 +80,7 @@ public static class HealthResponse
                 status = e.Value.Status.ToString(),
                 description = e.Value.Description ?? e.Value.Exception?.Message,
                 durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+                data = e.Value.Data.Count > 0 ? e.Value.Data : null,
             }),
         }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
     }

@@ -61,7 +61,8 @@ public static class WebSetup
             .AddDbContextCheck<SonicDbContext>("database")
             .AddCheck<FfmpegHealthCheck>("ffmpeg")
             .AddCheck<ModelsHealthCheck>("models")
-            .AddCheck<DiskHealthCheck>("disk");
+            .AddCheck<DiskHealthCheck>("disk")
+            .AddCheck<MemoryHealthCheck>("memory");
         services.AddRazorComponents();
     }
 

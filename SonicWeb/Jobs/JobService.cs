@@ -49,6 +49,7 @@ public sealed class JobService(
             throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter, string.Join(" ", missing.Values.SelectMany(v => v)), missing);
 
         var parameters = ParameterBinder.Bind(form.Fields);
+        var submitOptions = SubmitOptions.From(form.Fields);
         var imageFormat = ContentSniffer.Image(await ContentSniffer.ReadHeadAsync(image.Path, ct));
         if (imageFormat == ImageFormat.Unknown)
             throw new ApiProblemException(415, EngineErrorCodes.UnsupportedImage,
@@ -66,8 +67,19 @@ public sealed class JobService(
         if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, image, audio, ct) is { } reused)
             return reused;
 
+        // "Preview first" renders the first frame here, from the same decode as the inspection, so the
+        // preview never waits behind other jobs in the queue; the job then waits for POST .../confirm.
         InspectionResult inspection;
-        try { inspection = await pipeline.InspectAsync(image.Path, audio.Path, parameters, ct); }
+        byte[]? previewJpeg = null;
+        try
+        {
+            if (submitOptions.PreviewFirst)
+            {
+                var preview = await pipeline.RenderPreviewAsync(image.Path, audio.Path, parameters, ct);
+                (inspection, previewJpeg) = (preview.Inspection, preview.Jpeg);
+            }
+            else inspection = await pipeline.InspectAsync(image.Path, audio.Path, parameters, ct);
+        }
         catch (SonicEngineException e) { throw Problems.From(e); }
 
         var job = new Job
@@ -90,6 +102,7 @@ public sealed class JobService(
             EstimatedSeconds = inspection.EstimatedSeconds,
             FramesTotal = GenerationPipeline.FrameCountFor(inspection.VideoSeconds),
             WarningsJson = JsonSerializer.Serialize(inspection.Warnings),
+            Status = previewJpeg is null ? JobStatus.Queued : JobStatus.AwaitingConfirmation,
         };
         var uploads = paths.Uploads(job.Id);
         Directory.CreateDirectory(uploads);
@@ -99,15 +112,20 @@ public sealed class JobService(
         File.Move(audio.Path, audioPath);
         job.ImagePath = paths.Relative(imagePath);
         job.AudioPath = paths.Relative(audioPath);
+        if (previewJpeg != null)
+        {
+            Directory.CreateDirectory(paths.Outputs(job.Id));
+            await File.WriteAllBytesAsync(paths.Preview(job.Id), previewJpeg, CancellationToken.None);
+        }
 
         await using (var context = await db.CreateDbContextAsync(ct))
         {
             context.Jobs.Add(job);
             await context.SaveChangesAsync(CancellationToken.None);
         }
-        signals.WakeWorkers();
-        log.LogInformation("Job {JobId} queued: {Name} by {Submitter}; image {ImageName} {ImageBytes} B {ImageWidth}x{ImageHeight}, audio {AudioName} {AudioBytes} B {AudioSeconds:0.00} s; output {Width}x{Height}; parameters {Parameters}; estimate {Estimate:0.0} s; checked in {CheckMs} ms",
-            job.Id, job.Name, job.Submitter, image.OriginalName, image.Length, inspection.ImageWidth, inspection.ImageHeight, audio.OriginalName, audio.Length,
+        if (job.Status == JobStatus.Queued) signals.WakeWorkers();
+        log.LogInformation("Job {JobId} {Status}: {Name} by {Submitter}; image {ImageName} {ImageBytes} B {ImageWidth}x{ImageHeight}, audio {AudioName} {AudioBytes} B {AudioSeconds:0.00} s; output {Width}x{Height}; parameters {Parameters}; estimate {Estimate:0.0} s; checked in {CheckMs} ms",
+            job.Id, job.Status == JobStatus.Queued ? "queued" : "awaiting confirmation of its preview", job.Name, job.Submitter, image.OriginalName, image.Length, inspection.ImageWidth, inspection.ImageHeight, audio.OriginalName, audio.Length,
             inspection.AudioSeconds, job.Width, job.Height, parametersJson, job.EstimatedSeconds, clock.ElapsedMilliseconds);
         return (await queries.GetAsync(job.Id, CancellationToken.None))!;
     }
@@ -164,11 +182,31 @@ public sealed class JobService(
         return await queries.GetAsync(job.Id, CancellationToken.None);
     }
 
-    /// <summary>Queued: cancelled at once. Running: the pipeline's token is cancelled (ffmpeg is killed) and the runner records it.</summary>
+    /// <summary>A "preview first" job the user accepted: it joins the end of the queue for the full render.</summary>
+    public async Task<JobView> ConfirmAsync(string id, CancellationToken ct)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
+        int updated = await context.Jobs.Where(j => j.Id == id && j.Status == JobStatus.AwaitingConfirmation)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Queued)
+                .SetProperty(j => j.QueuedAt, DateTime.UtcNow), ct);
+        if (updated == 0)
+        {
+            var job = await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+            throw Problems.Conflict($"Job {id} is {job.Status}; only a job awaiting confirmation of its preview can be confirmed.");
+        }
+        signals.WakeWorkers();
+        log.LogInformation("Job {JobId} preview confirmed; queued for the full render", id);
+        var view = (await queries.GetAsync(id, ct))!;
+        await notifier.StatusAsync(view);
+        return view;
+    }
+
+    /// <summary>Queued (or awaiting confirmation): cancelled at once. Running: the pipeline's token is cancelled (ffmpeg is killed) and the runner records it.</summary>
     public async Task<JobView> CancelAsync(string id, CancellationToken ct)
     {
         await using var context = await db.CreateDbContextAsync(ct);
-        int updated = await context.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Queued)
+        int updated = await context.Jobs.Where(j => j.Id == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.AwaitingConfirmation))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Cancelled)
                 .SetProperty(j => j.FinishedAt, DateTime.UtcNow)

@@ -5,7 +5,7 @@ namespace SonicWeb.Jobs;
 
 public sealed record JobError(string Code, string Message);
 
-public sealed record JobLinks(string Self, string Page, string Cancel, string Retry, string Video, string Preview, string Thumbnail, string Hub);
+public sealed record JobLinks(string Self, string Page, string Cancel, string Retry, string Video, string Preview, string Thumbnail, string Hub, string Confirm);
 
 /// <summary>A job as the API, the hub and the pages show it.</summary>
 public sealed record JobView(
@@ -40,7 +40,7 @@ public sealed record JobView(
 {
     public static JobLinks LinksFor(string id) => new(
         $"/api/jobs/{id}", $"/jobs/{id}", $"/api/jobs/{id}/cancel", $"/api/jobs/{id}/retry",
-        $"/api/jobs/{id}/video", $"/api/jobs/{id}/preview", $"/api/jobs/{id}/thumbnail", "/hubs/jobs");
+        $"/api/jobs/{id}/video", $"/api/jobs/{id}/preview", $"/api/jobs/{id}/thumbnail", "/hubs/jobs", $"/api/jobs/{id}/confirm");
 
     public static JobView From(Job j, int? queuePosition, DateTime now)
     {
@@ -77,4 +77,8 @@ public sealed record JobProgressMessage(
     double ElapsedSeconds,
     double? RemainingSeconds,
     string? PreviewUrl,
-    long Sequence);
+    long Sequence)
+{
+    /// <summary>When the server pushed it (UTC): lets watchers measure delivery latency.</summary>
+    public DateTime SentAt { get; init; } = DateTime.UtcNow;
+}

@@ -42,7 +42,11 @@ function showJob(job) {
     $('remaining').textContent = seconds(job.remainingSeconds);
     $('error').hidden = !job.error;
     $('error').textContent = job.error ? job.error.message : '';
-    $('cancel').hidden = !['Queued', 'Running'].includes(job.status);
+    $('cancel').hidden = !['Queued', 'Running', 'AwaitingConfirmation'].includes(job.status);
+    const awaiting = job.status === 'AwaitingConfirmation';
+    $('confirm').hidden = !awaiting;
+    $('confirm').disabled = false;
+    $('confirm-note').hidden = !awaiting;
     $('retry').hidden = !['Failed', 'Cancelled'].includes(job.status);
     if (job.hasVideo && $('player').hidden) {
         $('player').src = job.links.video;
@@ -87,6 +91,7 @@ async function post(action) {
     else { $('error').hidden = false; $('error').textContent = (await problemMessages(response)).join(' '); }
 }
 $('cancel').addEventListener('click', () => post('cancel'));
+$('confirm').addEventListener('click', () => { $('confirm').disabled = true; post('confirm'); });
 $('retry').addEventListener('click', () => post('retry'));
 
 connect();

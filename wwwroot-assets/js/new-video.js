@@ -93,6 +93,7 @@ form.addEventListener('submit', e => {
         if (v) data.append(name, v);
     }
     for (const [name, value] of Object.entries(parameters())) data.append(name, String(value));
+    if (document.getElementById('preview-first').checked) data.append('preview_first', 'true');
 
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/jobs');

@@ -1,0 +1,51 @@
+using Microsoft.Playwright;
+using SonicWeb.Tests.TestSupport;
+using SonicWeb.Tests.Web;
+
+namespace SonicWeb.Tests.Browser;
+
+/// <summary>The "preview first" path in chromium: tick the option, see the first frame, confirm, see the video finish.</summary>
+[Collection(WebCollection.Name)]
+public sealed class PreviewFirstBrowserTests
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    [Fact]
+    public async Task Preview_first_shows_the_first_frame_and_confirm_renders_the_video()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 } });
+        var problems = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
+        page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };
+
+        await page.GotoAsync("/");
+        await page.SetInputFilesAsync("#image", TestMedia.AstronautPng);
+        await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
+        await page.FillAsync("#p-min_resolution", "256");
+        await page.CheckAsync("#preview-first");
+        await page.ClickAsync("#submit");
+        await page.WaitForURLAsync("**/jobs/*");
+
+        // Waiting for confirmation: the first frame is shown (decoded at the output size) with the two buttons.
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("AwaitingConfirmation");
+        await Assertions.Expect(page.Locator("#confirm")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#cancel")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#confirm-note")).ToBeVisibleAsync();
+        var previewWidth = await page.Locator("#preview").EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))");
+        Assert.Equal(256, previewWidth);
+        Assert.Contains("/preview", await page.Locator("#preview").GetAttributeAsync("src"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-6-preview-first.png"), FullPage = true });
+
+        await page.ClickAsync("#confirm");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Succeeded", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#confirm")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#frames-done")).Not.ToHaveTextAsync("0");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-7-preview-confirmed-done.png"), FullPage = true });
+        Assert.Empty(problems);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using SonicWeb.Engine.Errors;
+
+namespace SonicWeb.Api;
+
+/// <summary>
+/// Choices about how a job runs that are not generation parameters (so they never change the
+/// output or its reuse hash). Read from a form field or from the JSON "config" field, form first.
+/// </summary>
+public sealed record SubmitOptions(bool PreviewFirst)
+{
+    /// <summary>Render only the first frame and wait for POST /api/jobs/{id}/confirm before the full job.</summary>
+    public const string PreviewFirstName = "preview_first";
+
+    public static readonly string[] Names = [PreviewFirstName];
+
+    public static SubmitOptions From(IReadOnlyDictionary<string, string> fields)
+    {
+        string? raw = fields.FirstOrDefault(f => string.Equals(f.Key, PreviewFirstName, StringComparison.OrdinalIgnoreCase)).Value;
+        if (raw is null && fields.TryGetValue(ParameterBinder.ConfigField, out var config))
+            raw = FromConfig(config);
+        if (string.IsNullOrWhiteSpace(raw)) return new SubmitOptions(false);
+        return raw.Trim().ToLowerInvariant() switch
+        {
+            "true" or "1" or "on" or "yes" => new SubmitOptions(true),
+            "false" or "0" or "off" or "no" => new SubmitOptions(false),
+            _ => throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter,
+                $"{PreviewFirstName} is '{raw}'; it must be true or false.",
+                new Dictionary<string, string[]> { [PreviewFirstName] = [$"{PreviewFirstName} is '{raw}'; it must be true or false."] }),
+        };
+    }
+
+    /// <summary>The value inside the config JSON, or null (a broken config is reported by <see cref="ParameterBinder"/>).</summary>
+    private static string? FromConfig(string config)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(config);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
+            foreach (var p in doc.RootElement.EnumerateObject())
+                if (string.Equals(p.Name, PreviewFirstName, StringComparison.OrdinalIgnoreCase))
+                    return p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText();
+            return null;
+        }
+        catch (JsonException) { return null; }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using SonicWeb.LoadBench;
+
+// Load benchmark for the web app: starts the real app (built SonicWeb.dll) on a loopback port with a
+// temporary data directory, then measures (a) concurrent 2 x 10 MB uploads, (b) 200 SignalR watchers on
+// one job, (c) memory across 100 short jobs. Traffic goes to 127.0.0.1 only.
+//   dotnet run -c Release --project bench/SonicWeb.LoadBench [-- --quick] [--app path/to/SonicWeb.dll] [--keep-data]
+bool quick = args.Contains("--quick");
+bool keepData = args.Contains("--keep-data");
+string? appArg = args.SkipWhile(a => a != "--app").Skip(1).FirstOrDefault();
+// --env KEY=VALUE (repeatable) goes to the app's environment, e.g. --env DOTNET_gcServer=0 to compare GC modes.
+var appEnvironment = args.Zip(args.Skip(1)).Where(p => p.First == "--env" && p.Second.Contains('='))
+    .ToDictionary(p => p.Second[..p.Second.IndexOf('=')], p => p.Second[(p.Second.IndexOf('=') + 1)..]);
+
+var repo = FindRepoRoot();
+// The bench builds into artifacts/bin/SonicWeb.LoadBench/<config>/; the app beside it in artifacts/bin/SonicWeb/<config>/.
+var configFolder = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
+var appDll = Path.GetFullPath(appArg ?? Path.Combine(repo, "artifacts", "bin", "SonicWeb", configFolder, "SonicWeb.dll"));
+if (!File.Exists(appDll)) { Console.Error.WriteLine($"App not found at {appDll}; build it or pass --app."); return 1; }
+
+int clients = 20, uploadRounds = quick ? 1 : 3, watchers = quick ? 50 : 200, memoryJobs = quick ? 20 : 100;
+double watcherClipSeconds = quick ? 4 : 10;
+int watcherResolution = quick ? 256 : 384;
+
+var work = Directory.CreateTempSubdirectory("sonicweb-loadbench-").FullName;
+var data = Path.Combine(work, "data");
+Console.WriteLine($"SonicWeb load benchmark ({(quick ? "quick" : "default")}): app {appDll}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores; data directory {data}");
+var total = Stopwatch.StartNew();
+
+var astronaut = Path.Combine(repo, "test-media", "astronaut.png");
+var bigImage = BenchMedia.LargePortrait(astronaut, Path.Combine(work, "portrait-10mb.png"), 1920);
+var bigAudio = BenchMedia.Wav(Path.Combine(work, "voice-10mb.wav"), 54.6, 48000, 2);
+var watchAudio = BenchMedia.Wav(Path.Combine(work, "voice-watch.wav"), watcherClipSeconds, 16000, 1);
+var shortAudio = BenchMedia.Wav(Path.Combine(work, "voice-1.5s.wav"), 1.5, 16000, 1);
+
+if (appEnvironment.Count > 0) Console.WriteLine("app environment: " + string.Join(" ", appEnvironment.Select(e => $"{e.Key}={e.Value}")));
+await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironment))
+{
+    using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+    var api = new BenchApi(http);
+    Console.WriteLine($"app pid {app.ProcessId} at {app.BaseAddress}; started in {total.Elapsed.TotalSeconds:0.0} s (with media generation)");
+    var before = await app.MemoryAsync(http);
+    Console.WriteLine($"app memory at start: working set {before.WorkingSetMb:0.0} MB, GC heap {before.GcHeapMb:0.0} MB");
+    Console.WriteLine();
+
+    var phase = Stopwatch.StartNew();
+    await UploadBenchmark.RunAsync(app, api, bigImage, bigAudio, clients, uploadRounds);
+    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+    Console.WriteLine();
+
+    phase.Restart();
+    await WatcherBenchmark.RunAsync(app, api, watchAudio, astronaut, watchers, watcherResolution);
+    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+    Console.WriteLine();
+    var after = await app.MemoryAsync(http);
+    Console.WriteLine($"app memory after (a) and (b): working set {after.WorkingSetMb:0.0} MB, GC heap {after.GcHeapMb:0.0} MB");
+}
+
+// (c) on a freshly started app (same data directory): the per-job trend, not what the upload storm left behind.
+await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironment))
+{
+    using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+    Console.WriteLine();
+    var phase = Stopwatch.StartNew();
+    await MemoryBenchmark.RunAsync(app, api: new BenchApi(http), astronaut, shortAudio, memoryJobs);
+    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+}
+Console.WriteLine();
+Console.WriteLine($"total {total.Elapsed.TotalSeconds:0} s");
+if (!keepData) Directory.Delete(work, recursive: true);
+else Console.WriteLine($"kept {work}");
+return 0;
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "SonicWeb.sln"))) return dir.FullName;
+    throw new InvalidOperationException("SonicWeb.sln not found above " + AppContext.BaseDirectory);
+}
