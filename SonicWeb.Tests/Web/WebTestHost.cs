@@ -37,6 +37,11 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
     }
 
     public string Root { get; }
+
+    /// <summary>The admin created at first start from configuration (Admin:Email / Admin:Password).</summary>
+    public const string AdminEmail = "admin@sonicweb.test";
+    public const string AdminPassword = "admin-password-for-tests";
+    public const string AdminName = "Test Admin";
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
 
@@ -44,6 +49,9 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
     {
         builder.UseSetting("Storage:Root", Root);
         builder.UseSetting("Jobs:PollSeconds", "0.5");
+        builder.UseSetting("Admin:Email", AdminEmail);
+        builder.UseSetting("Admin:Password", AdminPassword);
+        builder.UseSetting("Admin:DisplayName", AdminName);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 

@@ -1,14 +1,17 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SonicWeb.Accounts;
 
 namespace SonicWeb.Data;
 
-public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : DbContext(options)
+public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : IdentityDbContext<SonicUser>(options) // users and roles live beside the jobs
 {
     public DbSet<Job> Jobs => Set<Job>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        base.OnModelCreating(b);
         var job = b.Entity<Job>();
         job.HasKey(j => j.Id);
         job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);

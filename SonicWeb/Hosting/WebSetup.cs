@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SonicWeb.Accounts;
 using SonicWeb.Api;
 using SonicWeb.Components;
 using SonicWeb.Data;
@@ -51,6 +52,7 @@ public static class WebSetup
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
+        builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
 
         services.AddProblemDetails();
@@ -71,9 +73,12 @@ public static class WebSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapOpenApi();
+        app.MapAccountEndpoints();
         app.MapJobsApi();
         app.MapEstimateApi();
         app.MapSonicCompatApi();
