@@ -45,6 +45,8 @@ public static class AuthSetup
         // Disabling a user or changing a role updates its security stamp; sessions notice within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAuthorizationBuilder()
+            // Every endpoint without its own rule (pages, API, hub) needs a signed-in user.
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Policies.Submit, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Operator));
         services.AddHostedService<AdminBootstrap>();

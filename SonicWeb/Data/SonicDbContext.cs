@@ -18,6 +18,7 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
         job.HasIndex(j => new { j.Status, j.QueuedAt });
         job.HasIndex(j => j.CreatedAt);
         job.HasIndex(j => j.InputHash);
+        job.HasIndex(j => j.OwnerId);
     }
 
     /// <summary>SQLite keeps no time zone: every DateTime we store is UTC, so read it back as UTC.</summary>

@@ -77,13 +77,13 @@ public static class WebSetup
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapJobsApi();
         app.MapEstimateApi();
         app.MapSonicCompatApi();
         app.MapHub<JobsHub>("/hubs/jobs");
-        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapRazorComponents<App>();
     }
 }

@@ -37,7 +37,7 @@ public sealed class JobService(
     /// <see cref="ApiProblemException"/> on any problem; the caller's <see cref="UploadForm"/> then
     /// deletes the files, so nothing of a rejected upload stays on disk.
     /// </summary>
-    public async Task<JobView> SubmitAsync(UploadForm form, CancellationToken ct)
+    public async Task<JobView> SubmitAsync(UploadForm form, CancellationToken ct, JobOwner? owner = null)
     {
         var clock = Stopwatch.StartNew();
         var image = form.Files.GetValueOrDefault(ImageField);
@@ -61,9 +61,9 @@ public sealed class JobService(
         var parametersJson = JobParameters.Serialize(parameters);
         var inputHash = Hash(image.Sha256 + "|" + audio.Sha256 + "|" + parametersJson);
         var name = Clean(form.Fields.GetValueOrDefault("name"), 200) ?? Path.GetFileNameWithoutExtension(image.OriginalName);
-        var submitter = Clean(form.Fields.GetValueOrDefault("submitter"), 100);
+        var submitter = owner?.DisplayName ?? Clean(form.Fields.GetValueOrDefault("submitter"), 100);
 
-        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, image, audio, ct) is { } reused)
+        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, owner?.UserId, image, audio, ct) is { } reused)
             return reused;
 
         InspectionResult inspection;
@@ -74,6 +74,7 @@ public sealed class JobService(
         {
             Name = name.Length > 0 ? name : "video",
             Submitter = submitter,
+            OwnerId = owner?.UserId,
             ParametersJson = parametersJson,
             Backend = TimeEstimator.BuiltInBackend,
             ImageFileName = image.OriginalName,
@@ -113,7 +114,7 @@ public sealed class JobService(
     }
 
     /// <summary>Same photo, same audio, same parameters as a finished job: copy its output instead of generating again.</summary>
-    private async Task<JobView?> TryReuseAsync(string inputHash, string name, string? submitter, UploadedFile image, UploadedFile audio, CancellationToken ct)
+    private async Task<JobView?> TryReuseAsync(string inputHash, string name, string? submitter, string? ownerId, UploadedFile image, UploadedFile audio, CancellationToken ct)
     {
         await using var context = await db.CreateDbContextAsync(ct);
         var candidates = await context.Jobs.AsNoTracking()
@@ -127,6 +128,7 @@ public sealed class JobService(
         {
             Name = name.Length > 0 ? name : source.Name,
             Submitter = submitter,
+            OwnerId = ownerId,
             ParametersJson = source.ParametersJson,
             Backend = source.Backend,
             ImageFileName = image.OriginalName, ImageBytes = image.Length, ImageSha256 = image.Sha256,
@@ -218,12 +220,12 @@ public sealed class JobService(
     }
 
     /// <summary>A new job with the same inputs and parameters as any existing one (the history's re-run).</summary>
-    public async Task<JobView> RerunAsync(string id, CancellationToken ct)
+    public async Task<JobView> RerunAsync(string id, CancellationToken ct, JobOwner? owner = null)
     {
         var source = await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
         var job = new Job
         {
-            Name = source.Name, Submitter = source.Submitter, ParametersJson = source.ParametersJson, Backend = source.Backend,
+            Name = source.Name, Submitter = owner?.DisplayName ?? source.Submitter, OwnerId = owner?.UserId ?? source.OwnerId, ParametersJson = source.ParametersJson, Backend = source.Backend,
             ImageFileName = source.ImageFileName, ImageBytes = source.ImageBytes, ImageSha256 = source.ImageSha256,
             AudioFileName = source.AudioFileName, AudioBytes = source.AudioBytes, AudioSha256 = source.AudioSha256,
             InputHash = source.InputHash, AudioSeconds = source.AudioSeconds, VideoSeconds = source.VideoSeconds,
@@ -270,3 +272,6 @@ public sealed class JobService(
         return t.Length > max ? t[..max] : t;
     }
 }
+
+/// <summary>The signed-in user a new job belongs to.</summary>
+public sealed record JobOwner(string UserId, string DisplayName);
