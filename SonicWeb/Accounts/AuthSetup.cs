@@ -10,6 +10,7 @@ namespace SonicWeb.Accounts;
 public static class AuthSetup
 {
     public const string CookieName = "sonicweb.auth";
+    public const string SelectorScheme = "CookieOrApiKey";
 
     public static void AddSonicAuthentication(this WebApplicationBuilder builder)
     {
@@ -23,7 +24,12 @@ public static class AuthSetup
         services.AddScoped<ISecurityStampValidator, SecurityStampValidator<SonicUser>>();
 
         var accounts = config.GetSection(AccountOptions.Section).Get<AccountOptions>() ?? new AccountOptions();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+        services.AddScoped<ApiKeyService>();
+        // One default scheme that picks per request: the API key when the header is there, else the cookie.
+        services.AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, "Cookie or API key", o => o.ForwardDefaultSelector = c =>
+                c.Request.Headers.ContainsKey(ApiKeyService.Header) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddCookie(IdentityConstants.ApplicationScheme, o =>
             {
                 o.Cookie.Name = CookieName;

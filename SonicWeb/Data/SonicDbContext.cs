@@ -8,6 +8,7 @@ namespace SonicWeb.Data;
 public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : IdentityDbContext<SonicUser>(options) // users and roles live beside the jobs
 {
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
