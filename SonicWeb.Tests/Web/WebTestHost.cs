@@ -34,7 +34,8 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::1]", "127.0.0.1"));
         // The app needs a signed-in caller: Http is the admin (created from configuration at start).
-        (Http, Cookies) = SignInAsync(AdminEmail, AdminPassword).GetAwaiter().GetResult();
+        (Http, Cookies) = SignInAsync(_settings.GetValueOrDefault("Admin:Email", AdminEmail), _settings.GetValueOrDefault("Admin:Password", AdminPassword))
+            .GetAwaiter().GetResult();
     }
 
     /// <summary>The admin's cookies, for clients that are not HttpClient (the hub's WebSocket).</summary>
