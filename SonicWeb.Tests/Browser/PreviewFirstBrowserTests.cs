@@ -8,21 +8,19 @@ namespace SonicWeb.Tests.Browser;
 [Collection(WebCollection.Name)]
 public sealed class PreviewFirstBrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     [Fact]
     public async Task Preview_first_shows_the_first_frame_and_confirm_renders_the_video()
     {
         using var host = new WebTestHost();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 } });
         var problems = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
         page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };
 
         await page.GotoAsync("/");
+        await BrowserKit.SignInAsync(page);
         await page.SetInputFilesAsync("#image", TestMedia.AstronautPng);
         await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
         await page.FillAsync("#p-min_resolution", "256");

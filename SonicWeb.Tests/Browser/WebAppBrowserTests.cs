@@ -22,6 +22,7 @@ public sealed class WebAppBrowserTests
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
         var page = await context.NewPageAsync();
+        await BrowserKit.SignInAsync(page);
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
         page.Response += (_, r) => { if (r.Status >= 400) consoleErrors.Add($"{r.Status} {r.Url}"); };
@@ -32,7 +33,6 @@ public sealed class WebAppBrowserTests
         await page.SetInputFilesAsync("#image", TestMedia.AstronautPng);
         await page.SetInputFilesAsync("#audio", WebTestKit.LongSpeech);
         await page.FillAsync("#name", "browser video");
-        await page.FillAsync("#submitter", "playwright");
         await page.FillAsync("#p-min_resolution", "384");
         await Assertions.Expect(page.Locator("#image-info")).ToContainTextAsync("512 × 512");
         await Assertions.Expect(page.Locator("#audio-info")).ToContainTextAsync(" s,");
@@ -72,7 +72,7 @@ public sealed class WebAppBrowserTests
         // History: the job is listed with its thumbnail; download it.
         await page.GotoAsync("/history?q=browser");
         var row = page.Locator($"tr[data-job-id='{jobId}']");
-        await Assertions.Expect(row).ToContainTextAsync("playwright");
+        await Assertions.Expect(row).ToContainTextAsync(WebTestHost.AdminName);
         await Assertions.Expect(row).ToContainTextAsync("Succeeded");
         await page.ScreenshotAsync(new() { Path = Shot("4-history"), FullPage = true });
         var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("a:has-text('Download')").ClickAsync());
@@ -90,6 +90,7 @@ public sealed class WebAppBrowserTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        await BrowserKit.SignInAsync(page);
         await page.GotoAsync("/");
         var gray = TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
         await page.SetInputFilesAsync("#image", gray);

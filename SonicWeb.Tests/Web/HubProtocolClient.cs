@@ -23,15 +23,18 @@ public sealed class HubProtocolClient : IAsyncDisposable
     /// <summary>Invocations from the server (type 1): target and first argument.</summary>
     public ChannelReader<JsonElement> Messages => _messages.Reader;
 
-    public static async Task<HubProtocolClient> ConnectAsync(Uri baseAddress, string hubPath)
+    public static async Task<HubProtocolClient> ConnectAsync(Uri baseAddress, string hubPath, System.Net.CookieContainer? cookies = null, string? apiKey = null)
     {
-        using var http = new HttpClient { BaseAddress = baseAddress };
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies ?? new() }) { BaseAddress = baseAddress };
+        if (apiKey != null) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         using var negotiate = await http.PostAsync($"{hubPath}/negotiate?negotiateVersion=1", null);
         negotiate.EnsureSuccessStatusCode();
         var n = await negotiate.Content.ReadFromJsonAsync<JsonElement>();
         var token = n.GetProperty("connectionToken").GetString()!;
 
         var client = new HubProtocolClient();
+        if (cookies != null) client._socket.Options.Cookies = cookies;
+        if (apiKey != null) client._socket.Options.SetRequestHeader("X-Api-Key", apiKey);
         var ws = new UriBuilder(baseAddress) { Scheme = "ws", Path = hubPath, Query = "id=" + Uri.EscapeDataString(token) }.Uri;
         await client._socket.ConnectAsync(ws, CancellationToken.None);
         await client.SendAsync("{\"protocol\":\"json\",\"version\":1}");

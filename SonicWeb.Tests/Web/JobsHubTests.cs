@@ -15,7 +15,7 @@ public sealed class JobsHubTests
         var blocker = await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "1"));
         var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "2"))).GetProperty("id").GetString()!;
 
-        await using var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs");
+        await using var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs", host.Cookies);
         var joined = await hub.InvokeAsync("Join", id);
         Assert.Equal(id, joined.GetProperty("id").GetString());
 

@@ -33,10 +33,51 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::1]", "127.0.0.1"));
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        // The app needs a signed-in caller: Http is the admin (created from configuration at start).
+        (Http, Cookies) = SignInAsync(_settings.GetValueOrDefault("Admin:Email", AdminEmail), _settings.GetValueOrDefault("Admin:Password", AdminPassword))
+            .GetAwaiter().GetResult();
+    }
+
+    /// <summary>The admin's cookies, for clients that are not HttpClient (the hub's WebSocket).</summary>
+    public CookieContainer Cookies { get; }
+
+    /// <summary>A client without any sign-in.</summary>
+    public HttpClient Anonymous() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+
+    /// <summary>Signs in through the real form (antiforgery token included); the client keeps the cookie and does not follow redirects.</summary>
+    public async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string email, string password)
+    {
+        var cookies = new CookieContainer();
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
+            { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        var page = await client.GetStringAsync("/account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["email"] = email, ["password"] = password, ["__RequestVerificationToken"] = token }));
+        var location = response.Headers.Location?.ToString() ?? "";
+        if (response.StatusCode != HttpStatusCode.Redirect || location.Contains("/account/login"))
+            throw new InvalidOperationException($"sign-in as {email} failed: {(int)response.StatusCode} {location}");
+        return (client, cookies);
+    }
+
+    /// <summary>Creates a user through the same service the admin page uses and signs them in.</summary>
+    public async Task<(HttpClient Client, CookieContainer Cookies)> CreateUserAsync(string email, string role, string? displayName = null)
+    {
+        const string password = "user-password-for-tests";
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<SonicWeb.Accounts.UserDirectory>().CreateAsync(email, displayName, role, password);
+            if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors));
+        }
+        return await SignInAsync(email, password);
     }
 
     public string Root { get; }
+
+    /// <summary>The admin created at first start from configuration (Admin:Email / Admin:Password).</summary>
+    public const string AdminEmail = "admin@sonicweb.test";
+    public const string AdminPassword = "admin-password-for-tests";
+    public const string AdminName = "Test Admin";
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
 
@@ -44,6 +85,9 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
     {
         builder.UseSetting("Storage:Root", Root);
         builder.UseSetting("Jobs:PollSeconds", "0.5");
+        builder.UseSetting("Admin:Email", AdminEmail);
+        builder.UseSetting("Admin:Password", AdminPassword);
+        builder.UseSetting("Admin:DisplayName", AdminName);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 

@@ -36,6 +36,8 @@ public static class Problems
     public static string TitleFor(int status) => status switch
     {
         400 => "The request has invalid parameters",
+        401 => "Sign-in required",
+        403 => "Not allowed",
         404 => "Not found",
         409 => "The job is not in a state that allows this",
         413 => "The upload is too large",

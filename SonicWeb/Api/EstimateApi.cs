@@ -28,7 +28,8 @@ public sealed record EstimateResult(
 public static class EstimateApi
 {
     public static RouteHandlerBuilder MapEstimateApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/estimate", EstimateAsync).WithTags("Jobs").WithName("Estimate").AddEndpointFilter<ApiProblemFilter>();
+        app.MapPost("/api/estimate", EstimateAsync).WithTags("Jobs").WithName("Estimate").AddEndpointFilter<ApiProblemFilter>()
+            .RequireAuthorization(SonicWeb.Accounts.Policies.Submit);
 
     public static async Task<Results<Ok<EstimateResult>, ProblemHttpResult>> EstimateAsync(
         HttpContext http, EstimatorService estimator, JobQueries queries, GenerationPipeline pipeline,

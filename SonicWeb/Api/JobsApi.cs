@@ -1,18 +1,23 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using SonicWeb.Accounts;
 using SonicWeb.Data;
 using SonicWeb.Jobs;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
 
-/// <summary>/api/jobs: submit, list, inspect, cancel, retry, re-run, delete, and the job's files.</summary>
+/// <summary>
+/// /api/jobs: submit, list, inspect, cancel, retry, re-run, delete, and the job's files. Every call
+/// needs a signed-in user or an API key; each job is checked against the caller (<see cref="JobAccess"/>).
+/// </summary>
 public static class JobsApi
 {
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>();
-        group.MapPost("/", SubmitAsync).WithName("SubmitJob")
+        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
+        group.MapPost("/", SubmitAsync).WithName("SubmitJob").RequireAuthorization(Policies.Submit)
             .WithSummary("Queue a video: multipart with 'image', 'audio' and parameters as form fields or a JSON 'config' field.");
         group.MapGet("/", ListAsync).WithName("ListJobs");
         group.MapGet("/{id}", GetAsync).WithName("GetJob");
@@ -32,7 +37,7 @@ public static class JobsApi
     public static async Task<JobView> AcceptUploadAsync(HttpContext http, JobService jobs, StoragePaths paths, StorageOptions storage, CancellationToken ct)
     {
         await using var form = await UploadReader.ReadAsync(http.Request, paths.NewStagingFolder(), storage.MaxUploadBytes, ct);
-        return await jobs.SubmitAsync(form, ct);
+        return await jobs.SubmitAsync(form, ct, OwnerOf(http.User));
     }
 
     public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitAsync(
@@ -42,8 +47,13 @@ public static class JobsApi
         return TypedResults.Accepted(job.Links.Self, job);
     }
 
+    /// <summary>The caller as the owner of a new job (the submitter shown is their display name).</summary>
+    public static JobOwner OwnerOf(ClaimsPrincipal user) =>
+        new(user.UserId() ?? throw new InvalidOperationException("an authenticated user has an id"), user.DisplayName());
+
+    /// <summary>Everyone signed in sees the team's list; jobs the caller may not open appear as a summary.</summary>
     public static async Task<Results<Ok<JobListPage>, ProblemHttpResult>> ListAsync(
-        JobQueries queries, string? status, string? q, DateTime? from, DateTime? to, string? sort, int? page, int? pageSize, CancellationToken ct)
+        ClaimsPrincipal user, JobQueries queries, string? status, string? q, DateTime? from, DateTime? to, string? sort, int? page, int? pageSize, CancellationToken ct)
     {
         JobStatus? parsed = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -59,49 +69,54 @@ public static class JobsApi
             Status = parsed, Text = q, From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Sort = sort,
             Page = page ?? 1, PageSize = pageSize ?? 20,
         }, ct);
-        return TypedResults.Ok(result);
+        return TypedResults.Ok(result with { Items = result.Items.Select(j => user.CanRead(j.OwnerId) ? j : JobAccess.Summary(j)).ToList() });
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, JobQueries queries, CancellationToken ct)
-        => TypedResults.Ok(await FindAsync(id, queries, ct));
-
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, JobQueries queries, CancellationToken ct)
     {
-        CheckId(id);
+        var job = await FindAsync(id, queries, ct);
+        user.EnsureCanRead(id, job.OwnerId);
+        return TypedResults.Ok(job);
+    }
+
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
+    {
+        await EnsureCanActAsync(id, user, queries, ct);
         return TypedResults.Ok(await jobs.CancelAsync(id, ct));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> ConfirmAsync(string id, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> ConfirmAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
     {
-        CheckId(id);
+        await EnsureCanActAsync(id, user, queries, ct);
         return TypedResults.Ok(await jobs.ConfirmAsync(id, ct));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
     {
-        CheckId(id);
+        await EnsureCanActAsync(id, user, queries, ct);
         return TypedResults.Ok(await jobs.RetryAsync(id, ct));
     }
 
-    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> RerunAsync(string id, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> RerunAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
     {
-        CheckId(id);
-        var job = await jobs.RerunAsync(id, ct);
+        await EnsureCanActAsync(id, user, queries, ct);
+        var job = await jobs.RerunAsync(id, ct, OwnerOf(user));
         return TypedResults.Accepted(job.Links.Self, job);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, JobService jobs, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
     {
-        CheckId(id);
+        await EnsureCanActAsync(id, user, queries, ct);
         await jobs.DeleteAsync(id, ct);
         return TypedResults.NoContent();
     }
 
     /// <summary>The MP4, with range requests (seeking in the player); ?download=1 adds a file name.</summary>
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> VideoAsync(
-        string id, string? download, JobQueries queries, StoragePaths paths, CancellationToken ct)
+        string id, string? download, ClaimsPrincipal user, JobQueries queries, StoragePaths paths, CancellationToken ct)
     {
         var job = await FindEntityAsync(id, queries, ct);
+        user.EnsureCanRead(id, job.OwnerId);
         if (job.Status != JobStatus.Succeeded || job.OutputPath is null || !File.Exists(paths.Absolute(job.OutputPath)))
             throw Problems.NotFound($"Job {id} has no video ({job.Status}).");
         var fileName = download is "1" or "true" ? SafeFileName(job.Name) + ".mp4" : null;
@@ -112,12 +127,12 @@ public static class JobsApi
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PreviewAsync(
         string id, HttpContext http, JobQueries queries, JobNotifier notifier, StoragePaths paths, CancellationToken ct)
     {
-        CheckId(id);
+        var job = await FindEntityAsync(id, queries, ct);
+        http.User.EnsureCanRead(id, job.OwnerId);
         http.Response.Headers.CacheControl = "no-store";
         var bytes = notifier.LatestPreview(id);
         if (bytes is null)
         {
-            _ = await FindEntityAsync(id, queries, ct);
             foreach (var path in new[] { paths.Preview(id), paths.Thumbnail(id) })
                 if (File.Exists(path)) { bytes = await File.ReadAllBytesAsync(path, ct); break; }
         }
@@ -127,9 +142,10 @@ public static class JobsApi
 
     /// <summary>The history's picture: the first rendered frame, or the uploaded photo before there is one.</summary>
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> ThumbnailAsync(
-        string id, JobQueries queries, StoragePaths paths, CancellationToken ct)
+        string id, ClaimsPrincipal user, JobQueries queries, StoragePaths paths, CancellationToken ct)
     {
         var job = await FindEntityAsync(id, queries, ct);
+        user.EnsureCanRead(id, job.OwnerId);
         if (job.ThumbnailPath is { } thumb && File.Exists(paths.Absolute(thumb)))
             return TypedResults.PhysicalFile(paths.Absolute(thumb), "image/jpeg");
         var image = paths.Absolute(job.ImagePath);
@@ -137,6 +153,10 @@ public static class JobsApi
         var type = Path.GetExtension(image) switch { ".png" => "image/png", ".webp" => "image/webp", _ => "image/jpeg" };
         return TypedResults.PhysicalFile(image, type);
     }
+
+    /// <summary>404 for an unknown id, 403 when the caller may not change this job.</summary>
+    private static async Task EnsureCanActAsync(string id, ClaimsPrincipal user, JobQueries queries, CancellationToken ct) =>
+        user.EnsureCanAct(id, (await FindEntityAsync(id, queries, ct)).OwnerId);
 
     private static void CheckId(string id)
     {

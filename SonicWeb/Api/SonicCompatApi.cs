@@ -27,7 +27,8 @@ public sealed record SonicGenerateResult(
 public static class SonicCompatApi
 {
     public static RouteHandlerBuilder MapSonicCompatApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/sonic/generate", GenerateAsync).WithTags("Compatibility").WithName("SonicGenerate").AddEndpointFilter<ApiProblemFilter>();
+        app.MapPost("/api/sonic/generate", GenerateAsync).WithTags("Compatibility").WithName("SonicGenerate").AddEndpointFilter<ApiProblemFilter>()
+            .RequireAuthorization(SonicWeb.Accounts.Policies.Submit);
 
     public static async Task<Results<Ok<SonicGenerateResult>, Accepted<SonicGenerateResult>, ProblemHttpResult>> GenerateAsync(
         HttpContext http, double? wait, JobService jobs, JobQueries queries, JobSignals signals, StoragePaths paths,

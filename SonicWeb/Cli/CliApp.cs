@@ -11,7 +11,7 @@ namespace SonicWeb.Cli;
 /// </summary>
 internal static class CliApp
 {
-    public static readonly string[] Verbs = ["generate", "inspect"];
+    public static readonly string[] Verbs = ["generate", "inspect", "users"];
 
     public static bool IsCliInvocation(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -29,7 +29,7 @@ internal static class CliApp
         foreach (var option in o.ParameterOptions) inspect.Options.Add(option);
         inspect.SetAction((r, ct) => InspectAsync(r, o, pipelineFactory, new CliOutput(r.GetValue(o.Json), stdout, stderr), ct));
 
-        var root = new RootCommand("SonicWeb: talking-head videos from a portrait and a voice.") { generate, inspect };
+        var root = new RootCommand("SonicWeb: talking-head videos from a portrait and a voice.") { generate, inspect, UsersCommand.Create(stdout, stderr) };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

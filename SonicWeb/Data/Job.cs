@@ -17,8 +17,10 @@ public sealed class Job
 
     /// <summary>What the history shows: the name given by the user, else the photo's file name.</summary>
     public string Name { get; set; } = "";
-    /// <summary>Free text for now; accounts come later.</summary>
+    /// <summary>The owner's display name when the job was submitted (free text on jobs from before accounts).</summary>
     public string? Submitter { get; set; }
+    /// <summary>The user who submitted it (AspNetUsers.Id); null on jobs from before accounts.</summary>
+    public string? OwnerId { get; set; }
 
     /// <summary>The parameters with the brief's names (min_resolution, ...), as JSON.</summary>
     public string ParametersJson { get; set; } = "{}";

@@ -1,20 +1,25 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SonicWeb.Accounts;
 
 namespace SonicWeb.Data;
 
-public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : DbContext(options)
+public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : IdentityDbContext<SonicUser>(options) // users and roles live beside the jobs
 {
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        base.OnModelCreating(b);
         var job = b.Entity<Job>();
         job.HasKey(j => j.Id);
         job.Property(j => j.Status).HasConversion<string>().HasMaxLength(24);
         job.HasIndex(j => new { j.Status, j.QueuedAt });
         job.HasIndex(j => j.CreatedAt);
         job.HasIndex(j => j.InputHash);
+        job.HasIndex(j => j.OwnerId);
     }
 
     /// <summary>SQLite keeps no time zone: every DateTime we store is UTC, so read it back as UTC.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SonicWeb.Accounts;
 using SonicWeb.Api;
 using SonicWeb.Components;
 using SonicWeb.Data;
@@ -10,6 +11,7 @@ using SonicWeb.Health;
 using SonicWeb.Hubs;
 using SonicWeb.Jobs;
 using SonicWeb.Logging;
+using SonicWeb.Notifications;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Hosting;
@@ -50,7 +52,9 @@ public static class WebSetup
         services.AddSingleton<JobQueries>();
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<IUserNotifications, NoUserNotifications>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
+        builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
 
         services.AddProblemDetails();
@@ -72,14 +76,17 @@ public static class WebSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapAccountEndpoints();
         app.MapJobsApi();
         app.MapEstimateApi();
         app.MapSonicCompatApi();
         app.MapHub<JobsHub>("/hubs/jobs");
-        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapRazorComponents<App>();
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SonicWeb.Data;
 using SonicWeb.Engine.Errors;
 using SonicWeb.Engine.Pipeline;
+using SonicWeb.Notifications;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Jobs;
@@ -22,6 +23,7 @@ public sealed class JobRunner(
     JobNotifier notifier,
     JobQueries queries,
     EstimatorService estimator,
+    IUserNotifications userNotifications,
     IOptions<JobOptions> options,
     ILogger<JobRunner> log)
 {
@@ -121,8 +123,11 @@ public sealed class JobRunner(
         }
 
         if (interruptedByShutdown) return;
-        if (await queries.GetAsync(job.Id, CancellationToken.None) is { } view) await notifier.StatusAsync(view);
+        var view = await queries.GetAsync(job.Id, CancellationToken.None);
+        if (view is not null) await notifier.StatusAsync(view);
         signals.MarkFinished(job.Id);
+        if (view?.Status is JobStatus.Succeeded or JobStatus.Failed)
+            await userNotifications.JobFinishedAsync(job.Id, CancellationToken.None);
     }
 
     private async Task FinishAsync(string jobId, Action<Job> update)

@@ -9,6 +9,7 @@ using SonicWeb.Data;
 using SonicWeb.Engine.Errors;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Pipeline;
+using SonicWeb.Notifications;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Jobs;
@@ -25,6 +26,7 @@ public sealed class JobService(
     JobNotifier notifier,
     JobQueries queries,
     EstimatorService estimator,
+    IUserNotifications userNotifications,
     IOptions<JobOptions> options,
     ILogger<JobService> log)
 {
@@ -37,7 +39,7 @@ public sealed class JobService(
     /// <see cref="ApiProblemException"/> on any problem; the caller's <see cref="UploadForm"/> then
     /// deletes the files, so nothing of a rejected upload stays on disk.
     /// </summary>
-    public async Task<JobView> SubmitAsync(UploadForm form, CancellationToken ct)
+    public async Task<JobView> SubmitAsync(UploadForm form, CancellationToken ct, JobOwner? owner = null)
     {
         var clock = Stopwatch.StartNew();
         var image = form.Files.GetValueOrDefault(ImageField);
@@ -62,9 +64,9 @@ public sealed class JobService(
         var parametersJson = JobParameters.Serialize(parameters);
         var inputHash = Hash(image.Sha256 + "|" + audio.Sha256 + "|" + parametersJson);
         var name = Clean(form.Fields.GetValueOrDefault("name"), 200) ?? Path.GetFileNameWithoutExtension(image.OriginalName);
-        var submitter = Clean(form.Fields.GetValueOrDefault("submitter"), 100);
+        var submitter = owner?.DisplayName ?? Clean(form.Fields.GetValueOrDefault("submitter"), 100);
 
-        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, image, audio, ct) is { } reused)
+        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, owner?.UserId, image, audio, ct) is { } reused)
             return reused;
 
         // "Preview first" renders the first frame here, from the same decode as the inspection, so the
@@ -86,6 +88,7 @@ public sealed class JobService(
         {
             Name = name.Length > 0 ? name : "video",
             Submitter = submitter,
+            OwnerId = owner?.UserId,
             ParametersJson = parametersJson,
             Backend = TimeEstimator.BuiltInBackend,
             ImageFileName = image.OriginalName,
@@ -131,7 +134,7 @@ public sealed class JobService(
     }
 
     /// <summary>Same photo, same audio, same parameters as a finished job: copy its output instead of generating again.</summary>
-    private async Task<JobView?> TryReuseAsync(string inputHash, string name, string? submitter, UploadedFile image, UploadedFile audio, CancellationToken ct)
+    private async Task<JobView?> TryReuseAsync(string inputHash, string name, string? submitter, string? ownerId, UploadedFile image, UploadedFile audio, CancellationToken ct)
     {
         await using var context = await db.CreateDbContextAsync(ct);
         var candidates = await context.Jobs.AsNoTracking()
@@ -145,6 +148,7 @@ public sealed class JobService(
         {
             Name = name.Length > 0 ? name : source.Name,
             Submitter = submitter,
+            OwnerId = ownerId,
             ParametersJson = source.ParametersJson,
             Backend = source.Backend,
             ImageFileName = image.OriginalName, ImageBytes = image.Length, ImageSha256 = image.Sha256,
@@ -179,6 +183,7 @@ public sealed class JobService(
         context.Jobs.Add(job);
         await context.SaveChangesAsync(CancellationToken.None);
         log.LogInformation("Job {JobId} reused the output of job {SourceId} (identical inputs and parameters)", job.Id, source.Id);
+        await userNotifications.JobFinishedAsync(job.Id, CancellationToken.None);
         return await queries.GetAsync(job.Id, CancellationToken.None);
     }
 
@@ -256,12 +261,12 @@ public sealed class JobService(
     }
 
     /// <summary>A new job with the same inputs and parameters as any existing one (the history's re-run).</summary>
-    public async Task<JobView> RerunAsync(string id, CancellationToken ct)
+    public async Task<JobView> RerunAsync(string id, CancellationToken ct, JobOwner? owner = null)
     {
         var source = await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
         var job = new Job
         {
-            Name = source.Name, Submitter = source.Submitter, ParametersJson = source.ParametersJson, Backend = source.Backend,
+            Name = source.Name, Submitter = owner?.DisplayName ?? source.Submitter, OwnerId = owner?.UserId ?? source.OwnerId, ParametersJson = source.ParametersJson, Backend = source.Backend,
             ImageFileName = source.ImageFileName, ImageBytes = source.ImageBytes, ImageSha256 = source.ImageSha256,
             AudioFileName = source.AudioFileName, AudioBytes = source.AudioBytes, AudioSha256 = source.AudioSha256,
             InputHash = source.InputHash, AudioSeconds = source.AudioSeconds, VideoSeconds = source.VideoSeconds,
@@ -308,3 +313,6 @@ public sealed class JobService(
         return t.Length > max ? t[..max] : t;
     }
 }
+
+/// <summary>The signed-in user a new job belongs to.</summary>
+public sealed record JobOwner(string UserId, string DisplayName);

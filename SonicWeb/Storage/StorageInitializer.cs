@@ -20,6 +20,7 @@ public sealed class StorageInitializer(
         paths.EnsureCreated();
         await using var context = await db.CreateDbContextAsync(ct);
         await context.Database.EnsureCreatedAsync(ct);
+        await SchemaUpgrade.ApplyAsync(context, ct); // tables and columns added since the database was made
         await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
 
         var interrupted = await context.Jobs.Where(j => j.Status == JobStatus.Running).ToListAsync(ct);

@@ -4,6 +4,7 @@ import { problemMessages, seconds } from './api.js';
 
 const root = document.getElementById('job');
 const id = root.dataset.jobId;
+const canAct = root.dataset.canAct !== 'false'; // reviewers read only: no cancel/retry buttons
 const $ = name => document.getElementById(name);
 const finished = status => ['Succeeded', 'Failed', 'Cancelled'].includes(status);
 let lastSequence = 0;
@@ -42,12 +43,12 @@ function showJob(job) {
     $('remaining').textContent = seconds(job.remainingSeconds);
     $('error').hidden = !job.error;
     $('error').textContent = job.error ? job.error.message : '';
-    $('cancel').hidden = !['Queued', 'Running', 'AwaitingConfirmation'].includes(job.status);
     const awaiting = job.status === 'AwaitingConfirmation';
-    $('confirm').hidden = !awaiting;
+    $('confirm').hidden = !canAct || !awaiting;
     $('confirm').disabled = false;
     $('confirm-note').hidden = !awaiting;
-    $('retry').hidden = !['Failed', 'Cancelled'].includes(job.status);
+    $('cancel').hidden = !canAct || !['Queued', 'Running', 'AwaitingConfirmation'].includes(job.status);
+    $('retry').hidden = !canAct || !['Failed', 'Cancelled'].includes(job.status);
     if (job.hasVideo && $('player').hidden) {
         $('player').src = job.links.video;
         $('player').hidden = false;

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SonicWeb.Tests.TestSupport;
+using static SonicWeb.Tests.Web.WebTestKit;
+
+namespace SonicWeb.Tests.Web;
+
+[Collection(WebCollection.Name)]
+public sealed partial class ApiKeyTests
+{
+    [Fact]
+    public async Task A_key_from_the_settings_page_acts_as_its_owner_until_revoked_and_never_reaches_the_logs()
+    {
+        string root, key;
+        using (var host = new WebTestHost())
+        {
+            root = host.Root;
+            var (operatorClient, _) = await host.CreateUserAsync("script@sonicweb.test", "Operator", "Catalogue script");
+
+            // Create the key on the settings page (the page's own form, antiforgery included); it is shown once.
+            var page = await operatorClient.GetStringAsync("/account/settings");
+            using var created = await operatorClient.PostAsync("/account/settings", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "create-key", ["NewKey.Name"] = "nightly", ["__RequestVerificationToken"] = Token(page),
+            }));
+            var createdPage = await created.Content.ReadAsStringAsync();
+            Assert.True(created.IsSuccessStatusCode, createdPage);
+            key = NewKey().Match(createdPage).Groups[1].Value;
+            Assert.StartsWith("swk_", key);
+            Assert.DoesNotContain(key, await operatorClient.GetStringAsync("/account/settings")); // only that once
+
+            using var program = host.Anonymous();
+            program.DefaultRequestHeaders.Add("X-Api-Key", key);
+            var job = await SubmitAsync(program, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"));
+            Assert.Equal("Catalogue script", job.GetProperty("submitter").GetString());
+            var id = job.GetProperty("id").GetString()!;
+            Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync($"/api/jobs/{id}")).StatusCode); // the owner's own job
+
+            // Same permissions as the owner: not the admin's job, not the admin page.
+            var adminJob = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "3"))).GetProperty("id").GetString()!;
+            Assert.Equal(HttpStatusCode.Forbidden, (await program.GetAsync($"/api/jobs/{adminJob}")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await program.GetAsync("/admin/users")).StatusCode);
+            await using (var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs", apiKey: key))
+                Assert.Equal(id, (await hub.InvokeAsync("Join", id)).GetProperty("id").GetString());
+
+            var settings = await operatorClient.GetStringAsync("/account/settings");
+            Assert.Matches("class=\"last-used\">\\d{4}-", settings);
+
+            // Revoke: the key stops working at once, with a 401 ProblemDetails.
+            var keyId = Regex.Match(settings, "data-key-id=\"([0-9a-f]+)\"").Groups[1].Value;
+            using (var revoked = await operatorClient.PostAsync($"/account/api-keys/{keyId}/revoke",
+                       new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Token(settings) })))
+                Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+            using var refused = await program.GetAsync($"/api/jobs/{id}");
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("unauthenticated", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+            Assert.Contains("revoked", await operatorClient.GetStringAsync("/account/settings"));
+            await WaitForAsync(host.Http, adminJob, IsFinished, TimeSpan.FromSeconds(60));
+        } // stopping the host flushes the log files
+
+        var logs = Directory.EnumerateFiles(Path.Combine(root, "logs")).Select(File.ReadAllText).ToList();
+        Assert.Contains(logs, l => l.Contains("/api/jobs") && l.Contains("API key")); // the requests and key events were logged...
+        Assert.DoesNotContain(logs, l => l.Contains(key) || l.Contains(key[4..20])); // ...without the key
+    }
+
+    private static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+
+    [GeneratedRegex("id=\"new-key\"[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*id=\"new-key\"")]
+    private static partial Regex NewKey();
+}

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace SonicWeb.Accounts;
+
+/// <summary>A person (or the owner of API keys) using SonicWeb. The user name is the email address.</summary>
+public sealed class SonicUser : IdentityUser
+{
+    /// <summary>Shown in the history as the job's submitter.</summary>
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>Disabled accounts cannot sign in and their API keys stop working; the row stays for the history.</summary>
+    public bool Disabled { get; set; }
+
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+}
