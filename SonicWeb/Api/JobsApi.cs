@@ -53,7 +53,7 @@ public static class JobsApi
 
     /// <summary>Everyone signed in sees the team's list; jobs the caller may not open appear as a summary.</summary>
     public static async Task<Results<Ok<JobListPage>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, JobQueries queries, string? status, string? q, DateTime? from, DateTime? to, string? sort, int? page, int? pageSize, CancellationToken ct)
+        ClaimsPrincipal user, JobQueries queries, string? status, string? review, string? q, DateTime? from, DateTime? to, string? sort, int? page, int? pageSize, CancellationToken ct)
     {
         JobStatus? parsed = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -62,11 +62,18 @@ public static class JobsApi
                 throw Problems.BadRequest($"status is '{status}'; it must be one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
             parsed = s;
         }
+        Reviews.ReviewState? reviewState = null;
+        if (!string.IsNullOrWhiteSpace(review))
+        {
+            if (!Reviews.JobReview.TryParse(review, out var r))
+                throw Problems.BadRequest($"review is '{review}'; it must be one of none, pending, approved, changes_requested.");
+            reviewState = r;
+        }
         if (sort is { Length: > 0 } && !JobListQuery.SortKeys.Contains(sort.TrimStart('-').ToLowerInvariant()))
             throw Problems.BadRequest($"sort is '{sort}'; it must be one of {string.Join(", ", JobListQuery.SortKeys)} (prefix '-' for descending).");
         var result = await queries.ListAsync(new JobListQuery
         {
-            Status = parsed, Text = q, From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Sort = sort,
+            Status = parsed, Review = reviewState, Text = q, From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Sort = sort,
             Page = page ?? 1, PageSize = pageSize ?? 20,
         }, ct);
         return TypedResults.Ok(result with { Items = result.Items.Select(j => user.CanRead(j.OwnerId) ? j : JobAccess.Summary(j)).ToList() });

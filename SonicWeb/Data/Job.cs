@@ -66,6 +66,16 @@ public sealed class Job
     public string? ThumbnailPath { get; set; }
     public string? ReusedFromJobId { get; set; }
 
+    // Review (issue 5): only the decision is stored; "Pending" is derived (Succeeded and no decision
+    // yet), so jobs finished before reviews existed, or reused outputs, are pending without a write.
+    /// <summary>The latest decision: Approved or ChangesRequested; null until a reviewer decides.</summary>
+    public Reviews.ReviewState? ReviewDecision { get; set; }
+    public string? ReviewComment { get; set; }
+    public DateTime? ReviewedAt { get; set; }
+    public string? ReviewerId { get; set; }
+    /// <summary>The reviewer's display name at the time of the decision.</summary>
+    public string? ReviewerName { get; set; }
+
     public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
 
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));

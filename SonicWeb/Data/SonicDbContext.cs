@@ -9,6 +9,7 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
 {
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Notifications.NotificationDelivery> NotificationDeliveries => Set<Notifications.NotificationDelivery>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -20,6 +21,8 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
         job.HasIndex(j => j.CreatedAt);
         job.HasIndex(j => j.InputHash);
         job.HasIndex(j => j.OwnerId);
+        job.Property(j => j.ReviewDecision).HasConversion<string>().HasMaxLength(24);
+        b.ApplyConfiguration(new Notifications.NotificationDeliveryConfiguration());
     }
 
     /// <summary>SQLite keeps no time zone: every DateTime we store is UTC, so read it back as UTC.</summary>

@@ -12,6 +12,7 @@ using SonicWeb.Hubs;
 using SonicWeb.Jobs;
 using SonicWeb.Logging;
 using SonicWeb.Notifications;
+using SonicWeb.Reviews;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Hosting;
@@ -52,8 +53,9 @@ public static class WebSetup
         services.AddSingleton<JobQueries>();
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
-        services.AddSingleton<IUserNotifications, NoUserNotifications>();
+        services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
+        builder.AddSonicNotifications(); // email (IUserNotifications + its sender); after the storage: the outbox table must exist
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
 
@@ -83,6 +85,8 @@ public static class WebSetup
         app.MapOpenApi().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapJobsApi();
+        app.MapReviewEndpoints();
+        app.MapNotificationEndpoints();
         app.MapEstimateApi();
         app.MapSonicCompatApi();
         app.MapHub<JobsHub>("/hubs/jobs");
