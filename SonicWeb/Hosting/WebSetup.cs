@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
+using SonicWeb.Batches;
 using SonicWeb.Components;
 using SonicWeb.Data;
 using SonicWeb.Engine.Models;
@@ -12,6 +13,7 @@ using SonicWeb.Hubs;
 using SonicWeb.Jobs;
 using SonicWeb.Logging;
 using SonicWeb.Notifications;
+using SonicWeb.Presets;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Hosting;
@@ -53,7 +55,15 @@ public static class WebSetup
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<IUserNotifications, NoUserNotifications>();
+        services.AddOptions<BatchOptions>().Bind(config.GetSection(BatchOptions.Section))
+            .Validate(o => o.MaxItems >= 1 && o.MaxArchiveBytes > 0 && o.MaxUncompressedBytes > 0 && o.MaxArchiveEntries >= 1, "Batches: limits must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<PresetService>();
+        services.AddSingleton<BatchQueries>();
+        services.AddSingleton<BatchCompletion>();
+        services.AddSingleton<BatchService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
+        services.AddHostedService<TeamDataInitializer>(); // presets and batches, once the schema is up to date
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
 
@@ -85,6 +95,8 @@ public static class WebSetup
         app.MapJobsApi();
         app.MapEstimateApi();
         app.MapSonicCompatApi();
+        app.MapPresetsApi();
+        app.MapBatchesApi();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapRazorComponents<App>();
