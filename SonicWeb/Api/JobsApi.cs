@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
+using SonicWeb.Batches;
 using SonicWeb.Data;
 using SonicWeb.Jobs;
+using SonicWeb.Presets;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
@@ -37,6 +39,7 @@ public static class JobsApi
     public static async Task<JobView> AcceptUploadAsync(HttpContext http, JobService jobs, StoragePaths paths, StorageOptions storage, CancellationToken ct)
     {
         await using var form = await UploadReader.ReadAsync(http.Request, paths.NewStagingFolder(), storage.MaxUploadBytes, ct);
+        await http.RequestServices.GetRequiredService<PresetService>().ApplyAsync(form.Fields, ct); // preset=<name>: its parameters under the ones sent
         return await jobs.SubmitAsync(form, ct, OwnerOf(http.User));
     }
 
@@ -86,10 +89,12 @@ public static class JobsApi
         return TypedResults.Ok(job);
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
     {
         await EnsureCanActAsync(id, user, queries, ct);
-        return TypedResults.Ok(await jobs.CancelAsync(id, ct));
+        var job = await jobs.CancelAsync(id, ct);
+        if (job.BatchId is { } batchId) await batches.JobSettledAsync(batchId, CancellationToken.None); // a queued job cancelled may have been the batch's last
+        return TypedResults.Ok(job);
     }
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> ConfirmAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
@@ -98,10 +103,12 @@ public static class JobsApi
         return TypedResults.Ok(await jobs.ConfirmAsync(id, ct));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
     {
         await EnsureCanActAsync(id, user, queries, ct);
-        return TypedResults.Ok(await jobs.RetryAsync(id, ct));
+        var job = await jobs.RetryAsync(id, ct);
+        if (job.BatchId is { } batchId) await batches.ReopenAsync(batchId, CancellationToken.None); // a complete batch runs again
+        return TypedResults.Ok(job);
     }
 
     public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> RerunAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
@@ -111,10 +118,12 @@ public static class JobsApi
         return TypedResults.Accepted(job.Links.Self, job);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
     {
+        var batchId = (await FindEntityAsync(id, queries, ct)).BatchId;
         await EnsureCanActAsync(id, user, queries, ct);
         await jobs.DeleteAsync(id, ct);
+        if (batchId is not null) await batches.JobSettledAsync(batchId, CancellationToken.None); // the batch may be complete without it
         return TypedResults.NoContent();
     }
 

@@ -21,6 +21,8 @@ public sealed class Job
     public string? Submitter { get; set; }
     /// <summary>The user who submitted it (AspNetUsers.Id); null on jobs from before accounts.</summary>
     public string? OwnerId { get; set; }
+    /// <summary>The batch this job belongs to (null for single jobs): such jobs raise one message per batch.</summary>
+    public string? BatchId { get; set; }
 
     /// <summary>The parameters with the brief's names (min_resolution, ...), as JSON.</summary>
     public string ParametersJson { get; set; } = "{}";

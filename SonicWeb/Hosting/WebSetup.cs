@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
+using SonicWeb.Batches;
 using SonicWeb.Components;
 using SonicWeb.Data;
 using SonicWeb.Engine.Models;
@@ -13,6 +14,7 @@ using SonicWeb.Jobs;
 using SonicWeb.Logging;
 using SonicWeb.Notifications;
 using SonicWeb.Reviews;
+using SonicWeb.Presets;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Hosting;
@@ -56,6 +58,14 @@ public static class WebSetup
         services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
         builder.AddSonicNotifications(); // email (IUserNotifications + its sender); after the storage: the outbox table must exist
+        services.AddOptions<BatchOptions>().Bind(config.GetSection(BatchOptions.Section))
+            .Validate(o => o.MaxItems >= 1 && o.MaxArchiveBytes > 0 && o.MaxUncompressedBytes > 0 && o.MaxArchiveEntries >= 1, "Batches: limits must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<PresetService>();
+        services.AddSingleton<BatchQueries>();
+        services.AddSingleton<BatchCompletion>();
+        services.AddSingleton<BatchService>();
+        services.AddHostedService<TeamDataInitializer>(); // presets and batches, once the schema is up to date
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
 
@@ -89,6 +99,8 @@ public static class WebSetup
         app.MapNotificationEndpoints();
         app.MapEstimateApi();
         app.MapSonicCompatApi();
+        app.MapPresetsApi();
+        app.MapBatchesApi();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapRazorComponents<App>();
