@@ -17,11 +17,14 @@ public sealed class BatchTests
         new(settings: settings, services: s => s.AddSingleton<IUserNotifications>(recorder));
 
     [Fact]
-    public async Task Five_recordings_with_one_photo_make_five_videos_a_zip_named_after_them_and_one_message()
+    public async Task Five_recordings_with_one_photo_make_five_videos_a_zip_named_after_them_and_one_email()
     {
-        var recorder = new NotificationRecorder();
-        // Two worker slots: the last two jobs can end together, which the once-only message must survive.
-        using var host = Host(recorder, new() { ["Jobs:Slots"] = "2" });
+        // The real email path (outbox, sender, SMTP server on loopback). Two worker slots: the last two jobs
+        // can end together, which the once-only message must survive.
+        await using var smtp = await SmtpTestServer.StartAsync();
+        var settings = EmailNotificationTests.EmailSettings(smtp.Port);
+        settings["Jobs:Slots"] = "2";
+        using var host = new WebTestHost(settings: settings);
         var clips = FiveClips.Select(c => Clip(c.Words, c.Name)).ToList();
 
         var batch = await SubmitBatchAsync(host.Http, Form(TestMedia.AstronautPng, clips, null, ("min_resolution", "256"), ("name", "Spring catalogue")));
@@ -50,11 +53,13 @@ public sealed class BatchTests
         Assert.Equal(256, Math.Min(probe.Width, probe.Height));
         Assert.Contains("h264", probe.Codecs);
 
-        await Task.Delay(1500); // a duplicate message would come from the other slot within moments
-        var message = Assert.Single(recorder.BatchesFinished);
-        Assert.Equal(new BatchOutcome(id, message.OwnerId, "Spring catalogue", 5, 0, 0, $"/batches/{id}"), message);
-        Assert.NotNull(message.OwnerId);
-        Assert.Empty(recorder.JobsFinished); // batch jobs do not send one message each
+        var mail = await smtp.WaitForAsync(m => m.Subject.Contains("Spring catalogue"), TimeSpan.FromSeconds(30));
+        Assert.Contains(WebTestHost.AdminEmail, mail.RcptTos);
+        Assert.Contains($"/batches/{id}", mail.Text);
+        Assert.Contains("(5 succeeded)", mail.Subject);
+        Assert.Contains("has finished: 5 job(s)", mail.Text);
+        await Task.Delay(3000); // a duplicate message, or one per video, would arrive within moments
+        Assert.Single(smtp.Received()); // one email for the whole batch, none per video
 
         var history = await host.Http.GetStringAsync("/history");
         Assert.Contains($"href=\"/batches/{id}\"", history);
