@@ -12,5 +12,11 @@ public static class Format
 
     public static string Time(DateTime? utc) => utc is { } t ? t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "–";
 
+    /// <summary>Day part of <see cref="Time"/> (narrow table cells show day and clock on two lines).</summary>
+    public static string Day(DateTime utc) => utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Clock part of <see cref="Time"/>.</summary>
+    public static string Clock(DateTime utc) => utc.ToString("HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
     public static string StatusClass(JobStatus status) => "status status-" + status.ToString().ToLowerInvariant();
 }
