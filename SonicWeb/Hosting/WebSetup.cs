@@ -52,10 +52,16 @@ public static class WebSetup
         services.AddSingleton<JobQueries>();
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
+        services.AddOptions<UploadOptions>().Bind(config.GetSection(UploadOptions.Section))
+            .Validate(o => o.CheckSlots >= 0 && o.SyncCheckBudgetMs >= 0 && o.SyncCheckMaxConcurrent >= 0, "Uploads:* settings must not be negative")
+            .ValidateOnStart();
+        services.AddSingleton<UploadAdmission>();
+        services.AddSingleton<UploadChecker>();
         services.AddSingleton<IUserNotifications, NoUserNotifications>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
