@@ -53,7 +53,7 @@ public static class WebSetup
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
         services.AddOptions<UploadOptions>().Bind(config.GetSection(UploadOptions.Section))
-            .Validate(o => o.CheckSlots >= 0 && o.SyncCheckBudgetMs >= 0 && o.SyncCheckMaxConcurrent >= 0, "Uploads:* settings must not be negative")
+            .Validate(o => o.CheckSlots >= 0 && o.SyncCheckBudgetMs >= 0 && o.SyncCheckMaxConcurrent >= 0 && o.BackgroundYieldMs >= 0, "Uploads:* settings must not be negative")
             .ValidateOnStart();
         services.AddSingleton<UploadAdmission>();
         services.AddSingleton<UploadChecker>();

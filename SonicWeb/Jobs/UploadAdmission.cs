@@ -52,6 +52,14 @@ public sealed class UploadAdmission
         return new Release(() => _slots.Release());
     }
 
+    /// <summary>Returns when no upload is in flight, or after <see cref="UploadOptions.BackgroundYieldMs"/>.</summary>
+    public async Task YieldToUploadsAsync(CancellationToken ct)
+    {
+        var until = DateTime.UtcNow.AddMilliseconds(_options.BackgroundYieldMs);
+        while (UploadsInFlight > 0 && DateTime.UtcNow < until)
+            await Task.Delay(25, ct);
+    }
+
     public void CheckQueued() => Interlocked.Increment(ref _checksWaiting);
     public void CheckDequeued() => Interlocked.Decrement(ref _checksWaiting);
 

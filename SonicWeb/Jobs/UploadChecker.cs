@@ -89,7 +89,11 @@ public sealed class UploadChecker(
                 finally { admission.CheckDequeued(); }
                 try
                 {
-                    if (slot != null) await CheckAsync(id, cts!.Token);
+                    if (slot != null)
+                    {
+                        await admission.YieldToUploadsAsync(cts!.Token);
+                        await CheckAsync(id, cts.Token);
+                    }
                 }
                 catch (OperationCanceledException) when (cts?.IsCancellationRequested == true) { }
                 catch (Exception e) { log.LogError(e, "Background check of job {JobId} failed", id); }

@@ -23,5 +23,12 @@ public sealed class UploadOptions
     /// </summary>
     public int SyncCheckMaxConcurrent { get; set; } = 2;
 
+    /// <summary>
+    /// A background check waits up to this long while uploads are still being received, so a burst's
+    /// transfers do not share the cores with decoding and face detection (the 202s come first; the
+    /// checks follow). 0 = start at once.
+    /// </summary>
+    public int BackgroundYieldMs { get; set; } = 3000;
+
     public int EffectiveCheckSlots => CheckSlots > 0 ? CheckSlots : Math.Max(1, Environment.ProcessorCount);
 }

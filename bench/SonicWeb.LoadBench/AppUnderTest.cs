@@ -91,6 +91,12 @@ public sealed class AppUnderTest : IAsyncDisposable
         return (http, cookies);
     }
 
+    /// <summary>CPU time the app (not its ffmpeg children) has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get { _process.Refresh(); return _process.TotalProcessorTime; }
+    }
+
     /// <summary>Working set and GC heap as the app reports them on /health (check "memory").</summary>
     public async Task<MemorySample> MemoryAsync(HttpClient http)
     {
