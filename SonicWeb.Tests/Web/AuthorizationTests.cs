@@ -30,6 +30,7 @@ public sealed class AuthorizationTests
         ("POST", "/api/jobs/J/retry", "", ["401", "409", "403", "403", "409"]),
         ("POST", "/api/jobs/J/rerun", "", ["401", null, "403", "403", null]),
         ("DELETE", "/api/jobs/J", "", ["401", null, "403", "403", null]),
+        ("POST", "/api/jobs/J/review", "review", ["401", "403", "403", "200", "200"]),
         ("POST", "/api/jobs", "multipart", ["401", "400", "400", "403", "400"]),
         ("POST", "/api/sonic/generate", "multipart", ["401", "400", "400", "403", "400"]),
         ("POST", "/api/estimate", "json", ["401", "200", "200", "403", "200"]),
@@ -42,6 +43,7 @@ public sealed class AuthorizationTests
         ("GET", "/jobs/J", "", [Login, "200", "403", "200", "200"]),
         ("GET", "/jobs/0123456789abcdef01234567", "", [Login, "404", "404", "404", "404"]),
         ("GET", "/admin/users", "", [Login, Denied, Denied, Denied, "200"]),
+        ("GET", "/admin/notifications", "", [Login, Denied, Denied, Denied, "200"]),
         ("GET", "/account/settings", "", [Login, "200", "200", "200", "200"]),
     ];
 
@@ -71,6 +73,7 @@ public sealed class AuthorizationTests
                     {
                         "multipart" => new MultipartFormDataContent { { new StringContent("x"), "name" } },
                         "json" => JsonContent.Create(new { audio_seconds = 3 }),
+                        "review" => JsonContent.Create(new { decision = "approved" }),
                         _ => null,
                     },
                 };

@@ -86,6 +86,19 @@ public sealed class BadInputTests : IDisposable
         await AssertNothingStoredAsync();
     }
 
+    [Fact]
+    public async Task A_form_post_without_its_antiforgery_token_is_a_400_problem_not_a_500()
+    {
+        // The test host runs in the Development environment, whose exception page used to turn this into a 500.
+        using var anonymous = _host.Anonymous();
+        using var response = await anonymous.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["email"] = WebTestHost.AdminEmail, ["password"] = WebTestHost.AdminPassword }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("antiforgery_failed", problem.GetProperty("code").GetString());
+        Assert.Contains("Reload the page", problem.GetProperty("detail").GetString());
+    }
+
     private async Task AssertNothingStoredAsync()
     {
         var list = await _host.Http.GetFromJsonAsync<JsonElement>("/api/jobs");

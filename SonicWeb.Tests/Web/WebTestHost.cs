@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SonicWeb.Tests.TestSupport;
@@ -24,11 +25,14 @@ public sealed class WebCollection
 public sealed class WebTestHost : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public WebTestHost(string? root = null, Dictionary<string, string>? settings = null)
+    /// <param name="services">Replaces app services after the app registered its own (e.g. a recording IUserNotifications).</param>
+    public WebTestHost(string? root = null, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         Root = root ?? Directory.CreateTempSubdirectory("sonicweb-web-").FullName;
         _settings = settings ?? new();
+        _services = services;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -89,6 +93,7 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Admin:DisplayName", AdminName);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
     protected override void Dispose(bool disposing)

@@ -54,7 +54,8 @@ public static class AuthSetup
             // Every endpoint without its own rule (pages, API, hub) needs a signed-in user.
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Submit, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Operator));
+            .AddPolicy(Policies.Submit, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Operator))
+            .AddPolicy(Policies.Review, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Reviewer));
         services.AddHostedService<AdminBootstrap>();
     }
 

@@ -42,6 +42,7 @@ public static class JobAccess
     public static JobView Summary(JobView job) => job with
     {
         Parameters = EmptyObject, Warnings = [], Error = null, Seed = null, ReusedFrom = null, HasVideo = false,
+        Review = job.Review with { Comment = null }, // the state is team information; the comment is for those who may open the job
     };
 
     private static readonly System.Text.Json.JsonElement EmptyObject = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone();

@@ -23,4 +23,6 @@ public static class Policies
     /// <summary>Admins and operators: submit jobs, ask for estimates.</summary>
     public const string Submit = "submit";
     public const string Admin = "admin";
+    /// <summary>Reviewers and admins: approve a video or request changes.</summary>
+    public const string Review = "review";
 }

@@ -12,4 +12,11 @@ public sealed class SonicUser : IdentityUser
     public bool Disabled { get; set; }
 
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>
+    /// The user turned email notifications off (account settings). Stored as an opt-out so that the
+    /// default is "on" for new users and for users of databases made before this column existed
+    /// (the schema upgrade adds new columns as 0/false).
+    /// </summary>
+    public bool EmailOptOut { get; set; }
 }

@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
+using SonicWeb.Batches;
 using SonicWeb.Data;
 using SonicWeb.Jobs;
+using SonicWeb.Presets;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
@@ -39,6 +41,7 @@ public static class JobsApi
         // Counted from before the body is read: a burst of uploads is visible to the first one finished.
         using var inFlight = http.RequestServices.GetRequiredService<UploadAdmission>().BeginUpload();
         await using var form = await UploadReader.ReadAsync(http.Request, paths.NewStagingFolder(), storage.MaxUploadBytes, ct);
+        await http.RequestServices.GetRequiredService<PresetService>().ApplyAsync(form.Fields, ct); // preset=<name>: its parameters under the ones sent
         return await jobs.SubmitAsync(form, ct, OwnerOf(http.User));
     }
 
@@ -55,7 +58,7 @@ public static class JobsApi
 
     /// <summary>Everyone signed in sees the team's list; jobs the caller may not open appear as a summary.</summary>
     public static async Task<Results<Ok<JobListPage>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, JobQueries queries, string? status, string? q, DateTime? from, DateTime? to, string? sort, int? page, int? pageSize, CancellationToken ct)
+        ClaimsPrincipal user, JobQueries queries, string? status, string? review, string? q, DateTime? from, DateTime? to, string? sort, int? page, int? pageSize, CancellationToken ct)
     {
         JobStatus? parsed = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -64,11 +67,18 @@ public static class JobsApi
                 throw Problems.BadRequest($"status is '{status}'; it must be one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
             parsed = s;
         }
+        Reviews.ReviewState? reviewState = null;
+        if (!string.IsNullOrWhiteSpace(review))
+        {
+            if (!Reviews.JobReview.TryParse(review, out var r))
+                throw Problems.BadRequest($"review is '{review}'; it must be one of none, pending, approved, changes_requested.");
+            reviewState = r;
+        }
         if (sort is { Length: > 0 } && !JobListQuery.SortKeys.Contains(sort.TrimStart('-').ToLowerInvariant()))
             throw Problems.BadRequest($"sort is '{sort}'; it must be one of {string.Join(", ", JobListQuery.SortKeys)} (prefix '-' for descending).");
         var result = await queries.ListAsync(new JobListQuery
         {
-            Status = parsed, Text = q, From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Sort = sort,
+            Status = parsed, Review = reviewState, Text = q, From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Sort = sort,
             Page = page ?? 1, PageSize = pageSize ?? 20,
         }, ct);
         return TypedResults.Ok(result with { Items = result.Items.Select(j => user.CanRead(j.OwnerId) ? j : JobAccess.Summary(j)).ToList() });
@@ -81,10 +91,12 @@ public static class JobsApi
         return TypedResults.Ok(job);
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
     {
         await EnsureCanActAsync(id, user, queries, ct);
-        return TypedResults.Ok(await jobs.CancelAsync(id, ct));
+        var job = await jobs.CancelAsync(id, ct);
+        if (job.BatchId is { } batchId) await batches.JobSettledAsync(batchId, CancellationToken.None); // a queued job cancelled may have been the batch's last
+        return TypedResults.Ok(job);
     }
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> ConfirmAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
@@ -93,10 +105,12 @@ public static class JobsApi
         return TypedResults.Ok(await jobs.ConfirmAsync(id, ct));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
     {
         await EnsureCanActAsync(id, user, queries, ct);
-        return TypedResults.Ok(await jobs.RetryAsync(id, ct));
+        var job = await jobs.RetryAsync(id, ct);
+        if (job.BatchId is { } batchId) await batches.ReopenAsync(batchId, CancellationToken.None); // a complete batch runs again
+        return TypedResults.Ok(job);
     }
 
     public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> RerunAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
@@ -106,10 +120,12 @@ public static class JobsApi
         return TypedResults.Accepted(job.Links.Self, job);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
     {
+        var batchId = (await FindEntityAsync(id, queries, ct)).BatchId;
         await EnsureCanActAsync(id, user, queries, ct);
         await jobs.DeleteAsync(id, ct);
+        if (batchId is not null) await batches.JobSettledAsync(batchId, CancellationToken.None); // the batch may be complete without it
         return TypedResults.NoContent();
     }
 

@@ -96,7 +96,7 @@ public static class UploadReader
         }
     }
 
-    private static async Task<UploadedFile> SaveFileAsync(Stream body, string field, string originalName, string folder, long maxBytes, CancellationToken ct)
+    internal static async Task<UploadedFile> SaveFileAsync(Stream body, string field, string originalName, string folder, long maxBytes, CancellationToken ct)
     {
         var safeField = new string(field.Where(char.IsAsciiLetterOrDigit).Take(32).ToArray());
         var path = Path.Combine(folder, (safeField.Length > 0 ? safeField : "file") + "-" + Guid.NewGuid().ToString("N")[..8] + ".upload");
@@ -134,7 +134,7 @@ public static class UploadReader
 
     public static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
 
-    private static async Task<string> ReadFieldAsync(Stream body, string name, CancellationToken ct)
+    internal static async Task<string> ReadFieldAsync(Stream body, string name, CancellationToken ct)
     {
         using var reader = new StreamReader(body, Encoding.UTF8);
         var chars = new char[MaxFieldChars + 1];

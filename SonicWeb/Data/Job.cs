@@ -24,6 +24,8 @@ public sealed class Job
     public string? Submitter { get; set; }
     /// <summary>The user who submitted it (AspNetUsers.Id); null on jobs from before accounts.</summary>
     public string? OwnerId { get; set; }
+    /// <summary>The batch this job belongs to (null for single jobs): such jobs raise one message per batch.</summary>
+    public string? BatchId { get; set; }
 
     /// <summary>The parameters with the brief's names (min_resolution, ...), as JSON.</summary>
     public string ParametersJson { get; set; } = "{}";
@@ -68,6 +70,16 @@ public sealed class Job
     public string? OutputPath { get; set; }
     public string? ThumbnailPath { get; set; }
     public string? ReusedFromJobId { get; set; }
+
+    // Review (issue 5): only the decision is stored; "Pending" is derived (Succeeded and no decision
+    // yet), so jobs finished before reviews existed, or reused outputs, are pending without a write.
+    /// <summary>The latest decision: Approved or ChangesRequested; null until a reviewer decides.</summary>
+    public Reviews.ReviewState? ReviewDecision { get; set; }
+    public string? ReviewComment { get; set; }
+    public DateTime? ReviewedAt { get; set; }
+    public string? ReviewerId { get; set; }
+    /// <summary>The reviewer's display name at the time of the decision.</summary>
+    public string? ReviewerName { get; set; }
 
     public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SonicWeb.Accounts;
+using SonicWeb.Presets;
 
 namespace SonicWeb.Data;
 
@@ -9,6 +10,9 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
 {
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Notifications.NotificationDelivery> NotificationDeliveries => Set<Notifications.NotificationDelivery>();
+    public DbSet<Preset> Presets => Set<Preset>();
+    public DbSet<Batch> Batches => Set<Batch>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -20,6 +24,17 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
         job.HasIndex(j => j.CreatedAt);
         job.HasIndex(j => j.InputHash);
         job.HasIndex(j => j.OwnerId);
+        job.Property(j => j.ReviewDecision).HasConversion<string>().HasMaxLength(24);
+        b.ApplyConfiguration(new Notifications.NotificationDeliveryConfiguration());
+        job.HasIndex(j => j.BatchId);
+
+        var preset = b.Entity<Preset>();
+        preset.HasIndex(p => p.NormalizedName).IsUnique();
+        preset.Property(p => p.Name).HasMaxLength(PresetRules.MaxNameLength);
+
+        var batch = b.Entity<Batch>();
+        batch.HasKey(x => x.Id);
+        batch.HasIndex(x => x.OwnerId);
     }
 
     /// <summary>SQLite keeps no time zone: every DateTime we store is UTC, so read it back as UTC.</summary>

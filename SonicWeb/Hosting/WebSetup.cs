@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
+using SonicWeb.Batches;
 using SonicWeb.Components;
 using SonicWeb.Data;
 using SonicWeb.Engine.Models;
@@ -12,6 +13,8 @@ using SonicWeb.Hubs;
 using SonicWeb.Jobs;
 using SonicWeb.Logging;
 using SonicWeb.Notifications;
+using SonicWeb.Reviews;
+using SonicWeb.Presets;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Hosting;
@@ -57,13 +60,23 @@ public static class WebSetup
             .ValidateOnStart();
         services.AddSingleton<UploadAdmission>();
         services.AddSingleton<UploadChecker>();
-        services.AddSingleton<IUserNotifications, NoUserNotifications>();
+        services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
+        builder.AddSonicNotifications(); // email (IUserNotifications + its sender); after the storage: the outbox table must exist
+        services.AddOptions<BatchOptions>().Bind(config.GetSection(BatchOptions.Section))
+            .Validate(o => o.MaxItems >= 1 && o.MaxArchiveBytes > 0 && o.MaxUncompressedBytes > 0 && o.MaxArchiveEntries >= 1, "Batches: limits must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<PresetService>();
+        services.AddSingleton<BatchQueries>();
+        services.AddSingleton<BatchCompletion>();
+        services.AddSingleton<BatchService>();
+        services.AddHostedService<TeamDataInitializer>(); // presets and batches, once the schema is up to date
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
@@ -89,8 +102,12 @@ public static class WebSetup
         app.MapOpenApi().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapJobsApi();
+        app.MapReviewEndpoints();
+        app.MapNotificationEndpoints();
         app.MapEstimateApi();
         app.MapSonicCompatApi();
+        app.MapPresetsApi();
+        app.MapBatchesApi();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapRazorComponents<App>();

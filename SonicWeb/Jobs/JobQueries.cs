@@ -7,6 +7,8 @@ namespace SonicWeb.Jobs;
 public sealed record JobListQuery
 {
     public JobStatus? Status { get; init; }
+    /// <summary>Review state (None = no finished video; Pending = succeeded, not yet decided).</summary>
+    public Reviews.ReviewState? Review { get; init; }
     /// <summary>Matched against name, submitter, file names and id.</summary>
     public string? Text { get; init; }
     public DateTime? From { get; init; }
@@ -62,6 +64,12 @@ public sealed class JobQueries(IDbContextFactory<SonicDbContext> db)
         await using var context = await db.CreateDbContextAsync(ct);
         IQueryable<Job> jobs = context.Jobs.AsNoTracking();
         if (q.Status is { } status) jobs = jobs.Where(j => j.Status == status);
+        if (q.Review is { } review) jobs = review switch
+        {
+            Reviews.ReviewState.None => jobs.Where(j => j.Status != JobStatus.Succeeded),
+            Reviews.ReviewState.Pending => jobs.Where(j => j.Status == JobStatus.Succeeded && j.ReviewDecision == null),
+            _ => jobs.Where(j => j.Status == JobStatus.Succeeded && j.ReviewDecision == review),
+        };
         if (q.From is { } from) jobs = jobs.Where(j => j.CreatedAt >= from);
         if (q.To is { } to) jobs = jobs.Where(j => j.CreatedAt < to);
         if (!string.IsNullOrWhiteSpace(q.Text))

@@ -24,6 +24,7 @@ public sealed class JobRunner(
     JobQueries queries,
     EstimatorService estimator,
     IUserNotifications userNotifications,
+    Batches.BatchCompletion batches,
     IOptions<JobOptions> options,
     ILogger<JobRunner> log)
 {
@@ -126,7 +127,8 @@ public sealed class JobRunner(
         var view = await queries.GetAsync(job.Id, CancellationToken.None);
         if (view is not null) await notifier.StatusAsync(view);
         signals.MarkFinished(job.Id);
-        if (view?.Status is JobStatus.Succeeded or JobStatus.Failed)
+        if (job.BatchId is { } batchId) await batches.JobSettledAsync(batchId, CancellationToken.None); // one message per batch, when its last job ends
+        else if (view?.Status is JobStatus.Succeeded or JobStatus.Failed)
             await userNotifications.JobFinishedAsync(job.Id, CancellationToken.None);
     }
 

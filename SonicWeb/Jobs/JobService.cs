@@ -45,7 +45,7 @@ public sealed class JobService(
     /// problem; the caller's <see cref="UploadForm"/> then deletes the files, so nothing of a rejected
     /// upload stays on disk.
     /// </summary>
-    public async Task<JobView> SubmitAsync(UploadForm form, CancellationToken ct, JobOwner? owner = null)
+    public async Task<JobView> SubmitAsync(UploadForm form, CancellationToken ct, JobOwner? owner = null, SubmitContext? placement = null)
     {
         var clock = Stopwatch.StartNew();
         var image = form.Files.GetValueOrDefault(ImageField);
@@ -78,10 +78,12 @@ public sealed class JobService(
         var name = Clean(form.Fields.GetValueOrDefault("name"), 200) ?? Path.GetFileNameWithoutExtension(image.OriginalName);
         var submitter = owner?.DisplayName ?? Clean(form.Fields.GetValueOrDefault("submitter"), 100);
 
-        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, owner?.UserId, image, audio, ct) is { } reused)
+        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, owner?.UserId, image, audio, ct, placement?.BatchId) is { } reused)
             return reused;
 
-        using var slot = await admission.TryEnterForRequestAsync(ct);
+        // A batch checks every pair before any of its jobs exists (all or nothing) and holds them until all
+        // passed, so its pairs always check here, waiting for a slot as long as it takes.
+        using var slot = placement is not null ? await admission.WaitForSlotAsync(ct) : await admission.TryEnterForRequestAsync(ct);
         if (slot is null)
             return await AcceptForBackgroundCheckAsync(name, submitter, owner, parametersJson, inputHash, image, audio, imageFormat, audioKind, submitOptions, clock, ct);
 
@@ -106,6 +108,7 @@ public sealed class JobService(
             Name = name.Length > 0 ? name : "video",
             Submitter = submitter,
             OwnerId = owner?.UserId,
+            BatchId = placement?.BatchId,
             ParametersJson = parametersJson,
             Backend = TimeEstimator.BuiltInBackend,
             ImageFileName = image.OriginalName,
@@ -122,7 +125,7 @@ public sealed class JobService(
             EstimatedSeconds = inspection.EstimatedSeconds,
             FramesTotal = GenerationPipeline.FrameCountFor(inspection.VideoSeconds),
             WarningsJson = JsonSerializer.Serialize(inspection.Warnings),
-            Status = previewJpeg is null ? JobStatus.Queued : JobStatus.AwaitingConfirmation,
+            Status = previewJpeg is null && placement?.Hold != true ? JobStatus.Queued : JobStatus.AwaitingConfirmation,
         };
         Directory.CreateDirectory(paths.Uploads(job.Id));
         MoveInputs(job, image, audio, imageFormat, audioKind);
@@ -196,7 +199,7 @@ public sealed class JobService(
     }
 
     /// <summary>Same photo, same audio, same parameters as a finished job: copy its output instead of generating again.</summary>
-    private async Task<JobView?> TryReuseAsync(string inputHash, string name, string? submitter, string? ownerId, UploadedFile image, UploadedFile audio, CancellationToken ct)
+    private async Task<JobView?> TryReuseAsync(string inputHash, string name, string? submitter, string? ownerId, UploadedFile image, UploadedFile audio, CancellationToken ct, string? batchId = null)
     {
         await using var context = await db.CreateDbContextAsync(ct);
         var candidates = await context.Jobs.AsNoTracking()
@@ -211,6 +214,7 @@ public sealed class JobService(
             Name = name.Length > 0 ? name : source.Name,
             Submitter = submitter,
             OwnerId = ownerId,
+            BatchId = batchId,
             ParametersJson = source.ParametersJson,
             Backend = source.Backend,
             ImageFileName = image.OriginalName, ImageBytes = image.Length, ImageSha256 = image.Sha256,
@@ -245,7 +249,7 @@ public sealed class JobService(
         context.Jobs.Add(job);
         await context.SaveChangesAsync(CancellationToken.None);
         log.LogInformation("Job {JobId} reused the output of job {SourceId} (identical inputs and parameters)", job.Id, source.Id);
-        await userNotifications.JobFinishedAsync(job.Id, CancellationToken.None);
+        if (batchId is null) await userNotifications.JobFinishedAsync(job.Id, CancellationToken.None); // a batch sends one message for all its jobs
         return await queries.GetAsync(job.Id, CancellationToken.None);
     }
 

@@ -41,6 +41,11 @@ public sealed record JobView(
     /// <summary>The submitting user's id (null on jobs from before accounts): access checks use it.</summary>
     public string? OwnerId { get; init; }
 
+    /// <summary>Review state, comment, time and reviewer (state None until the job has succeeded).</summary>
+    public Reviews.JobReview Review { get; init; } = Reviews.JobReview.None;
+    /// <summary>The batch the job belongs to, if any (its page is /batches/{BatchId}).</summary>
+    public string? BatchId { get; init; }
+
     public static JobLinks LinksFor(string id) => new(
         $"/api/jobs/{id}", $"/jobs/{id}", $"/api/jobs/{id}/cancel", $"/api/jobs/{id}/retry",
         $"/api/jobs/{id}/video", $"/api/jobs/{id}/preview", $"/api/jobs/{id}/thumbnail", "/hubs/jobs", $"/api/jobs/{id}/confirm");
@@ -65,7 +70,7 @@ public sealed record JobView(
             j.WarningsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(j.WarningsJson) ?? [],
             j.ErrorCode is null ? null : new JobError(j.ErrorCode, j.ErrorMessage ?? ""),
             j.ReusedFromJobId, j.Status == JobStatus.Succeeded && j.OutputPath != null,
-            j.CreatedAt, j.StartedAt, j.FinishedAt, LinksFor(j.Id)) { OwnerId = j.OwnerId };
+            j.CreatedAt, j.StartedAt, j.FinishedAt, LinksFor(j.Id)) { OwnerId = j.OwnerId, Review = Reviews.JobReview.From(j), BatchId = j.BatchId };
     }
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 1) : null;

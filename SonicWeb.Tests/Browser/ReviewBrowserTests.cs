@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+using SonicWeb.Tests.TestSupport;
+using SonicWeb.Tests.Web;
+using static SonicWeb.Tests.Web.WebTestKit;
+
+namespace SonicWeb.Tests.Browser;
+
+/// <summary>
+/// A reviewer requests changes on the job page, finds the video with the history's review filter;
+/// the admin sees the emails on the notifications page; a user turns emails off. Screenshots go to test-artifacts/.
+/// </summary>
+[Collection(WebCollection.Name)]
+public sealed class ReviewBrowserTests
+{
+    private static string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"review-{name}.png");
+
+    [Fact]
+    public async Task A_reviewer_requests_changes_in_the_browser_and_the_admin_sees_the_emails()
+    {
+        await using var smtp = await SmtpTestServer.StartAsync();
+        using var host = new WebTestHost(settings: EmailNotificationTests.EmailSettings(smtp.Port));
+        var (ana, _) = await host.CreateUserAsync("ana@sonic.example.test", "Operator", "Ana");
+        await host.CreateUserAsync("rita@sonic.example.test", "Reviewer", "Rita");
+        var id = (await SubmitAsync(ana, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("name", "Welcome clip"))).GetProperty("id").GetString()!;
+        Assert.Equal("Succeeded", (await WaitForAsync(ana, id, IsFinished, TimeSpan.FromSeconds(90))).Status());
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 900 } });
+        await BrowserKit.SignInAsync(page, "rita@sonic.example.test", "user-password-for-tests");
+
+        await page.GotoAsync($"/jobs/{id}");
+        await Assertions.Expect(page.Locator("#review-state")).ToHaveTextAsync("Awaiting review");
+        // Requesting changes without saying what is refused with the reason, on the page.
+        await page.ClickAsync("#request-changes");
+        await Assertions.Expect(page.Locator("#review-error")).ToContainTextAsync("a comment is required");
+        await page.FillAsync("#review-comment-input", "Please use the new logo photo; the lips are fine.");
+        await page.ClickAsync("#request-changes");
+        await Assertions.Expect(page.Locator("#review-message")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#review-state")).ToHaveTextAsync("Changes requested");
+        await Assertions.Expect(page.Locator("#review-comment")).ToHaveTextAsync("Please use the new logo photo; the lips are fine.");
+        await page.Locator("#review").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("1-job-page"), FullPage = true });
+
+        await page.GotoAsync("/history");
+        await page.SelectOptionAsync("select[name=review]", "changes_requested");
+        await page.ClickAsync("form.filters button[type=submit]");
+        await Assertions.Expect(page.Locator($"tr[data-job-id='{id}'] .review-cell")).ToHaveTextAsync("Changes requested");
+        Assert.Contains("review=changes_requested", page.Url);
+        await page.ScreenshotAsync(new() { Path = Shot("2-history-filter"), FullPage = true });
+        await page.SelectOptionAsync("select[name=review]", "approved");
+        await page.ClickAsync("form.filters button[type=submit]");
+        await Assertions.Expect(page.Locator($"tr[data-job-id='{id}']")).ToHaveCountAsync(0);
+
+        await smtp.WaitForAsync(m => m.Subject.Contains("changes requested"), TimeSpan.FromSeconds(30));
+        await page.ClickAsync("#signout");
+        await BrowserKit.SignInAsync(page);
+        await page.ClickAsync("nav a[href='/admin/notifications']");
+        await Assertions.Expect(page.Locator("#deliveries tr[data-status='Sent']")).ToHaveCountAsync(2); // finished + reviewed
+        await page.ScreenshotAsync(new() { Path = Shot("3-admin-notifications"), FullPage = true });
+
+        await page.GotoAsync("/account/settings");
+        await Assertions.Expect(page.Locator("#email-enabled")).ToBeCheckedAsync();
+        await page.UncheckAsync("#email-enabled");
+        await page.ClickAsync("#email-save");
+        await Assertions.Expect(page.Locator("#email-message")).ToHaveTextAsync("Email notifications are off.");
+        await Assertions.Expect(page.Locator("#email-enabled")).Not.ToBeCheckedAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("4-settings"), FullPage = true });
+        ana.Dispose();
+    }
+}

@@ -1,0 +1,92 @@
+using System.IO.Compression;
+using Microsoft.Playwright;
+using SonicWeb.Tests.TestSupport;
+using SonicWeb.Tests.Web;
+using SonicWeb.Tests.Web.Team;
+
+namespace SonicWeb.Tests.Browser;
+
+/// <summary>Presets and batches as a person uses them in the browser. Screenshots go to test-artifacts/team-*.png.</summary>
+[Collection(WebCollection.Name)]
+public sealed class TeamBrowserTests
+{
+    [Fact]
+    public async Task Admin_makes_a_preset_it_fills_the_new_video_form_and_a_batch_runs_to_a_zip_with_live_progress()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
+        var page = await context.NewPageAsync();
+        var problems = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
+        page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };
+        string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"team-{name}.png");
+        await BrowserKit.SignInAsync(page);
+
+        // Admin page: create a preset with two parameters set; the rest stay blank (defaults).
+        await page.ClickAsync("nav a[href='/admin/presets']");
+        await Assertions.Expect(page.Locator("#presets")).ToContainTextAsync("Quick draft 512");
+        await page.FillAsync("#preset-name", "Catalogue 256");
+        await page.FillAsync("#preset-description", "Small, whole photo");
+        await page.FillAsync("#p-min_resolution", "256");
+        await page.SelectOptionAsync("#p-crop", "full");
+        await page.ClickAsync("#save-preset");
+        await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Preset 'Catalogue 256' created.");
+        await Assertions.Expect(page.Locator("tr[data-name='Catalogue 256']")).ToContainTextAsync("min_resolution = 256, crop = full");
+        await page.ScreenshotAsync(new() { Path = Shot("1-presets"), FullPage = true });
+
+        // New video page: choosing a preset fills the fields and the estimate follows.
+        await page.GotoAsync("/");
+        await page.SetInputFilesAsync("#audio", BatchTestKit.Clip("Hello.", "hello"));
+        await page.SelectOptionAsync("#preset", "Quick draft 512");
+        await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("512");
+        await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("10");
+        await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("at 512 × 512");
+        await page.SelectOptionAsync("#preset", "Catalogue 256");
+        await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("256");
+        await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("20"); // back to the default
+        await Assertions.Expect(page.Locator("#p-crop")).ToHaveValueAsync("full");
+        await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("256 ×");
+        await page.ScreenshotAsync(new() { Path = Shot("2-new-video-preset"), FullPage = true });
+
+        // Batch: one photo, three recordings, the preset; the batch page follows to the end.
+        await page.ClickAsync("#batch-link");
+        await page.SetInputFilesAsync("#batch-image", TestMedia.AstronautPng);
+        var clips = BatchTestKit.FiveClips.Take(3).Select(c => BatchTestKit.Clip(c.Words, c.Name)).ToArray();
+        await page.SetInputFilesAsync("#batch-audio", clips);
+        await Assertions.Expect(page.Locator("#batch-audio-info")).ToContainTextAsync("3 recording(s) chosen");
+        await page.FillAsync("#batch-name", "Browser batch");
+        await page.SelectOptionAsync("#preset", "Catalogue 256");
+        await page.ScreenshotAsync(new() { Path = Shot("3-new-batch"), FullPage = true });
+        await page.ClickAsync("#submit-batch");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/batches/[0-9a-f]{24}$"));
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Browser batch");
+        var seenDone = new SortedSet<string>();
+        var until = DateTime.UtcNow.AddSeconds(120);
+        bool shotRunning = false;
+        while (DateTime.UtcNow < until && await page.Locator("#batch-status").InnerTextAsync() != "Finished")
+        {
+            var done = await page.Locator("#jobs-done").InnerTextAsync();
+            seenDone.Add(done);
+            if (!shotRunning && done == "1") { await page.ScreenshotAsync(new() { Path = Shot("4-batch-running"), FullPage = true }); shotRunning = true; }
+            await Task.Delay(150);
+        }
+        await Assertions.Expect(page.Locator("#batch-status")).ToHaveTextAsync("Finished");
+        await Assertions.Expect(page.Locator("#jobs-done")).ToHaveTextAsync("3");
+        Assert.True(seenDone.Count >= 2, "the page updated while the batch ran: " + string.Join(",", seenDone));
+        await Assertions.Expect(page.Locator("#zip")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("5-batch-done"), FullPage = true });
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#zip"));
+        var saved = Path.Combine(TestMedia.WorkDir, "team-batch.zip");
+        await download.SaveAsAsync(saved);
+        using (var zip = ZipFile.OpenRead(saved))
+            Assert.Equal(["clip-hello.mp4", "clip-thanks.mp4", "clip-welcome.mp4"], zip.Entries.Select(e => e.FullName).Order());
+
+        await page.GotoAsync("/history");
+        await Assertions.Expect(page.Locator("a.batch-link").First).ToHaveTextAsync("Browser batch");
+        await page.ScreenshotAsync(new() { Path = Shot("6-history"), FullPage = true });
+        Assert.Empty(problems);
+    }
+}

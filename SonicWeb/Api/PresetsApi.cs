@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using SonicWeb.Accounts;
+using SonicWeb.Presets;
+
+namespace SonicWeb.Api;
+
+/// <summary>What POST/PUT /api/presets take: the parameters as a JSON object with the brief's names.</summary>
+public sealed record PresetInput(string? Name, string? Description, JsonElement? Parameters);
+
+/// <summary>
+/// /api/presets: everyone signed in lists them (operators pick one with preset=&lt;name&gt;); only admins
+/// create, change and delete them. The admin page posts plain forms to /admin/presets (redirects back).
+/// </summary>
+public static class PresetsApi
+{
+    public static void MapPresetsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/presets").WithTags("Presets").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
+        api.MapGet("/", ListAsync).WithName("ListPresets").WithSummary("The presets: name, description and the parameters each sets.");
+        api.MapPost("/", CreateAsync).WithName("CreatePreset").RequireAuthorization(Policies.Admin);
+        api.MapPut("/{id:int}", UpdateAsync).WithName("UpdatePreset").RequireAuthorization(Policies.Admin);
+        api.MapDelete("/{id:int}", DeleteAsync).WithName("DeletePreset").RequireAuthorization(Policies.Admin);
+
+        var admin = app.MapGroup("/admin/presets").RequireAuthorization(Policies.Admin)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            // Declaring form bodies makes these, not the page's own POST handling, the match for a form post.
+            .WithMetadata(new AcceptsMetadata(["application/x-www-form-urlencoded", "multipart/form-data"]))
+            .ExcludeFromDescription();
+        admin.MapPost("/", (HttpRequest r, PresetService p) =>
+            FormAsync(r, (form, ct) => p.CreateAsync(form["name"], form["description"], PresetRules.FromFields(Pairs(form)), ct), "created"));
+        admin.MapPost("/{id:int}", (int id, HttpRequest r, PresetService p) =>
+            FormAsync(r, (form, ct) => p.UpdateAsync(id, form["name"], form["description"], PresetRules.FromFields(Pairs(form)), ct), "saved"));
+        admin.MapPost("/{id:int}/delete", async (int id, HttpRequest r, PresetService p, CancellationToken ct) =>
+        {
+            if (AntiforgeryFailed(r)) return AntiforgeryProblem();
+            try { await p.DeleteAsync(id, ct); return Results.Redirect("/admin/presets?message=" + Uri.EscapeDataString("Preset deleted.")); }
+            catch (ApiProblemException e) { return Results.Redirect("/admin/presets?error=" + Uri.EscapeDataString(e.Message)); }
+        });
+    }
+
+    public static async Task<Ok<IReadOnlyList<PresetView>>> ListAsync(PresetService presets, CancellationToken ct) =>
+        TypedResults.Ok(await presets.ListAsync(ct));
+
+    public static async Task<Results<Created<PresetView>, ProblemHttpResult>> CreateAsync(PresetInput input, PresetService presets, CancellationToken ct)
+    {
+        var preset = await presets.CreateAsync(input.Name, input.Description, input.Parameters?.GetRawText(), ct);
+        return TypedResults.Created($"/api/presets/{preset.Id}", preset);
+    }
+
+    public static async Task<Results<Ok<PresetView>, ProblemHttpResult>> UpdateAsync(int id, PresetInput input, PresetService presets, CancellationToken ct) =>
+        TypedResults.Ok(await presets.UpdateAsync(id, input.Name, input.Description, input.Parameters?.GetRawText(), ct));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, PresetService presets, CancellationToken ct)
+    {
+        await presets.DeleteAsync(id, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Runs a create/update from the admin form; a refusal goes back to the page with the message and the values typed.</summary>
+    private static async Task<IResult> FormAsync(HttpRequest request, Func<IFormCollection, CancellationToken, Task<PresetView>> action, string done)
+    {
+        if (AntiforgeryFailed(request)) return AntiforgeryProblem();
+        var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        try
+        {
+            var preset = await action(form, request.HttpContext.RequestAborted);
+            return Results.Redirect("/admin/presets?message=" + Uri.EscapeDataString($"Preset '{preset.Name}' {done}."));
+        }
+        catch (ApiProblemException e)
+        {
+            var back = form.Where(f => f.Key != "__RequestVerificationToken" && !string.IsNullOrEmpty(f.Value.ToString()))
+                .Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value.ToString()));
+            var edit = request.RouteValues.TryGetValue("id", out var id) ? $"&edit={id}" : "";
+            return Results.Redirect("/admin/presets?error=" + Uri.EscapeDataString(e.Message) + edit + "&" + string.Join("&", back) + "#preset-form");
+        }
+    }
+
+    /// <summary>The antiforgery middleware checked the form's token (the group requires one); a post without a valid one changes nothing.</summary>
+    private static bool AntiforgeryFailed(HttpRequest request) =>
+        request.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true };
+
+    private static IResult AntiforgeryProblem() => Results.Problem(statusCode: 400, title: "The form has expired",
+        detail: "The form's security token is missing or invalid; reload the page and try again.", extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" });
+
+    private static IEnumerable<KeyValuePair<string, string>> Pairs(IFormCollection form) =>
+        form.Select(f => new KeyValuePair<string, string>(f.Key, f.Value.ToString()));
+}

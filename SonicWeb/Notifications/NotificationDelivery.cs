@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace SonicWeb.Notifications;
+
+public enum NotificationKind { JobFinished, ReviewDecided, BatchFinished, Test }
+
+/// <summary>
+/// Pending: waiting for its (next) attempt. Sent: the SMTP server accepted it. Failed: every attempt
+/// failed (Email:MaxAttempts). Skipped: not sent on purpose (email not configured, the user turned
+/// notifications off, no address); LastError says why.
+/// </summary>
+public enum DeliveryStatus { Pending, Sent, Failed, Skipped }
+
+/// <summary>
+/// One email in the outbox. Notifications write a row (fast, in the job's own database) and a
+/// background sender delivers due rows, so a slow or absent mail server never touches a job.
+/// </summary>
+public sealed class NotificationDelivery
+{
+    public long Id { get; set; }
+    public NotificationKind Kind { get; set; }
+    public DeliveryStatus Status { get; set; } = DeliveryStatus.Pending;
+
+    /// <summary>AspNetUsers.Id of the recipient (null for a test message to a typed address).</summary>
+    public string? RecipientUserId { get; set; }
+    public string RecipientEmail { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string TextBody { get; set; } = "";
+
+    public string? JobId { get; set; }
+    public string? BatchId { get; set; }
+
+    public int Attempts { get; set; }
+    /// <summary>When the sender may try (again); it picks rows with Status Pending and this in the past.</summary>
+    public DateTime NextAttemptAt { get; set; } = DateTime.UtcNow;
+    public DateTime? LastAttemptAt { get; set; }
+    public string? LastError { get; set; }
+
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+    public DateTime? SentAt { get; set; }
+}
+
+public sealed class NotificationDeliveryConfiguration : IEntityTypeConfiguration<NotificationDelivery>
+{
+    public void Configure(EntityTypeBuilder<NotificationDelivery> d)
+    {
+        d.HasKey(x => x.Id);
+        d.Property(x => x.Kind).HasConversion<string>().HasMaxLength(24);
+        d.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        d.Property(x => x.RecipientEmail).HasMaxLength(256);
+        d.Property(x => x.Subject).HasMaxLength(300);
+        d.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        d.HasIndex(x => x.CreatedAt);
+    }
+}

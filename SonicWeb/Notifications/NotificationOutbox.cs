@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SonicWeb.Accounts;
+using SonicWeb.Data;
+
+namespace SonicWeb.Notifications;
+
+/// <summary>Who an email goes to, read from the user's account.</summary>
+public sealed record Recipient(string UserId, string? Email, string Name, bool OptedOut, bool Disabled);
+
+/// <summary>
+/// Writes emails into the outbox table and wakes the sender. A row is written even when the email
+/// will not be sent (not configured, opted out, disabled account, no address): as Skipped, with the
+/// reason, so the admin page answers "why did I get no email?".
+/// </summary>
+public sealed class NotificationOutbox(
+    IDbContextFactory<SonicDbContext> db,
+    IOptions<EmailOptions> options,
+    DeliverySignal signal,
+    ILogger<NotificationOutbox> log)
+{
+    public async Task<Recipient?> FindRecipientAsync(string? userId, CancellationToken ct)
+    {
+        if (userId is null) return null;
+        await using var context = await db.CreateDbContextAsync(ct);
+        return await context.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new Recipient(u.Id, u.Email, u.DisplayName, u.EmailOptOut, u.Disabled)).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<NotificationDelivery> EnqueueAsync(
+        NotificationKind kind, Recipient recipient, EmailContent content, string? jobId, string? batchId, CancellationToken ct)
+    {
+        var row = new NotificationDelivery
+        {
+            Kind = kind, RecipientUserId = recipient.UserId, RecipientEmail = recipient.Email ?? "",
+            Subject = content.Subject.Length > 300 ? content.Subject[..300] : content.Subject, TextBody = content.TextBody,
+            JobId = jobId, BatchId = batchId,
+        };
+        var skip = SkipReason(recipient);
+        if (skip is not null) (row.Status, row.LastError) = (DeliveryStatus.Skipped, skip);
+
+        await using (var context = await db.CreateDbContextAsync(ct))
+        {
+            context.NotificationDeliveries.Add(row);
+            await context.SaveChangesAsync(ct);
+        }
+        if (skip is null)
+        {
+            log.LogInformation("Email {DeliveryId} ({Kind}) queued for user {UserId}, job {JobId}, batch {BatchId}", row.Id, kind, recipient.UserId, jobId, batchId);
+            signal.Wake();
+        }
+        else log.LogInformation("Email {DeliveryId} ({Kind}) for user {UserId} skipped: {Reason}", row.Id, kind, recipient.UserId, skip);
+        return row;
+    }
+
+    private string? SkipReason(Recipient r) =>
+        !options.Value.Enabled ? "email not configured (Email:Host is empty)"
+        : r.OptedOut ? "the user turned email notifications off"
+        : r.Disabled ? "the account is disabled"
+        : !System.Net.Mail.MailAddress.TryCreate(r.Email, out _) ? $"no usable email address ('{r.Email}')"
+        : null;
+}

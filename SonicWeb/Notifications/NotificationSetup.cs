@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+
+namespace SonicWeb.Notifications;
+
+/// <summary>Email notifications: options, the outbox writer, the sender and the IUserNotifications seam.</summary>
+public static class NotificationSetup
+{
+    public static void AddSonicNotifications(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<EmailOptions>().Bind(builder.Configuration.GetSection(EmailOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<NotificationQueries>();
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<IUserNotifications, EmailNotifications>();
+        services.AddHostedService<EmailDispatcher>(); // register after the storage initializer: the table must exist
+    }
+}
+
+/// <summary>Refuses to start with unusable email settings, naming each problem.</summary>
+public sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EmailOptions options)
+    {
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
