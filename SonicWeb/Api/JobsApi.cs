@@ -38,6 +38,8 @@ public static class JobsApi
     /// <summary>Reads and checks the upload, then queues the job (202 + Location). Shared with the compatibility endpoint.</summary>
     public static async Task<JobView> AcceptUploadAsync(HttpContext http, JobService jobs, StoragePaths paths, StorageOptions storage, CancellationToken ct)
     {
+        // Counted from before the body is read: a burst of uploads is visible to the first one finished.
+        using var inFlight = http.RequestServices.GetRequiredService<UploadAdmission>().BeginUpload();
         await using var form = await UploadReader.ReadAsync(http.Request, paths.NewStagingFolder(), storage.MaxUploadBytes, ct);
         await http.RequestServices.GetRequiredService<PresetService>().ApplyAsync(form.Fields, ct); // preset=<name>: its parameters under the ones sent
         return await jobs.SubmitAsync(form, ct, OwnerOf(http.User));

@@ -36,11 +36,11 @@ public static class SonicCompatApi
     {
         var job = await JobsApi.AcceptUploadAsync(http, jobs, paths, storage.Value, ct);
         var waitFor = TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, options.Value.MaxWaitSeconds));
-        if (waitFor > TimeSpan.Zero && job.Status is JobStatus.Queued or JobStatus.Running)
+        if (waitFor > TimeSpan.Zero && job.Status is JobStatus.Checking or JobStatus.Queued or JobStatus.Running)
         {
             var finished = signals.WhenFinished(job.Id);
             job = await queries.GetAsync(job.Id, ct) ?? job; // it may have finished before we started waiting
-            if (job.Status is JobStatus.Queued or JobStatus.Running)
+            if (job.Status is JobStatus.Checking or JobStatus.Queued or JobStatus.Running)
             {
                 try { await finished.WaitAsync(waitFor, ct); }
                 catch (TimeoutException) { }

@@ -2,8 +2,11 @@ using System.Security.Cryptography;
 
 namespace SonicWeb.Data;
 
-/// <summary>AwaitingConfirmation: a "preview first" job whose first frame waits for the user to confirm the full render.</summary>
-public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled, AwaitingConfirmation }
+/// <summary>
+/// AwaitingConfirmation: a "preview first" job whose first frame waits for the user to confirm the full render.
+/// Checking: accepted while the server was busy; the background check (face, audio) moves it to Queued or Failed.
+/// </summary>
+public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled, AwaitingConfirmation, Checking }
 
 /// <summary>
 /// One generation job: the row in SQLite is the queue's source of truth. Times are UTC. Paths are

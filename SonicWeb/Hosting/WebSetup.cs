@@ -55,6 +55,11 @@ public static class WebSetup
         services.AddSingleton<JobQueries>();
         services.AddSingleton<JobService>();
         services.AddSingleton<JobRunner>();
+        services.AddOptions<UploadOptions>().Bind(config.GetSection(UploadOptions.Section))
+            .Validate(o => o.CheckSlots >= 0 && o.SyncCheckBudgetMs >= 0 && o.SyncCheckMaxConcurrent >= 0 && o.BackgroundYieldMs >= 0, "Uploads:* settings must not be negative")
+            .ValidateOnStart();
+        services.AddSingleton<UploadAdmission>();
+        services.AddSingleton<UploadChecker>();
         services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
         builder.AddSonicNotifications(); // email (IUserNotifications + its sender); after the storage: the outbox table must exist
@@ -68,6 +73,7 @@ public static class WebSetup
         services.AddHostedService<TeamDataInitializer>(); // presets and batches, once the schema is up to date
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -53,7 +53,8 @@ public sealed class JobQueries(IDbContextFactory<SonicDbContext> db)
     public async Task<int> QueuedCountAsync(CancellationToken ct = default)
     {
         await using var context = await db.CreateDbContextAsync(ct);
-        return await context.Jobs.CountAsync(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running, ct);
+        // Jobs still being checked (a burst of uploads) will almost all queue: count them as ahead too.
+        return await context.Jobs.CountAsync(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running || j.Status == JobStatus.Checking, ct);
     }
 
     public async Task<JobListPage> ListAsync(JobListQuery q, CancellationToken ct = default)

@@ -27,6 +27,8 @@ public sealed class JobService(
     JobQueries queries,
     EstimatorService estimator,
     IUserNotifications userNotifications,
+    UploadAdmission admission,
+    UploadChecker checker,
     IOptions<JobOptions> options,
     ILogger<JobService> log)
 {
@@ -34,10 +36,14 @@ public sealed class JobService(
     public const string AudioField = "audio";
 
     /// <summary>
-    /// Checks the staged upload (type by content, parameters, then the engine's own inspection: face
-    /// found and big enough, audio decodable and within limits) and queues a job. Throws
-    /// <see cref="ApiProblemException"/> on any problem; the caller's <see cref="UploadForm"/> then
-    /// deletes the files, so nothing of a rejected upload stays on disk.
+    /// Checks the staged upload and queues a job. Always in the request: parameters (400), type by
+    /// content (415), header checks (image size, WAV length: 422). Then the engine's full inspection (face
+    /// found and big enough, audio decodable and within limits): in the request when
+    /// <see cref="UploadAdmission"/> grants a check slot, so problems are 4xx before a job exists;
+    /// otherwise (a burst of uploads) the job is saved as <see cref="JobStatus.Checking"/> and
+    /// <see cref="UploadChecker"/> finishes the check. Throws <see cref="ApiProblemException"/> on any
+    /// problem; the caller's <see cref="UploadForm"/> then deletes the files, so nothing of a rejected
+    /// upload stays on disk.
     /// </summary>
     public async Task<JobView> SubmitAsync(UploadForm form, CancellationToken ct, JobOwner? owner = null, SubmitContext? placement = null)
     {
@@ -60,6 +66,12 @@ public sealed class JobService(
         if (audioKind is null)
             throw new ApiProblemException(415, EngineErrorCodes.UnsupportedAudio,
                 $"The audio '{audio.OriginalName}' is not in a supported format ({AudioLoader.AcceptedDescription}; checked by its content, not its name).");
+        try
+        {
+            await UploadQuickChecks.CheckImageAsync(image.Path, pipeline.Options.Limits, ct);
+            if (audioKind == "wav") await UploadQuickChecks.CheckWavAsync(audio.Path, pipeline.Options.Limits, ct);
+        }
+        catch (SonicEngineException e) { throw Problems.From(e); }
 
         var parametersJson = JobParameters.Serialize(parameters);
         var inputHash = Hash(image.Sha256 + "|" + audio.Sha256 + "|" + parametersJson);
@@ -68,6 +80,12 @@ public sealed class JobService(
 
         if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, owner?.UserId, image, audio, ct, placement?.BatchId) is { } reused)
             return reused;
+
+        // A batch checks every pair before any of its jobs exists (all or nothing) and holds them until all
+        // passed, so its pairs always check here, waiting for a slot as long as it takes.
+        using var slot = placement is not null ? await admission.WaitForSlotAsync(ct) : await admission.TryEnterForRequestAsync(ct);
+        if (slot is null)
+            return await AcceptForBackgroundCheckAsync(name, submitter, owner, parametersJson, inputHash, image, audio, imageFormat, audioKind, submitOptions, clock, ct);
 
         // "Preview first" renders the first frame here, from the same decode as the inspection, so the
         // preview never waits behind other jobs in the queue; the job then waits for POST .../confirm.
@@ -83,6 +101,7 @@ public sealed class JobService(
             else inspection = await pipeline.InspectAsync(image.Path, audio.Path, parameters, ct);
         }
         catch (SonicEngineException e) { throw Problems.From(e); }
+        slot.Dispose(); // the rest is file moves and one insert
 
         var job = new Job
         {
@@ -108,14 +127,8 @@ public sealed class JobService(
             WarningsJson = JsonSerializer.Serialize(inspection.Warnings),
             Status = previewJpeg is null && placement?.Hold != true ? JobStatus.Queued : JobStatus.AwaitingConfirmation,
         };
-        var uploads = paths.Uploads(job.Id);
-        Directory.CreateDirectory(uploads);
-        var imagePath = Path.Combine(uploads, "image." + imageFormat.ToString().ToLowerInvariant());
-        var audioPath = Path.Combine(uploads, "audio." + audioKind);
-        File.Move(image.Path, imagePath);
-        File.Move(audio.Path, audioPath);
-        job.ImagePath = paths.Relative(imagePath);
-        job.AudioPath = paths.Relative(audioPath);
+        Directory.CreateDirectory(paths.Uploads(job.Id));
+        MoveInputs(job, image, audio, imageFormat, audioKind);
         if (previewJpeg != null)
         {
             Directory.CreateDirectory(paths.Outputs(job.Id));
@@ -132,6 +145,57 @@ public sealed class JobService(
             job.Id, job.Status == JobStatus.Queued ? "queued" : "awaiting confirmation of its preview", job.Name, job.Submitter, image.OriginalName, image.Length, inspection.ImageWidth, inspection.ImageHeight, audio.OriginalName, audio.Length,
             inspection.AudioSeconds, job.Width, job.Height, parametersJson, job.EstimatedSeconds, clock.ElapsedMilliseconds);
         return (await queries.GetAsync(job.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>
+    /// The server is busy: the job is saved as Checking with its inputs in place (durable: a restart
+    /// checks it again) and answered 202 at once; <see cref="UploadChecker"/> moves it on.
+    /// </summary>
+    private async Task<JobView> AcceptForBackgroundCheckAsync(string name, string? submitter, JobOwner? owner, string parametersJson, string inputHash,
+        UploadedFile image, UploadedFile audio, ImageFormat imageFormat, string audioKind, SubmitOptions submitOptions, Stopwatch clock, CancellationToken ct)
+    {
+        var job = new Job
+        {
+            Name = name.Length > 0 ? name : "video",
+            Submitter = submitter,
+            OwnerId = owner?.UserId,
+            ParametersJson = parametersJson,
+            Backend = TimeEstimator.BuiltInBackend,
+            ImageFileName = image.OriginalName,
+            ImageBytes = image.Length,
+            ImageSha256 = image.Sha256,
+            AudioFileName = audio.OriginalName,
+            AudioBytes = audio.Length,
+            AudioSha256 = audio.Sha256,
+            InputHash = inputHash,
+            Status = JobStatus.Checking,
+        };
+        var uploads = paths.Uploads(job.Id);
+        Directory.CreateDirectory(uploads);
+        MoveInputs(job, image, audio, imageFormat, audioKind);
+        await new PendingCheck(submitOptions.PreviewFirst).WriteAsync(uploads, CancellationToken.None);
+        await using (var context = await db.CreateDbContextAsync(ct))
+        {
+            context.Jobs.Add(job);
+            await context.SaveChangesAsync(CancellationToken.None);
+        }
+        checker.Enqueue(job.Id);
+        log.LogInformation("Job {JobId} accepted for a background check (server busy: {UploadsInFlight} uploads in flight, {ChecksWaiting} checks waiting): {Name} by {Submitter}; image {ImageName} {ImageBytes} B, audio {AudioName} {AudioBytes} B; parameters {Parameters}; accepted in {AcceptMs} ms",
+            job.Id, admission.UploadsInFlight, admission.ChecksWaiting, job.Name, job.Submitter, image.OriginalName, image.Length, audio.OriginalName, audio.Length,
+            parametersJson, clock.ElapsedMilliseconds);
+        return (await queries.GetAsync(job.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>Moves the staged files to uploads/&lt;id&gt;/image.&lt;ext&gt; and audio.&lt;ext&gt;.</summary>
+    private void MoveInputs(Job job, UploadedFile image, UploadedFile audio, ImageFormat imageFormat, string audioKind)
+    {
+        var uploads = paths.Uploads(job.Id);
+        var imagePath = Path.Combine(uploads, "image." + imageFormat.ToString().ToLowerInvariant());
+        var audioPath = Path.Combine(uploads, "audio." + audioKind);
+        File.Move(image.Path, imagePath);
+        File.Move(audio.Path, audioPath);
+        job.ImagePath = paths.Relative(imagePath);
+        job.AudioPath = paths.Relative(audioPath);
     }
 
     /// <summary>Same photo, same audio, same parameters as a finished job: copy its output instead of generating again.</summary>
@@ -209,11 +273,11 @@ public sealed class JobService(
         return view;
     }
 
-    /// <summary>Queued (or awaiting confirmation): cancelled at once. Running: the pipeline's token is cancelled (ffmpeg is killed) and the runner records it.</summary>
+    /// <summary>Queued, awaiting confirmation or still being checked: cancelled at once (a running check is stopped). Running: the pipeline's token is cancelled (ffmpeg is killed) and the runner records it.</summary>
     public async Task<JobView> CancelAsync(string id, CancellationToken ct)
     {
         await using var context = await db.CreateDbContextAsync(ct);
-        int updated = await context.Jobs.Where(j => j.Id == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.AwaitingConfirmation))
+        int updated = await context.Jobs.Where(j => j.Id == id && (j.Status == JobStatus.Queued || j.Status == JobStatus.AwaitingConfirmation || j.Status == JobStatus.Checking))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Cancelled)
                 .SetProperty(j => j.FinishedAt, DateTime.UtcNow)
@@ -221,6 +285,7 @@ public sealed class JobService(
                 .SetProperty(j => j.ErrorMessage, "Cancelled before it started."), ct);
         if (updated == 1)
         {
+            checker.Abandon(id); // when it was Checking: stop the check (its result would be ignored anyway)
             log.LogInformation("Job {JobId} cancelled while queued", id);
             var view = (await queries.GetAsync(id, ct))!;
             await notifier.StatusAsync(view);
@@ -230,7 +295,7 @@ public sealed class JobService(
 
         var job = await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
         if (job.Status != JobStatus.Running)
-            throw Problems.Conflict($"Job {id} is {job.Status}; only queued or running jobs can be cancelled.");
+            throw Problems.Conflict($"Job {id} is {job.Status}; only checking, queued or running jobs can be cancelled.");
         if (!signals.CancelRunning(id))
             throw Problems.Conflict($"Job {id} is being started or finished; try again in a moment.");
         log.LogInformation("Job {JobId} cancellation requested while running", id);
@@ -299,6 +364,7 @@ public sealed class JobService(
         var job = await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
         if (job.Status == JobStatus.Running && signals.CancelRunning(id))
             await Task.WhenAny(signals.WhenFinished(id), Task.Delay(TimeSpan.FromSeconds(10), ct));
+        checker.Abandon(id);
         await using (var context = await db.CreateDbContextAsync(ct))
             await context.Jobs.Where(j => j.Id == id).ExecuteDeleteAsync(ct);
         StoragePaths.DeleteQuietly(paths.Uploads(id));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace SonicWeb.LoadBench;
 
@@ -20,6 +21,9 @@ public sealed class AppUnderTest : IAsyncDisposable
         DataRoot = dataRoot;
     }
 
+    public const string AdminEmail = "loadbench@sonicweb.local";
+    private static readonly string AdminPassword = "bench-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+
     public Uri BaseAddress { get; }
     public string DataRoot { get; }
     public int ProcessId => _process.Id;
@@ -37,6 +41,10 @@ public sealed class AppUnderTest : IAsyncDisposable
         foreach (var a in new[] { appDll, "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(a);
         start.Environment["Storage__Root"] = dataRoot;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Every API call needs a signed-in user: the app creates this admin at its first start (the
+        // password is random per run and never leaves this process and its child).
+        start.Environment["Admin__Email"] = AdminEmail;
+        start.Environment["Admin__Password"] = AdminPassword;
         // Console logging of every request would cost the app CPU the benchmark is measuring; the
         // JSON log file under the data directory still records everything.
         start.Environment["Logging__Console__LogLevel__Default"] = "Warning";
@@ -62,6 +70,31 @@ public sealed class AppUnderTest : IAsyncDisposable
             if (DateTime.UtcNow > until) throw new TimeoutException("the app did not answer /health within 60 s");
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>
+    /// Signs in as the admin through the real sign-in form (antiforgery token included). The returned
+    /// client keeps the cookie; the container also serves the hub's WebSockets.
+    /// </summary>
+    public async Task<(HttpClient Http, CookieContainer Cookies)> SignInAsync()
+    {
+        var cookies = new CookieContainer();
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
+            { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+        var page = await http.GetStringAsync("/account/login");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var response = await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["email"] = AdminEmail, ["password"] = AdminPassword, ["__RequestVerificationToken"] = token }));
+        var location = response.Headers.Location?.ToString() ?? "";
+        if (response.StatusCode != HttpStatusCode.Redirect || location.Contains("/account/login"))
+            throw new InvalidOperationException($"sign-in as {AdminEmail} failed: {(int)response.StatusCode} {location}");
+        return (http, cookies);
+    }
+
+    /// <summary>CPU time the app (not its ffmpeg children) has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get { _process.Refresh(); return _process.TotalProcessorTime; }
     }
 
     /// <summary>Working set and GC heap as the app reports them on /health (check "memory").</summary>

@@ -5,9 +5,11 @@ using System.Text.Json;
 namespace SonicWeb.LoadBench;
 
 /// <summary>The few REST calls the benchmark makes. File bytes are shared, never copied per request.</summary>
-public sealed class BenchApi(HttpClient http)
+public sealed class BenchApi(HttpClient http, CookieContainer cookies)
 {
     public HttpClient Http => http;
+    /// <summary>The signed-in admin's cookie, for the hub's WebSockets.</summary>
+    public CookieContainer Cookies => cookies;
 
     public static MultipartFormDataContent Form(byte[] image, byte[] audio, string imageName, string audioName, params (string Name, string Value)[] fields)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
@@ -24,13 +25,14 @@ public sealed class HubWatcher : IAsyncDisposable
     /// <summary>Completes when a "status" message says the job finished.</summary>
     public Task Finished => _finished.Task;
 
-    public static async Task<HubWatcher> ConnectAsync(HttpClient http, Uri baseAddress, string jobId, CancellationToken ct)
+    public static async Task<HubWatcher> ConnectAsync(HttpClient http, CookieContainer cookies, Uri baseAddress, string jobId, CancellationToken ct)
     {
         using var negotiate = await http.PostAsync("/hubs/jobs/negotiate?negotiateVersion=1", null, ct);
         negotiate.EnsureSuccessStatusCode();
         var token = (await negotiate.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("connectionToken").GetString()!;
 
         var watcher = new HubWatcher();
+        watcher._socket.Options.Cookies = cookies; // the hub needs the signed-in caller, like the REST API
         var ws = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/hubs/jobs", Query = "id=" + Uri.EscapeDataString(token) }.Uri;
         await watcher._socket.ConnectAsync(ws, ct);
         await watcher.SendAsync("{\"protocol\":\"json\",\"version\":1}", ct);

@@ -37,8 +37,9 @@ var shortAudio = BenchMedia.Wav(Path.Combine(work, "voice-1.5s.wav"), 1.5, 16000
 if (appEnvironment.Count > 0) Console.WriteLine("app environment: " + string.Join(" ", appEnvironment.Select(e => $"{e.Key}={e.Value}")));
 await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironment))
 {
-    using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
-    var api = new BenchApi(http);
+    var (http, cookies) = await app.SignInAsync();
+    using var _ = http;
+    var api = new BenchApi(http, cookies);
     Console.WriteLine($"app pid {app.ProcessId} at {app.BaseAddress}; started in {total.Elapsed.TotalSeconds:0.0} s (with media generation)");
     var before = await app.MemoryAsync(http);
     Console.WriteLine($"app memory at start: working set {before.WorkingSetMb:0.0} MB, GC heap {before.GcHeapMb:0.0} MB");
@@ -60,10 +61,11 @@ await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironmen
 // (c) on a freshly started app (same data directory): the per-job trend, not what the upload storm left behind.
 await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironment))
 {
-    using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+    var (http, cookies) = await app.SignInAsync();
+    using var _ = http;
     Console.WriteLine();
     var phase = Stopwatch.StartNew();
-    await MemoryBenchmark.RunAsync(app, api: new BenchApi(http), astronaut, shortAudio, memoryJobs);
+    await MemoryBenchmark.RunAsync(app, api: new BenchApi(http, cookies), astronaut, shortAudio, memoryJobs);
     Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
 }
 Console.WriteLine();

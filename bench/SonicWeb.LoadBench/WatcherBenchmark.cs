@@ -28,7 +28,7 @@ public static class WatcherBenchmark
         var list = await Task.WhenAll(Enumerable.Range(0, watchers).Select(async _ =>
         {
             await gate.WaitAsync(cts.Token);
-            try { return await HubWatcher.ConnectAsync(api.Http, app.BaseAddress, id, cts.Token); }
+            try { return await HubWatcher.ConnectAsync(api.Http, api.Cookies, app.BaseAddress, id, cts.Token); }
             finally { gate.Release(); }
         }));
         Console.WriteLine($"    {watchers} connected and joined in {connect.Elapsed.TotalMilliseconds:0} ms");

@@ -32,7 +32,7 @@ function setStatusText(status) {
 function showJob(job) {
     setStatusText(job.status);
     $('attempts').textContent = job.attempts;
-    $('stage').textContent = job.stage ?? 'waiting';
+    $('stage').textContent = job.stage ?? (job.status === 'Checking' ? 'checking the photo and the audio' : 'waiting');
     $('queue').hidden = job.queuePosition == null;
     $('queue-position').textContent = job.queuePosition ?? '';
     $('frames-done').textContent = job.framesDone;
@@ -47,7 +47,7 @@ function showJob(job) {
     $('confirm').hidden = !canAct || !awaiting;
     $('confirm').disabled = false;
     $('confirm-note').hidden = !awaiting;
-    $('cancel').hidden = !canAct || !['Queued', 'Running', 'AwaitingConfirmation'].includes(job.status);
+    $('cancel').hidden = !canAct || !['Checking', 'Queued', 'Running', 'AwaitingConfirmation'].includes(job.status);
     $('retry').hidden = !canAct || !['Failed', 'Cancelled'].includes(job.status);
     if (job.hasVideo && $('player').hidden) {
         $('player').src = job.links.video;

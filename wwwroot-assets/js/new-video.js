@@ -1,6 +1,8 @@
 // New video page: photo thumbnail and audio duration from the chosen files, a live estimate from
 // /api/estimate, and the upload as multipart via XHR (for its progress events). Errors from the API
-// (ProblemDetails) are shown here, before any job exists.
+// (ProblemDetails) are shown here, before any job exists. When the server was busy it answers 202 with
+// status "Checking" and checks in the background: the page then waits for that check, so a photo
+// without a face is still reported here (and the failed job removed), not on the job page.
 import { problemMessages, seconds } from './api.js';
 
 const form = document.getElementById('new-video');
@@ -77,6 +79,21 @@ function updateEstimate() {
 form.addEventListener('input', e => { if (e.target.id?.startsWith('p-')) updateEstimate(); });
 form.addEventListener('change', e => { if (e.target.id?.startsWith('p-')) updateEstimate(); });
 
+// Engine codes for unusable inputs: shown on this form, like the 4xx answers of a quiet server.
+const inputProblems = ['no_face', 'face_too_small', 'unsupported_image', 'unsupported_audio', 'image_too_large',
+    'file_too_large', 'audio_too_long', 'audio_empty', 'invalid_parameter'];
+
+async function waitForCheck(job) {
+    barText.textContent = 'Checking the photo and the audio (the server is busy)…';
+    while (true) {
+        await new Promise(resolve => setTimeout(resolve, 500));
+        const response = await fetch(job.links.self, { cache: 'no-store' });
+        if (!response.ok) return job;
+        const current = await response.json();
+        if (current.status !== 'Checking') return current;
+    }
+}
+
 form.addEventListener('submit', e => {
     e.preventDefault();
     showErrors([]);
@@ -108,7 +125,17 @@ form.addEventListener('submit', e => {
     xhr.onload = async () => {
         if (xhr.status === 202) {
             const job = JSON.parse(xhr.responseText);
-            window.location.href = job.links.page;
+            const checked = job.status === 'Checking' ? await waitForCheck(job) : job;
+            if (checked.status !== 'Failed' || !inputProblems.includes(checked.error?.code)) {
+                window.location.href = job.links.page;
+                return;
+            }
+            // The same message a 422 would have carried; the job only existed because the server was busy.
+            await fetch(job.links.self, { method: 'DELETE' });
+            submit.disabled = false;
+            bar.hidden = true;
+            barText.textContent = '';
+            showErrors([checked.error.message]);
             return;
         }
         submit.disabled = false;

@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SonicWeb.Jobs;
+using SonicWeb.Tests.TestSupport;
+using SonicWeb.Tests.Web;
+
+namespace SonicWeb.Tests.Browser;
+
+/// <summary>The new video page on a busy server: the upload is accepted as Checking, and the page still shows a face problem on the form.</summary>
+[Collection(WebCollection.Name)]
+public sealed class UploadCheckBrowserTests
+{
+    [Fact]
+    public async Task A_photo_without_a_face_on_a_busy_server_is_still_reported_on_the_form_and_leaves_no_job()
+    {
+        using var host = new WebTestHost(settings: new() { ["Uploads:SyncCheckBudgetMs"] = "0" });
+        var admission = host.Services.GetRequiredService<UploadAdmission>();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+            { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 } });
+        await BrowserKit.SignInAsync(page);
+        await page.GotoAsync("/");
+        var gray = TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
+        await page.SetInputFilesAsync("#image", gray);
+        await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
+
+        var held = new List<IDisposable>();
+        for (int i = 0; i < admission.Slots; i++) held.Add(await admission.WaitForSlotAsync(CancellationToken.None));
+        await page.ClickAsync("#submit");
+        await Assertions.Expect(page.Locator("#upload-text")).ToContainTextAsync("server is busy");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-checking.png"), FullPage = true });
+        var list = await host.Http.GetFromJsonAsync<JsonElement>("/api/jobs");
+        Assert.Equal("Checking", list.GetProperty("items")[0].GetProperty("status").GetString());
+        foreach (var slot in held) slot.Dispose();
+
+        await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("No face found");
+        Assert.EndsWith("/", page.Url);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-no-face.png"), FullPage = true });
+        list = await host.Http.GetFromJsonAsync<JsonElement>("/api/jobs");
+        Assert.Equal(0, list.GetProperty("total").GetInt32()); // the page removed the job the busy server had to create
+    }
+}
