@@ -15,8 +15,9 @@ internal static class FrameDump
 {
     public static readonly int[] Resolutions = [256, 512, 1024];
 
+    /// <summary>The first eight key poses (a fixed set, so dumps of older builds stay comparable) and every 4th talking frame.</summary>
     public static IEnumerable<FacePose> Poses()
-        => PoseCloseUps.Poses.Select(p => p.Pose).Concat(RenderProfile.TalkingPoses(200).Where((_, i) => i % 4 == 0));
+        => PoseCloseUps.Poses.Take(8).Select(p => p.Pose).Concat(RenderProfile.TalkingPoses(200).Where((_, i) => i % 4 == 0));
 
     public static void Dump(RgbImage photo, FaceLandmarks landmarks, FrameLayout layout, string dir)
     {

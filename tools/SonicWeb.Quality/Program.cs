@@ -48,7 +48,11 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
             PoseCloseUps.Write(photo, insp.Face.Landmarks, insp.Layout, dir, zoom: resolution >= 1024 ? 3 : resolution >= 512 ? 5 : 8);
             Console.WriteLine($"close-ups in {dir}");
         }
-        if (args.Contains("--profile")) Console.WriteLine(RenderProfile.Run(photo, insp.Face.Landmarks, insp.Layout));
+        if (args.Contains("--profile"))
+        {
+            Console.WriteLine(RenderProfile.Run(photo, insp.Face.Landmarks, insp.Layout));
+            Console.WriteLine(RenderProfile.Breakdown(photo, insp.Face.Landmarks, insp.Layout));
+        }
     }
     return 0;
 }

@@ -46,4 +46,36 @@ internal static class RenderProfile
         return $"{layout.Width}x{layout.Height}: wall median {wall[runs / 2]:0.00} ms/frame (best {wall[0]:0.00}, worst {wall[^1]:0.00}); " +
                $"CPU median {cpu[runs / 2]:0.00} ms/frame (best {cpu[0]:0.00}, worst {cpu[^1]:0.00}); {runs} runs of {frames} frames";
     }
+
+    /// <summary>
+    /// CPU ms per frame of the same clip with parts of the pose switched off: where the time goes
+    /// (the still crop, head motion, the mouth warp, blinks).
+    /// </summary>
+    public static string Breakdown(RgbImage photo, FaceLandmarks landmarks, FrameLayout layout, int frames = 200)
+    {
+        var renderer = new FaceRenderer(photo, landmarks, layout);
+        var buffer = new byte[renderer.FrameBytes];
+        var talking = TalkingPoses(frames);
+        var variants = new (string Name, Func<FacePose, FacePose> Keep)[]
+        {
+            ("neutral", _ => FacePose.Neutral),
+            ("head only", p => new FacePose(0, 0, 0, p.Yaw, p.Pitch, p.Roll, p.ShiftX, p.ShiftY)),
+            ("mouth only", p => new FacePose(p.MouthOpen, p.MouthWidth, 0, 0, 0, 0, 0, 0, p.MouthPress)),
+            ("blink only", p => new FacePose(0, 0, MathF.Max(p.Blink, 0.5f), 0, 0, 0, 0, 0)),
+            ("everything", p => p),
+        };
+        var process = Process.GetCurrentProcess();
+        var parts = new List<string>();
+        foreach (var (name, keep) in variants)
+        {
+            var poses = talking.Select(keep).ToArray();
+            for (int i = 0; i < 10; i++) renderer.Render(poses[i], buffer);
+            process.Refresh();
+            var cpuStart = process.TotalProcessorTime;
+            foreach (var pose in poses) renderer.Render(pose, buffer);
+            process.Refresh();
+            parts.Add($"{name} {(process.TotalProcessorTime - cpuStart).TotalMilliseconds / frames:0.00}");
+        }
+        return $"{layout.Width}x{layout.Height} CPU ms/frame: " + string.Join(", ", parts);
+    }
 }
