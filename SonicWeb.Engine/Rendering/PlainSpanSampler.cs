@@ -42,10 +42,10 @@ internal static unsafe class PlainSpanSampler
 
     /// <summary>Renders output pixels [u0, u1) of one row into <paramref name="rowDst"/> (the row's first pixel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Render(in Row row, byte* src, int sw, int sh, ushort* rowWeights, byte* rowDst, int u0, int u1)
+    public static void Render(in Row row, byte* src, int sw, int sh, ushort* rowWeights, byte* rowDst, int u0, int u1, bool allowSimd = true)
     {
         int u = u0;
-        if (Avx2.IsSupported) u = RenderAvx2(row, src, sw, sh, rowWeights, rowDst, u0, u1);
+        if (allowSimd && Avx2.IsSupported) u = RenderAvx2(row, src, sw, sh, rowWeights, rowDst, u0, u1);
         for (; u < u1; u++)
         {
             row.Position(u, rowWeights[2 * u] * WeightScale, rowWeights[2 * u + 1] * WeightScale, out float x, out float y);
@@ -77,7 +77,7 @@ internal static unsafe class PlainSpanSampler
         // In-bounds test as in SourceSampler (0 <= x0 < width-1, 0 <= y0 < height-1), one row stricter
         // so no four-byte read runs past the image.
         var maxX = Vector256.Create(sw - 2); var maxY = Vector256.Create(sh - 3);
-        var minusOne = Vector256.Create(-1);
+        var zero = Vector256<int>.Zero;
         int* lane = stackalloc int[8];
 
         int u = u0;
@@ -95,8 +95,8 @@ internal static unsafe class PlainSpanSampler
             var xf = Avx.Floor(x); var yf = Avx.Floor(y);
             var xi = Avx.ConvertToVector256Int32WithTruncation(xf);
             var yi = Avx.ConvertToVector256Int32WithTruncation(yf);
-            var outside = Avx2.Or(Avx2.Or(Avx2.CompareGreaterThan(minusOne, xi), Avx2.CompareGreaterThan(xi, maxX)),
-                                  Avx2.Or(Avx2.CompareGreaterThan(minusOne, yi), Avx2.CompareGreaterThan(yi, maxY)));
+            var outside = Avx2.Or(Avx2.Or(Avx2.CompareGreaterThan(zero, xi), Avx2.CompareGreaterThan(xi, maxX)),
+                                  Avx2.Or(Avx2.CompareGreaterThan(zero, yi), Avx2.CompareGreaterThan(yi, maxY)));
             if (!Avx.TestZ(outside, outside))
             {
                 // Near the image border: reflect per pixel, exactly as the scalar path.

@@ -38,7 +38,7 @@ internal static class FrameDump
         var frame = new byte[renderer.FrameBytes];
         var old = new byte[renderer.FrameBytes];
         using var file = File.OpenRead(FileName(dir, layout));
-        int frames = 0, maxDiff = 0, worstFrame = -1;
+        int frames = 0, maxDiff = 0, worstFrame = -1, worstX = -1, worstY = -1;
         long sum = 0, channels = 0, pixelsChanged = 0, pixelsOver2 = 0;
         foreach (var pose in Poses())
         {
@@ -50,13 +50,13 @@ internal static class FrameDump
                 sum += Math.Abs(frame[i] - old[i]) + Math.Abs(frame[i + 1] - old[i + 1]) + Math.Abs(frame[i + 2] - old[i + 2]);
                 if (d > 0) pixelsChanged++;
                 if (d > 2) pixelsOver2++;
-                if (d > maxDiff) { maxDiff = d; worstFrame = frames; }
+                if (d > maxDiff) { maxDiff = d; worstFrame = frames; worstX = i / 3 % layout.Width; worstY = i / 3 / layout.Width; }
             }
             channels += frame.Length;
             frames++;
         }
         long pixels = channels / 3;
-        return $"{layout.Width}x{layout.Height}, {frames} frames: max diff {maxDiff} levels (frame {worstFrame}), mean {(double)sum / channels:0.0000} levels/channel, " +
+        return $"{layout.Width}x{layout.Height}, {frames} frames: max diff {maxDiff} levels (frame {worstFrame}, pixel {worstX},{worstY}), mean {(double)sum / channels:0.0000} levels/channel, " +
                $"pixels changed {100.0 * pixelsChanged / pixels:0.000}%, by more than 2 levels {100.0 * pixelsOver2 / pixels:0.0000}%";
     }
 

@@ -32,7 +32,8 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
     // Close-ups of key poses (--poses) and renderer timing (--profile) on the astronaut at 512 and 1024.
     var opts = new EngineOptions();
     var pipe = new GenerationPipeline(opts, AnalysisModels.Load(ModelStore.Default, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
-    var photoPath = new CaseInputs(repoRoot, outDir).Photo("astronaut");
+    // --photo border: the border case's photo (face at the top-left edges), to check the reflection paths.
+    var photoPath = new CaseInputs(repoRoot, outDir).Photo(args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut");
     var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, opts.Ffmpeg, CancellationToken.None);
     var probeAudio = Path.Combine(Directory.CreateTempSubdirectory("sonicweb-poses-").FullName, "tone.wav");
     File.WriteAllBytes(probeAudio, SilentWav(16000));
