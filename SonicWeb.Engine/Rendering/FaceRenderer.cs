@@ -12,7 +12,9 @@ namespace SonicWeb.Engine.Rendering;
 /// <para>
 /// Everything that depends only on the photo is computed once in the constructor (per-pixel head
 /// weights, mouth and eye geometry tables); a frame costs a few multiply-adds per pixel plus one
-/// bilinear sample. Rows are rendered in parallel bands. Not thread-safe: one Render at a time per
+/// bilinear sample. On each row, the columns outside the mouth and eye boxes (head motion only, most of
+/// the frame) go through <see cref="PlainSpanSampler"/> (AVX2, bit-identical to the scalar path); only
+/// the boxes run the per-pixel warps. Rows are rendered in parallel bands. Not thread-safe: one Render at a time per
 /// instance (make one renderer per concurrent job).
 /// </para>
 /// </summary>
