@@ -12,7 +12,9 @@ namespace SonicWeb.Engine.Rendering;
 /// <para>
 /// Everything that depends only on the photo is computed once in the constructor (per-pixel head
 /// weights, mouth and eye geometry tables); a frame costs a few multiply-adds per pixel plus one
-/// bilinear sample. Rows are rendered in parallel bands. Not thread-safe: one Render at a time per
+/// bilinear sample. On each row, the columns outside the mouth and eye boxes (head motion only, most of
+/// the frame) go through <see cref="PlainSpanSampler"/> (AVX2, bit-identical to the scalar path); only
+/// the boxes run the per-pixel warps. Rows are rendered in parallel bands. Not thread-safe: one Render at a time per
 /// instance (make one renderer per concurrent job).
 /// </para>
 /// </summary>
@@ -33,7 +35,7 @@ public sealed unsafe class FaceRenderer
     // the head, BodyFollow far away) and the parallax weight of a turning head (nose moves most).
     // 4 bytes a pixel instead of 8 halves the memory traffic of the hot loop.
     private readonly ushort[] _weights;
-    private const float WeightScale = 1f / 65535f;
+    private const float WeightScale = PlainSpanSampler.WeightScale;
     private readonly MouthWarp _mouth;
     private readonly EyelidWarp _leftEye, _rightEye;
     private readonly RectF _mouthBounds, _eyesBounds;  // source regions the local warps can touch
@@ -184,22 +186,29 @@ public sealed unsafe class FaceRenderer
         {
             for (int v = vStart; v < vEnd; v++)
             {
-                byte* dst = destination + (long)v * width * 3;
-                ushort* pw = weights + 2 * v * width;
+                byte* rowDst = destination + (long)v * width * 3;
+                ushort* rowWeights = weights + 2 * v * width;
                 float baseY = y0 + v * stepY;
                 float rowDu = s.Du0 + s.DuV * v, rowDv = s.Dv0 + s.DvV * v;
+                var row = new PlainSpanSampler.Row(x0, stepX, baseY, rowDu, duU, rowDv, dvU, turnX, turnY);
                 // Columns where the mouth / eyes warps may apply on this row (empty ranges elsewhere).
-                bool mouthRow = v >= mouthBox.V0 && v < mouthBox.V1, eyesRow = v >= eyesBox.V0 && v < eyesBox.V1;
+                bool mouthRow = mouthActive && v >= mouthBox.V0 && v < mouthBox.V1, eyesRow = v >= eyesBox.V0 && v < eyesBox.V1;
                 int mouthU0 = mouthRow ? mouthBox.U0 : width, mouthU1 = mouthRow ? mouthBox.U1 : 0;
                 int eyesU0 = eyesRow ? eyesBox.U0 : width, eyesU1 = eyesRow ? eyesBox.U1 : 0;
-                for (int u = 0; u < width; u++, dst += 3, pw += 2)
+                // Everything left and right of the warped columns is head motion only: the fast path.
+                int localU0 = Math.Min(mouthU0, eyesU0), localU1 = Math.Max(mouthU1, eyesU1);
+                if (localU0 >= localU1) { localU0 = width; localU1 = width; }
+                PlainSpanSampler.Render(row, src, sw, sh, rowWeights, rowDst, 0, localU0);
+                PlainSpanSampler.Render(row, src, sw, sh, rowWeights, rowDst, localU1, width);
+
+                byte* dst = rowDst + 3 * localU0;
+                ushort* pw = rowWeights + 2 * localU0;
+                for (int u = localU0; u < localU1; u++, dst += 3, pw += 2)
                 {
-                    float w = pw[0] * WeightScale, t = pw[1] * WeightScale;
-                    float x = x0 + u * stepX + w * (rowDu + duU * u) - t * turnX;
-                    float y = baseY + w * (rowDv + dvU * u) - t * turnY;
+                    row.Position(u, pw[0] * WeightScale, pw[1] * WeightScale, out float x, out float y);
 
                     float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1;
-                    if (u >= mouthU0 && u < mouthU1 && mouthActive)
+                    if (u >= mouthU0 && u < mouthU1)
                         cavity = mouth.Warp(mouthPose, ref x, ref y, out cr, out cg, out cb);
                     if (u >= eyesU0 && u < eyesU1)
                     {

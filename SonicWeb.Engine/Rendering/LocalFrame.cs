@@ -87,18 +87,63 @@ internal sealed class Table1D
     }
 }
 
+/// <summary>
+/// Three functions of the same x sampled on one grid, interleaved: one index computation and one cache
+/// line for all three (the mouth reads lip line, drop at the lip and "beside the corners" together).
+/// Each value is interpolated exactly as <see cref="Table1D"/> would.
+/// </summary>
+internal sealed class Table1DTriple
+{
+    private readonly float[] _values;
+    private readonly float _min, _invStep;
+    private readonly int _count;
+
+    public Table1DTriple(float min, float max, float step, Func<float, float> a, Func<float, float> b, Func<float, float> c)
+    {
+        _min = min; _invStep = 1f / step;
+        _count = (int)MathF.Ceiling((max - min) / step) + 2;
+        _values = new float[3 * _count];
+        for (int i = 0; i < _count; i++)
+        {
+            float x = min + i * step;
+            _values[3 * i] = a(x); _values[3 * i + 1] = b(x); _values[3 * i + 2] = c(x);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void At(float x, out float a, out float b, out float c)
+    {
+        float pos = (x - _min) * _invStep;
+        ref float first = ref MemoryMarshal.GetArrayDataReference(_values);
+        if (pos <= 0) { a = first; b = Unsafe.Add(ref first, 1); c = Unsafe.Add(ref first, 2); return; }
+        int i = (int)pos;
+        if (i >= _count - 1)
+        {
+            ref float last = ref Unsafe.Add(ref first, 3 * (_count - 1));
+            a = last; b = Unsafe.Add(ref last, 1); c = Unsafe.Add(ref last, 2);
+            return;
+        }
+        float f = pos - i;
+        ref float v = ref Unsafe.Add(ref first, 3 * i); // i checked above
+        a = v + f * (Unsafe.Add(ref v, 3) - v);
+        b = Unsafe.Add(ref v, 1) + f * (Unsafe.Add(ref v, 4) - Unsafe.Add(ref v, 1));
+        c = Unsafe.Add(ref v, 2) + f * (Unsafe.Add(ref v, 5) - Unsafe.Add(ref v, 2));
+    }
+}
+
 /// <summary>A smooth function of (x, y) sampled on a grid, read back bilinearly (clamped at the edges).</summary>
 internal sealed class Table2D
 {
     private readonly float[] _values;
     private readonly int _nx, _ny;
-    private readonly float _minX, _minY, _invStep;
+    private readonly float _minX, _minY, _invStep, _maxPx, _maxPy;
 
     public Table2D(float minX, float maxX, float minY, float maxY, float step, Func<float, float, float> f)
     {
         _minX = minX; _minY = minY; _invStep = 1f / step;
         _nx = (int)MathF.Ceiling((maxX - minX) / step) + 2;
         _ny = (int)MathF.Ceiling((maxY - minY) / step) + 2;
+        _maxPx = _nx - 1.001f; _maxPy = _ny - 1.001f;
         _values = new float[_nx * _ny];
         for (int j = 0; j < _ny; j++)
             for (int i = 0; i < _nx; i++)
@@ -109,7 +154,7 @@ internal sealed class Table2D
     public float At(float x, float y)
     {
         float px = (x - _minX) * _invStep, py = (y - _minY) * _invStep;
-        float maxX = _nx - 1.001f, maxY = _ny - 1.001f;
+        float maxX = _maxPx, maxY = _maxPy;
         px = px < 0 ? 0 : px > maxX ? maxX : px;
         py = py < 0 ? 0 : py > maxY ? maxY : py;
         int i = (int)px, j = (int)py;

@@ -24,9 +24,9 @@ internal sealed class MouthWarp
     private readonly float _minX, _maxX, _minY, _maxY;
     private readonly float _maxDrop, _upFade, _innerHalfWidth, _teethHeight;
     private readonly float _widthMinX, _widthMinY, _widthMaxY;
-    private readonly Table1D _lowerInnerLip;   // L(x): lower inner lip line (the tear line)
-    private readonly Table1D _dropAtLip;       // P(x, L(x))
-    private readonly Table1D _outsideMouth;    // 0 between the corners .. 1 beside them
+    // Per x: L(x), the lower inner lip line (the tear line); P(x, L(x)), the drop there; and 0 between
+    // the corners .. 1 beside them.
+    private readonly Table1DTriple _lipLine;
     private readonly Table1D _teethRoom;       // synthetic teeth band height, where the photo shows none
     private readonly Table2D _drop;            // P(x, y)
     private readonly Table2D _widthShift;      // horizontal motion of the corners per unit MouthWidth
@@ -77,9 +77,10 @@ internal sealed class MouthWarp
         _minY = MathF.Min(upper(0), lipCentre) - _upFade - 0.35f * halfWidth;
         _maxY = chin + neckFade + _maxDrop + 2;
         float inner = _innerHalfWidth;
-        _lowerInnerLip = new Table1D(_minX, _maxX, 0.25f, x => lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)));
-        _dropAtLip = new Table1D(_minX, _maxX, 0.25f, x => Drop(x, lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner))));
-        _outsideMouth = new Table1D(_minX, _maxX, 0.25f, x => Smooth.Step(0.8f * inner, 1.2f * inner, MathF.Abs(x)));
+        _lipLine = new Table1DTriple(_minX, _maxX, 0.25f,
+            x => lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)),
+            x => Drop(x, lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner))),
+            x => Smooth.Step(0.8f * inner, 1.2f * inner, MathF.Abs(x)));
         _teethRoom = new Table1D(_minX, _maxX, 0.25f, x =>
         {
             float e = Math.Clamp(MathF.Abs(x) / inner, 0, 1);
@@ -133,15 +134,16 @@ internal sealed class MouthWarp
             // Lip thickness about the lip line: rounded lips are pushed forward and look taller, pressed
             // lips are squeezed together and look thinner (inverse mapping of a vertical scaling).
             float dy = ly - _lipsY;
+            float thickness = MathF.Max(0, -pose.Width) * PuckerGain - pose.Press * PressThinning;
             if (dy > -_puckerMaxY && dy < _puckerMaxY)
             {
-                float grow = (MathF.Max(0, -pose.Width) * PuckerGain - pose.Press * PressThinning) * _pucker.At(lx, ly);
+                // Spread lips (no rounding, no press) skip the lookup; the result is the same.
+                float grow = thickness == 0 ? 0 : thickness * _pucker.At(lx, ly);
                 ly = _lipsY + dy / (1 + grow);
             }
         }
-        float lip = _lowerInnerLip.At(sx);
-        float dropHere = pose.Drop * _dropAtLip.At(sx);
-        float outside = _outsideMouth.At(sx);
+        _lipLine.At(sx, out float lip, out float dropAtLip, out float outside);
+        float dropHere = pose.Drop * dropAtLip;
         float gapTop = lip + dropHere * outside, gapBottom = lip + dropHere;
 
         float sy;

@@ -23,6 +23,9 @@ internal static class PoseCloseUps
         ("open-rounded", new FacePose(0.4f, -0.95f, 0, 0, 0, 0, 0, 0)),
         ("pressed", new FacePose(0, 0, 0, 0, 0, 0, 0, 0, 1)),
         ("turned", new FacePose(0.5f, -0.1f, 0.3f, 0.09f, 0.06f, 0.04f, 0.02f, 0.01f)),
+        // The animator's largest opening (dynamic_scale above 1 reaches the clamp), still and with the head turned.
+        ("open-max", new FacePose(1.2f, 0, 0, 0, 0, 0, 0, 0)),
+        ("open-max-turned", new FacePose(1.2f, 0.3f, 0, -0.1f, 0.05f, -0.04f, -0.02f, 0.01f)),
     ];
 
     /// <summary>Writes NAME-eyes.png and NAME-mouth.png per pose, plus NAME-full.png, into <paramref name="outDir"/>.</summary>
@@ -33,10 +36,16 @@ internal static class PoseCloseUps
         var p = landmarks.Points;
         var eyes = OutputBox(layout, p[36], p[45], p[19], p[41], 0.25f);
         var mouth = OutputBox(layout, p[48], p[54], p[51], p[8], 0.2f);
+        // Mouth, cheeks and jaw: where a dropping jaw could leave seams or dark fringes.
+        var lowerFace = OutputBox(layout, p[4], p[12], p[33], p[8], 0.15f);
+        var neutral = new RgbImage(renderer.Width, renderer.Height);
+        renderer.Render(FacePose.Neutral, neutral.Pixels);
         foreach (var (name, pose) in Poses)
         {
             var frame = new RgbImage(renderer.Width, renderer.Height);
             renderer.Render(pose, frame.Pixels);
+            File.WriteAllBytes(Path.Combine(outDir, $"{name}-lowerface.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(Enlarge(frame, lowerFace, zoom)));
+            File.WriteAllBytes(Path.Combine(outDir, $"{name}-darker.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(Enlarge(Darkening(neutral, frame), lowerFace, zoom)));
             File.WriteAllBytes(Path.Combine(outDir, $"{name}-full.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(frame));
             File.WriteAllBytes(Path.Combine(outDir, $"{name}-eyes.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(Enlarge(frame, eyes, zoom)));
             File.WriteAllBytes(Path.Combine(outDir, $"{name}-mouth.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(Enlarge(frame, mouth, zoom)));
@@ -53,6 +62,26 @@ internal static class PoseCloseUps
         x0 = Math.Clamp(x0, 0, layout.Width - 1); x1 = Math.Clamp(x1, x0 + 1, layout.Width);
         y0 = Math.Clamp(y0, 0, layout.Height - 1); y1 = Math.Clamp(y1, y0 + 1, layout.Height);
         return (x0, y0, x1 - x0, y1 - y0);
+    }
+
+    /// <summary>
+    /// The frame in grey, with every pixel that got darker than in the neutral frame painted red (the more
+    /// levels, the brighter): a dark fringe or arc shows up even where the eye would miss it.
+    /// </summary>
+    private static RgbImage Darkening(RgbImage neutral, RgbImage frame)
+    {
+        var result = new RgbImage(frame.Width, frame.Height);
+        for (int i = 0; i < frame.Pixels.Length; i += 3)
+        {
+            float before = 0.299f * neutral.Pixels[i] + 0.587f * neutral.Pixels[i + 1] + 0.114f * neutral.Pixels[i + 2];
+            float after = 0.299f * frame.Pixels[i] + 0.587f * frame.Pixels[i + 1] + 0.114f * frame.Pixels[i + 2];
+            byte grey = (byte)(after * 0.6f);
+            float darker = before - after;
+            result.Pixels[i] = darker > 4 ? (byte)Math.Min(255, 80 + 4 * darker) : grey;
+            result.Pixels[i + 1] = darker > 4 ? (byte)0 : grey;
+            result.Pixels[i + 2] = darker > 4 ? (byte)0 : grey;
+        }
+        return result;
     }
 
     private static RgbImage Enlarge(RgbImage frame, (int X, int Y, int W, int H) box, int zoom)

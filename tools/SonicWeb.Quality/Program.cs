@@ -12,6 +12,7 @@ using SonicWeb.Quality;
 
 // Objective quality report: runs the fixed cases through the real pipeline, measures the output MP4s
 // and writes a contact sheet per case. Usage: dotnet run -c Release --project tools/SonicWeb.Quality [-- --out DIR] [--case NAME] | [-- --derive-visemes]
+// | [-- --poses] | [-- --profile] | [-- --dump-frames DIR] | [-- --compare-frames DIR]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string repoRoot = FindRepoRoot();
@@ -25,25 +26,34 @@ if (args.Contains("--derive-visemes"))
     Directory.Delete(work, true);
     return 0;
 }
-if (args.Contains("--poses") || args.Contains("--profile"))
+string? dumpDir = ArgValue("--dump-frames"), compareDir = ArgValue("--compare-frames");
+if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null || compareDir != null)
 {
     // Close-ups of key poses (--poses) and renderer timing (--profile) on the astronaut at 512 and 1024.
     var opts = new EngineOptions();
     var pipe = new GenerationPipeline(opts, AnalysisModels.Load(ModelStore.Default, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
-    var photoPath = new CaseInputs(repoRoot, outDir).Photo("astronaut");
+    // --photo border: the border case's photo (face at the top-left edges), to check the reflection paths.
+    var photoPath = new CaseInputs(repoRoot, outDir).Photo(args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut");
     var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, opts.Ffmpeg, CancellationToken.None);
     var probeAudio = Path.Combine(Directory.CreateTempSubdirectory("sonicweb-poses-").FullName, "tone.wav");
     File.WriteAllBytes(probeAudio, SilentWav(16000));
-    foreach (int resolution in new[] { 512, 1024 })
+    int[] resolutions = dumpDir != null || compareDir != null ? FrameDump.Resolutions : args.Contains("--poses") ? [256, 512, 1024] : [512, 1024];
+    foreach (int resolution in resolutions)
     {
         var insp = await pipe.InspectAsync(photoPath, probeAudio, new GenerationParameters { MinResolution = resolution });
+        if (dumpDir != null) FrameDump.Dump(photo, insp.Face.Landmarks, insp.Layout, dumpDir);
+        if (compareDir != null) Console.WriteLine(FrameDump.Compare(photo, insp.Face.Landmarks, insp.Layout, compareDir));
         if (args.Contains("--poses"))
         {
             string dir = Path.Combine(outDir, "poses-" + resolution);
-            PoseCloseUps.Write(photo, insp.Face.Landmarks, insp.Layout, dir, zoom: resolution >= 1024 ? 3 : 5);
+            PoseCloseUps.Write(photo, insp.Face.Landmarks, insp.Layout, dir, zoom: resolution >= 1024 ? 3 : resolution >= 512 ? 5 : 8);
             Console.WriteLine($"close-ups in {dir}");
         }
-        if (args.Contains("--profile")) Console.WriteLine(RenderProfile.Run(photo, insp.Face.Landmarks, insp.Layout));
+        if (args.Contains("--profile"))
+        {
+            Console.WriteLine(RenderProfile.Run(photo, insp.Face.Landmarks, insp.Layout));
+            Console.WriteLine(RenderProfile.Breakdown(photo, insp.Face.Landmarks, insp.Layout));
+        }
     }
     return 0;
 }
@@ -98,6 +108,12 @@ Console.WriteLine(table);
 File.WriteAllText(Path.Combine(outDir, "report.md"), table.ToString());
 Console.WriteLine($"Videos, contact sheets (*-sheet.png, *-mouth.png) and curves in {outDir}");
 return allMet ? 0 : 1;
+
+string? ArgValue(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? Path.GetFullPath(args[i + 1]) : null;
+}
 
 static RgbImage Still(RgbImage photo, InspectionResult inspection)
 {

@@ -1,0 +1,159 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SonicWeb.Engine.Rendering;
+
+/// <summary>
+/// Renders the bulk of a frame: a run of output pixels on one row that only the head motion moves (no
+/// mouth or eyelid warp, no shading). Source position per pixel:
+/// <c>x = x0 + u*stepX + w*(rowDu + duU*u) - t*turnX</c>, <c>y = baseY + w*(rowDv + dvU*u) - t*turnY</c>
+/// (w, t: the per-pixel head and turn weights), then one bilinear sample.
+/// <para>
+/// With AVX2 eight pixels go at once: the positions with the same float operations in the same order
+/// as the scalar code (no fused multiply-add, so every result is bit-identical), the four neighbours
+/// of each pixel fetched with gathers, and the same 8-bit fixed-point bilinear weights. Groups that
+/// touch the image border (reflection) fall back to the scalar sampler, and so do samples from the
+/// last two source rows: a gather reads four bytes for a three-byte pixel, one past the image's end
+/// at its last pixel.
+/// </para>
+/// </summary>
+internal static unsafe class PlainSpanSampler
+{
+    /// <summary>Per-row constants of the head-motion mapping (see the class summary).</summary>
+    public readonly struct Row
+    {
+        public readonly float X0, StepX, BaseY, RowDu, DuU, RowDv, DvU, TurnX, TurnY;
+
+        public Row(float x0, float stepX, float baseY, float rowDu, float duU, float rowDv, float dvU, float turnX, float turnY)
+        {
+            X0 = x0; StepX = stepX; BaseY = baseY; RowDu = rowDu; DuU = duU; RowDv = rowDv; DvU = dvU; TurnX = turnX; TurnY = turnY;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Position(int u, float w, float t, out float x, out float y)
+        {
+            x = X0 + u * StepX + w * (RowDu + DuU * u) - t * TurnX;
+            y = BaseY + w * (RowDv + DvU * u) - t * TurnY;
+        }
+    }
+
+    public const float WeightScale = 1f / 65535f;
+
+    /// <summary>Renders output pixels [u0, u1) of one row into <paramref name="rowDst"/> (the row's first pixel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Render(in Row row, byte* src, int sw, int sh, ushort* rowWeights, byte* rowDst, int u0, int u1, bool allowSimd = true)
+    {
+        int u = u0;
+        if (allowSimd && Avx2.IsSupported) u = RenderAvx2(row, src, sw, sh, rowWeights, rowDst, u0, u1);
+        for (; u < u1; u++)
+        {
+            row.Position(u, rowWeights[2 * u] * WeightScale, rowWeights[2 * u + 1] * WeightScale, out float x, out float y);
+            SourceSampler.Sample(src, sw, sh, x, y, out int r, out int g, out int b);
+            byte* d = rowDst + 3 * u;
+            d[0] = (byte)r; d[1] = (byte)g; d[2] = (byte)b;
+        }
+    }
+
+    /// <summary>Groups of eight; returns the first pixel not rendered (the scalar loop does the rest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int RenderAvx2(in Row row, byte* src, int sw, int sh, ushort* rowWeights, byte* rowDst, int u0, int u1)
+    {
+        var x0 = Vector256.Create(row.X0); var stepX = Vector256.Create(row.StepX);
+        var baseY = Vector256.Create(row.BaseY);
+        var rowDu = Vector256.Create(row.RowDu); var duU = Vector256.Create(row.DuU);
+        var rowDv = Vector256.Create(row.RowDv); var dvU = Vector256.Create(row.DvU);
+        var turnX = Vector256.Create(row.TurnX); var turnY = Vector256.Create(row.TurnY);
+        var weightScale = Vector256.Create(WeightScale);
+        var fracScale = Vector256.Create(256f);
+        var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var lowWord = Vector256.Create(0xFFFF);
+        var byteMask = Vector256.Create(0xFF);
+        var full = Vector256.Create(256);
+        var half = Vector256.Create(32768);
+        var three = Vector256.Create(3);
+        int stride = sw * 3;
+        var strideV = Vector256.Create(stride);
+        // In-bounds test as in SourceSampler (0 <= x0 < width-1, 0 <= y0 < height-1), one row stricter
+        // so no four-byte read runs past the image.
+        var maxX = Vector256.Create(sw - 2); var maxY = Vector256.Create(sh - 3);
+        var zero = Vector256<int>.Zero;
+        int* lane = stackalloc int[8];
+
+        int u = u0;
+        for (; u + 8 <= u1; u += 8)
+        {
+            var ui = Avx2.Add(Vector256.Create(u), lanes);
+            var uf = Avx.ConvertToVector256Single(ui);
+            var packed = Avx.LoadVector256((int*)(rowWeights + 2 * u));   // (w | t << 16) per pixel
+            var w = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.And(packed, lowWord)), weightScale);
+            var t = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ShiftRightLogical(packed, 16)), weightScale);
+            // Same association as Row.Position: ((x0 + u*stepX) + w*(rowDu + duU*u)) - t*turnX.
+            var x = Avx.Subtract(Avx.Add(Avx.Add(x0, Avx.Multiply(uf, stepX)), Avx.Multiply(w, Avx.Add(rowDu, Avx.Multiply(duU, uf)))), Avx.Multiply(t, turnX));
+            var y = Avx.Subtract(Avx.Add(baseY, Avx.Multiply(w, Avx.Add(rowDv, Avx.Multiply(dvU, uf)))), Avx.Multiply(t, turnY));
+
+            var xf = Avx.Floor(x); var yf = Avx.Floor(y);
+            var xi = Avx.ConvertToVector256Int32WithTruncation(xf);
+            var yi = Avx.ConvertToVector256Int32WithTruncation(yf);
+            var outside = Avx2.Or(Avx2.Or(Avx2.CompareGreaterThan(zero, xi), Avx2.CompareGreaterThan(xi, maxX)),
+                                  Avx2.Or(Avx2.CompareGreaterThan(zero, yi), Avx2.CompareGreaterThan(yi, maxY)));
+            if (!Avx.TestZ(outside, outside))
+            {
+                // Near the image border: reflect per pixel, exactly as the scalar path.
+                for (int k = 0; k < 8; k++)
+                {
+                    SourceSampler.Sample(src, sw, sh, x.GetElement(k), y.GetElement(k), out int r, out int g, out int b);
+                    byte* d = rowDst + 3 * (u + k);
+                    d[0] = (byte)r; d[1] = (byte)g; d[2] = (byte)b;
+                }
+                continue;
+            }
+            var fx = Avx.ConvertToVector256Int32WithTruncation(Avx.Multiply(Avx.Subtract(x, xf), fracScale));
+            var fy = Avx.ConvertToVector256Int32WithTruncation(Avx.Multiply(Avx.Subtract(y, yf), fracScale));
+            var gx = Avx2.Subtract(full, fx); var gy = Avx2.Subtract(full, fy);
+            var w00 = Avx2.MultiplyLow(gx, gy); var w01 = Avx2.MultiplyLow(fx, gy);
+            var w10 = Avx2.MultiplyLow(gx, fy); var w11 = Avx2.MultiplyLow(fx, fy);
+
+            var index = Avx2.Add(Avx2.MultiplyLow(yi, strideV), Avx2.MultiplyLow(xi, three));
+            var p00 = Avx2.GatherVector256((int*)src, index, 1);
+            var p01 = Avx2.GatherVector256((int*)(src + 3), index, 1);
+            var p10 = Avx2.GatherVector256((int*)(src + stride), index, 1);
+            var p11 = Avx2.GatherVector256((int*)(src + stride + 3), index, 1);
+
+            var r8 = Blend(Avx2.And(p00, byteMask), Avx2.And(p01, byteMask), Avx2.And(p10, byteMask), Avx2.And(p11, byteMask), w00, w01, w10, w11, half);
+            var g8 = Blend(Avx2.And(Avx2.ShiftRightLogical(p00, 8), byteMask), Avx2.And(Avx2.ShiftRightLogical(p01, 8), byteMask),
+                           Avx2.And(Avx2.ShiftRightLogical(p10, 8), byteMask), Avx2.And(Avx2.ShiftRightLogical(p11, 8), byteMask), w00, w01, w10, w11, half);
+            var b8 = Blend(Avx2.And(Avx2.ShiftRightLogical(p00, 16), byteMask), Avx2.And(Avx2.ShiftRightLogical(p01, 16), byteMask),
+                           Avx2.And(Avx2.ShiftRightLogical(p10, 16), byteMask), Avx2.And(Avx2.ShiftRightLogical(p11, 16), byteMask), w00, w01, w10, w11, half);
+            var rgb = Avx2.Or(r8, Avx2.Or(Avx2.ShiftLeftLogical(g8, 8), Avx2.ShiftLeftLogical(b8, 16)));
+
+            byte* dst = rowDst + 3 * u;
+            if (u + 8 < u1)
+            {
+                // Four-byte stores; each one's spare byte is overwritten by the next pixel (this group's
+                // or the next group's: pixel u+8 is still ours).
+                Avx.Store(lane, rgb);
+                for (int k = 0; k < 8; k++) *(int*)(dst + 3 * k) = lane[k];
+            }
+            else
+            {
+                Avx.Store(lane, rgb);
+                for (int k = 0; k < 8; k++)
+                {
+                    dst[3 * k] = (byte)lane[k]; dst[3 * k + 1] = (byte)(lane[k] >> 8); dst[3 * k + 2] = (byte)(lane[k] >> 16);
+                }
+            }
+        }
+        return u;
+    }
+
+    /// <summary>One colour channel of eight bilinear samples: (sum of weight x value + 32768) >> 16, as SourceSampler.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Blend(Vector256<int> c00, Vector256<int> c01, Vector256<int> c10, Vector256<int> c11,
+        Vector256<int> w00, Vector256<int> w01, Vector256<int> w10, Vector256<int> w11, Vector256<int> half)
+    {
+        var sum = Avx2.Add(Avx2.Add(Avx2.MultiplyLow(c00, w00), Avx2.MultiplyLow(c01, w01)),
+                           Avx2.Add(Avx2.MultiplyLow(c10, w10), Avx2.MultiplyLow(c11, w11)));
+        return Avx2.ShiftRightLogical(Avx2.Add(sum, half), 16);
+    }
+}
