@@ -105,19 +105,7 @@ public sealed class JobService(
 
         var job = new Job
         {
-            Name = name.Length > 0 ? name : "video",
-            Submitter = submitter,
-            OwnerId = owner?.UserId,
             BatchId = placement?.BatchId,
-            ParametersJson = parametersJson,
-            Backend = TimeEstimator.BuiltInBackend,
-            ImageFileName = image.OriginalName,
-            ImageBytes = image.Length,
-            ImageSha256 = image.Sha256,
-            AudioFileName = audio.OriginalName,
-            AudioBytes = audio.Length,
-            AudioSha256 = audio.Sha256,
-            InputHash = inputHash,
             AudioSeconds = inspection.AudioSeconds,
             VideoSeconds = inspection.VideoSeconds,
             Width = inspection.Layout.Width,
@@ -127,6 +115,7 @@ public sealed class JobService(
             WarningsJson = JsonSerializer.Serialize(inspection.Warnings),
             Status = previewJpeg is null && placement?.Hold != true ? JobStatus.Queued : JobStatus.AwaitingConfirmation,
         };
+        DescribeUpload(job, name, submitter, owner?.UserId, parametersJson, inputHash, image, audio);
         Directory.CreateDirectory(paths.Uploads(job.Id));
         MoveInputs(job, image, audio, imageFormat, audioKind);
         if (previewJpeg != null)
@@ -154,22 +143,7 @@ public sealed class JobService(
     private async Task<JobView> AcceptForBackgroundCheckAsync(string name, string? submitter, JobOwner? owner, string parametersJson, string inputHash,
         UploadedFile image, UploadedFile audio, ImageFormat imageFormat, string audioKind, SubmitOptions submitOptions, Stopwatch clock, CancellationToken ct)
     {
-        var job = new Job
-        {
-            Name = name.Length > 0 ? name : "video",
-            Submitter = submitter,
-            OwnerId = owner?.UserId,
-            ParametersJson = parametersJson,
-            Backend = TimeEstimator.BuiltInBackend,
-            ImageFileName = image.OriginalName,
-            ImageBytes = image.Length,
-            ImageSha256 = image.Sha256,
-            AudioFileName = audio.OriginalName,
-            AudioBytes = audio.Length,
-            AudioSha256 = audio.Sha256,
-            InputHash = inputHash,
-            Status = JobStatus.Checking,
-        };
+        var job = DescribeUpload(new Job { Status = JobStatus.Checking }, name, submitter, owner?.UserId, parametersJson, inputHash, image, audio);
         var uploads = paths.Uploads(job.Id);
         Directory.CreateDirectory(uploads);
         MoveInputs(job, image, audio, imageFormat, audioKind);
@@ -184,6 +158,28 @@ public sealed class JobService(
             job.Id, admission.UploadsInFlight, admission.ChecksWaiting, job.Name, job.Submitter, image.OriginalName, image.Length, audio.OriginalName, audio.Length,
             parametersJson, clock.ElapsedMilliseconds);
         return (await queries.GetAsync(job.Id, CancellationToken.None))!;
+    }
+
+    /// <summary>
+    /// Fills in what every job made from an upload records: its name (or "video"), who sent it, the
+    /// parameters and the two files as they arrived (name, size, hash). The caller sets the rest.
+    /// </summary>
+    private static Job DescribeUpload(Job job, string name, string? submitter, string? ownerId, string parametersJson, string inputHash,
+        UploadedFile image, UploadedFile audio)
+    {
+        job.Name = name.Length > 0 ? name : "video";
+        job.Submitter = submitter;
+        job.OwnerId = ownerId;
+        job.ParametersJson = parametersJson;
+        job.Backend = TimeEstimator.BuiltInBackend;
+        job.ImageFileName = image.OriginalName;
+        job.ImageBytes = image.Length;
+        job.ImageSha256 = image.Sha256;
+        job.AudioFileName = audio.OriginalName;
+        job.AudioBytes = audio.Length;
+        job.AudioSha256 = audio.Sha256;
+        job.InputHash = inputHash;
+        return job;
     }
 
     /// <summary>Moves the staged files to uploads/&lt;id&gt;/image.&lt;ext&gt; and audio.&lt;ext&gt;.</summary>
@@ -211,15 +207,7 @@ public sealed class JobService(
         var now = DateTime.UtcNow;
         var job = new Job
         {
-            Name = name.Length > 0 ? name : source.Name,
-            Submitter = submitter,
-            OwnerId = ownerId,
             BatchId = batchId,
-            ParametersJson = source.ParametersJson,
-            Backend = source.Backend,
-            ImageFileName = image.OriginalName, ImageBytes = image.Length, ImageSha256 = image.Sha256,
-            AudioFileName = audio.OriginalName, AudioBytes = audio.Length, AudioSha256 = audio.Sha256,
-            InputHash = inputHash,
             AudioSeconds = source.AudioSeconds, VideoSeconds = source.VideoSeconds,
             Width = source.Width, Height = source.Height,
             EstimatedSeconds = 0,
@@ -230,6 +218,8 @@ public sealed class JobService(
             Seed = source.Seed, WarningsJson = source.WarningsJson,
             ReusedFromJobId = source.Id,
         };
+        DescribeUpload(job, name.Length > 0 ? name : source.Name, submitter, ownerId, source.ParametersJson, inputHash, image, audio);
+        job.Backend = source.Backend;
         var uploads = paths.Uploads(job.Id);
         Directory.CreateDirectory(uploads);
         var imagePath = Path.Combine(uploads, "image" + Path.GetExtension(source.ImagePath));

@@ -1,7 +1,7 @@
 // New batch page: sends the portrait, every chosen recording (or the zip), the name, the preset and
 // the parameter fields as multipart to /api/batches, with upload progress; on 202 it opens the batch
 // page. A refusal (ProblemDetails naming each bad file) is listed here, and nothing was queued.
-import { problemMessages } from './api.js';
+import { postWithProgress } from './api.js';
 
 const form = document.getElementById('new-batch');
 const image = document.getElementById('batch-image');
@@ -23,7 +23,7 @@ audio.addEventListener('change', () => {
         ? `${count} recording(s) chosen: ${count} video(s).` : 'Each recording becomes one video, named after it.';
 });
 
-form.addEventListener('submit', e => {
+form.addEventListener('submit', async e => {
     e.preventDefault();
     showErrors([]);
     if (!archive.files[0] && (!image.files[0] || audio.files.length === 0)) {
@@ -38,30 +38,7 @@ form.addEventListener('submit', e => {
         if (field.value.trim() !== '') data.append(field.name, field.value.trim());
     }
 
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/batches');
-    bar.hidden = false;
-    bar.value = 0;
-    submit.disabled = true;
-    xhr.upload.onprogress = p => {
-        if (!p.lengthComputable) return;
-        bar.value = Math.round(100 * p.loaded / p.total);
-        barText.textContent = bar.value < 100 ? `Uploading ${bar.value}%` : 'Checking every photo and recording…';
-    };
-    xhr.onload = async () => {
-        if (xhr.status === 202) {
-            window.location.href = JSON.parse(xhr.responseText).links.page;
-            return;
-        }
-        submit.disabled = false;
-        bar.hidden = true;
-        barText.textContent = '';
-        showErrors(await problemMessages(new Response(xhr.responseText, { status: xhr.status })));
-    };
-    xhr.onerror = () => {
-        submit.disabled = false;
-        bar.hidden = true;
-        showErrors(['The upload failed: the connection was lost. Please try again.']);
-    };
-    xhr.send(data);
+    const result = await postWithProgress('/api/batches', data, { bar, text: barText, submit, checkingText: 'Checking every photo and recording…' });
+    if (result.status === 202) window.location.href = result.json.links.page;
+    else showErrors(result.messages);
 });

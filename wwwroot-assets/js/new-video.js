@@ -3,7 +3,7 @@
 // (ProblemDetails) are shown here, before any job exists. When the server was busy it answers 202 with
 // status "Checking" and checks in the background: the page then waits for that check, so a photo
 // without a face is still reported here (and the failed job removed), not on the job page.
-import { problemMessages, seconds } from './api.js';
+import { postWithProgress, problemMessages, seconds } from './api.js';
 
 const form = document.getElementById('new-video');
 const image = document.getElementById('image');
@@ -94,7 +94,7 @@ async function waitForCheck(job) {
     }
 }
 
-form.addEventListener('submit', e => {
+form.addEventListener('submit', async e => {
     e.preventDefault();
     showErrors([]);
     const missing = [];
@@ -112,43 +112,18 @@ form.addEventListener('submit', e => {
     for (const [name, value] of Object.entries(parameters())) data.append(name, String(value));
     if (document.getElementById('preview-first').checked) data.append('preview_first', 'true');
 
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/jobs');
-    bar.hidden = false;
-    bar.value = 0;
-    submit.disabled = true;
-    xhr.upload.onprogress = p => {
-        if (!p.lengthComputable) return;
-        bar.value = Math.round(100 * p.loaded / p.total);
-        barText.textContent = bar.value < 100 ? `Uploading ${bar.value}%` : 'Checking the photo and the audio…';
-    };
-    xhr.onload = async () => {
-        if (xhr.status === 202) {
-            const job = JSON.parse(xhr.responseText);
-            const checked = job.status === 'Checking' ? await waitForCheck(job) : job;
-            if (checked.status !== 'Failed' || !inputProblems.includes(checked.error?.code)) {
-                window.location.href = job.links.page;
-                return;
-            }
-            // The same message a 422 would have carried; the job only existed because the server was busy.
-            await fetch(job.links.self, { method: 'DELETE' });
-            submit.disabled = false;
-            bar.hidden = true;
-            barText.textContent = '';
-            showErrors([checked.error.message]);
-            return;
-        }
-        submit.disabled = false;
-        bar.hidden = true;
-        barText.textContent = '';
-        showErrors(await problemMessages(new Response(xhr.responseText, { status: xhr.status })));
-    };
-    xhr.onerror = () => {
-        submit.disabled = false;
-        bar.hidden = true;
-        showErrors(['The upload failed: the connection was lost. Please try again.']);
-    };
-    xhr.send(data);
+    const result = await postWithProgress('/api/jobs', data, { bar, text: barText, submit, checkingText: 'Checking the photo and the audio…' });
+    if (result.status !== 202) { showErrors(result.messages); return; }
+    const job = result.json;
+    const checked = job.status === 'Checking' ? await waitForCheck(job) : job;
+    if (checked.status !== 'Failed' || !inputProblems.includes(checked.error?.code)) {
+        window.location.href = job.links.page;
+        return;
+    }
+    // The same message a 422 would have carried; the job only existed because the server was busy.
+    await fetch(job.links.self, { method: 'DELETE' });
+    result.reset();
+    showErrors([checked.error.message]);
 });
 
 updateEstimate();
