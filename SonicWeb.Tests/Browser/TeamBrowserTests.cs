@@ -87,6 +87,12 @@ public sealed class TeamBrowserTests
         await page.GotoAsync("/history");
         await Assertions.Expect(page.Locator("a.batch-link").First).ToHaveTextAsync("Browser batch");
         await page.ScreenshotAsync(new() { Path = Shot("6-history"), FullPage = true });
+
+        // A job of the batch names its batch and links back to it.
+        await page.Locator("table.history tbody tr td:nth-child(2) a").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#job-batch")).ToHaveTextAsync("Browser batch");
+        await page.ClickAsync("#job-batch");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Browser batch");
         Assert.Empty(problems);
     }
 }
