@@ -15,6 +15,14 @@ public sealed class UsersCommandTests
         Environment.SetEnvironmentVariable("Storage__Root", root); // the CLI reads configuration from the environment
         try
         {
+            // A fresh installation: no account, no default password; the sign-in page says how to create the first admin.
+            using (var fresh = new WebTestHost(root, signIn: false))
+            {
+                var page = await fresh.Http.GetStringAsync("/account/login");
+                Assert.Contains("There is no account yet.", page);
+                Assert.Contains("./scripts/run.sh users add --email you@example.com --role Admin", page);
+            }
+
             var (code, output, _) = await RunAsync("users", "add", "--email", "first@sonicweb.test", "--role", "admin", "--name", "First");
             Assert.Equal(0, code);
             Assert.Contains("Created first@sonicweb.test (Admin).", output);
@@ -31,6 +39,7 @@ public sealed class UsersCommandTests
             // The host signs in with the printed password (it passes it as Admin:Password too, which is ignored: an admin exists).
             using var host = new WebTestHost(root, new() { ["Admin:Email"] = "first@sonicweb.test", ["Admin:Password"] = password });
             Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/admin/users")).StatusCode);
+            Assert.DoesNotContain("There is no account yet.", await host.Anonymous().GetStringAsync("/account/login"));
             await Assert.ThrowsAsync<InvalidOperationException>(() => host.SignInAsync("first@sonicweb.test", "not-" + password));
         }
         finally { Environment.SetEnvironmentVariable("Storage__Root", previous); }

@@ -28,18 +28,21 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
 
     /// <param name="services">Replaces app services after the app registered its own (e.g. a recording IUserNotifications).</param>
-    public WebTestHost(string? root = null, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="signIn">false: no admin from configuration and <see cref="Http"/> is anonymous (a fresh installation).</param>
+    public WebTestHost(string? root = null, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null, bool signIn = true)
     {
         Root = root ?? Directory.CreateTempSubdirectory("sonicweb-web-").FullName;
         _settings = settings ?? new();
+        if (!signIn) { _settings["Admin:Email"] = ""; _settings["Admin:Password"] = ""; }
         _services = services;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::1]", "127.0.0.1"));
         // The app needs a signed-in caller: Http is the admin (created from configuration at start).
-        (Http, Cookies) = SignInAsync(_settings.GetValueOrDefault("Admin:Email", AdminEmail), _settings.GetValueOrDefault("Admin:Password", AdminPassword))
-            .GetAwaiter().GetResult();
+        (Http, Cookies) = signIn
+            ? SignInAsync(_settings.GetValueOrDefault("Admin:Email", AdminEmail), _settings.GetValueOrDefault("Admin:Password", AdminPassword)).GetAwaiter().GetResult()
+            : (Anonymous(), new CookieContainer());
     }
 
     /// <summary>The admin's cookies, for clients that are not HttpClient (the hub's WebSocket).</summary>
