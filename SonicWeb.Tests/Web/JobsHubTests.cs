@@ -13,7 +13,9 @@ public sealed class JobsHubTests
         using var host = new WebTestHost();
         // "Preview first" holds the job until it is confirmed, so the watcher surely joins before its first
         // frame, however slow the machine is.
-        var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "2"), ("preview_first", "true")))
+        // Long enough (about 9 s, 384 px) that even an idle machine renders for a couple of seconds, so the
+        // progress throttle (at most ten pushes a second) lets several rendering events through.
+        var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "384"), ("seed", "2"), ("preview_first", "true")))
             .GetProperty("id").GetString()!;
 
         await using var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs", host.Cookies);
