@@ -7,6 +7,10 @@ using SonicWeb.LoadBench;
 //   dotnet run -c Release --project bench/SonicWeb.LoadBench [-- --quick] [--app path/to/SonicWeb.dll] [--keep-data]
 bool quick = args.Contains("--quick");
 bool keepData = args.Contains("--keep-data");
+// --only uploads|watchers|memory runs one part (faster when working on one figure).
+string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+if (only is not null and not ("uploads" or "watchers" or "memory")) { Console.Error.WriteLine($"--only takes uploads, watchers or memory, not '{only}'."); return 1; }
+bool Runs(string part) => only is null || only == part;
 string? appArg = args.SkipWhile(a => a != "--app").Skip(1).FirstOrDefault();
 // --env KEY=VALUE (repeatable) goes to the app's environment, e.g. --env DOTNET_gcServer=0 to compare GC modes.
 var appEnvironment = args.Zip(args.Skip(1)).Where(p => p.First == "--env" && p.Second.Contains('='))
@@ -18,7 +22,7 @@ var configFolder = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.Direc
 var appDll = Path.GetFullPath(appArg ?? Path.Combine(repo, "artifacts", "bin", "SonicWeb", configFolder, "SonicWeb.dll"));
 if (!File.Exists(appDll)) { Console.Error.WriteLine($"App not found at {appDll}; build it or pass --app."); return 1; }
 
-int clients = 20, uploadRounds = quick ? 1 : 3, watchers = quick ? 50 : 200, memoryJobs = quick ? 20 : 100;
+int clients = 20, uploadRounds = int.TryParse(args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault(), out var r) ? r : quick ? 1 : 3, watchers = quick ? 50 : 200, memoryJobs = quick ? 20 : 100;
 double watcherClipSeconds = quick ? 4 : 10;
 int watcherResolution = quick ? 256 : 384;
 
@@ -46,19 +50,27 @@ await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironmen
     Console.WriteLine();
 
     var phase = Stopwatch.StartNew();
-    await UploadBenchmark.RunAsync(app, api, bigImage, bigAudio, clients, uploadRounds);
-    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
-    Console.WriteLine();
+    if (Runs("uploads"))
+    {
+        await UploadBenchmark.RunAsync(app, api, bigImage, bigAudio, clients, uploadRounds,
+            int.TryParse(args.SkipWhile(a => a != "--transfer-rounds").Skip(1).FirstOrDefault(), out var t) ? t : 1);
+        Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+        Console.WriteLine();
+    }
 
     phase.Restart();
-    await WatcherBenchmark.RunAsync(app, api, watchAudio, astronaut, watchers, watcherResolution);
-    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
-    Console.WriteLine();
+    if (Runs("watchers"))
+    {
+        await WatcherBenchmark.RunAsync(app, api, watchAudio, astronaut, watchers, watcherResolution);
+        Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+        Console.WriteLine();
+    }
     var after = await app.MemoryAsync(http);
     Console.WriteLine($"app memory after (a) and (b): working set {after.WorkingSetMb:0.0} MB, GC heap {after.GcHeapMb:0.0} MB");
 }
 
 // (c) on a freshly started app (same data directory): the per-job trend, not what the upload storm left behind.
+if (Runs("memory"))
 await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironment))
 {
     var (http, cookies) = await app.SignInAsync();
