@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using SonicWeb.Data;
 using SonicWeb.Api;
 using SonicWeb.Jobs;
 using SonicWeb.Tests.TestSupport;
@@ -60,7 +62,21 @@ public sealed class UploadCheckTests
         var error = failed.GetProperty("error");
         Assert.Equal("no_face", error.GetProperty("code").GetString());
         Assert.Contains("face", error.GetProperty("message").GetString()!, StringComparison.OrdinalIgnoreCase);
-        Assert.False(File.Exists(Path.Combine(host.Root, "uploads", id, PendingCheck.FileName)));
+        Assert.True(File.Exists(Path.Combine(host.Root, "uploads", id, PendingCheck.FileName))); // kept: it never passed its check
+
+        // A retry checks it again (it is never queued for rendering) and it fails the same way.
+        using (var retry = await host.Http.PostAsync($"/api/jobs/{id}/retry", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+            Assert.Equal("Checking", JsonDocument.Parse(await retry.Content.ReadAsStringAsync()).RootElement.Status());
+        }
+        var seen = new HashSet<string>();
+        var again = await WaitForAsync(host.Http, id, IsFinished, TimeSpan.FromSeconds(60), j => seen.Add(j.Status()));
+        Assert.Equal("Failed", again.Status());
+        Assert.Equal("no_face", again.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("Queued", seen);
+        Assert.DoesNotContain("Running", seen);
+        Assert.Equal(0, again.GetProperty("attempts").GetInt32());
 
         // The same photo on a quiet server: the request itself answers 422 with the same message.
         using var response = await host.Http.PostAsync("/api/jobs", Form(GrayPhoto, ShortSpeech, ("min_resolution", "256")));
@@ -85,6 +101,46 @@ public sealed class UploadCheckTests
         Assert.True(done.GetProperty("audioSeconds").GetDouble() > 1, done.ToString());
         Assert.Equal(256, Probe(Path.Combine(host.Root, "outputs", id, "video.mp4")).Width);
     }
+
+    [Fact]
+    public async Task A_background_check_hashes_the_files_and_reuses_an_identical_finished_output()
+    {
+        using var host = new WebTestHost(settings: Busy);
+        var first = await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "7"));
+        Assert.NotEqual("Checking", first.Status()); // a quiet server checks in the request (it may already run)
+        var firstId = first.GetProperty("id").GetString()!;
+        Assert.Equal("Succeeded", (await WaitForAsync(host.Http, firstId, IsFinished, TimeSpan.FromSeconds(90))).Status());
+
+        string id;
+        using (await ExhaustGateAsync(host))
+        {
+            id = (await SubmitCheckingAsync(host, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "7"))).GetProperty("id").GetString()!;
+            var received = await RowAsync(host, id);
+            Assert.Equal("", received.ImageSha256); // nothing hashed while the upload was received
+            Assert.Equal("", received.InputHash);
+        }
+
+        var done = await WaitForAsync(host.Http, id, IsFinished, TimeSpan.FromSeconds(60));
+        Assert.Equal("Succeeded", done.Status());
+        Assert.Equal(firstId, done.GetProperty("reusedFrom").GetString());
+        var row = await RowAsync(host, id);
+        var source = await RowAsync(host, firstId);
+        Assert.Equal(Sha256Of(TestMedia.AstronautPng), row.ImageSha256);
+        Assert.Equal(Sha256Of(ShortSpeech), row.AudioSha256);
+        Assert.Equal(source.InputHash, row.InputHash);
+        var video = Probe(Path.Combine(host.Root, "outputs", id, "video.mp4"));
+        Assert.Equal(Probe(Path.Combine(host.Root, "outputs", firstId, "video.mp4")), video);
+        Assert.False(File.Exists(Path.Combine(host.Root, "uploads", id, PendingCheck.FileName)));
+    }
+
+    private static async Task<Job> RowAsync(WebTestHost host, string id)
+    {
+        var factory = host.Services.GetRequiredService<IDbContextFactory<SonicDbContext>>();
+        await using var context = await factory.CreateDbContextAsync();
+        return await context.Jobs.AsNoTracking().SingleAsync(j => j.Id == id);
+    }
+
+    private static string Sha256Of(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
 
     [Fact]
     public async Task A_checking_job_can_be_cancelled_and_its_check_never_queues_it()

@@ -54,9 +54,7 @@ internal static class UsersCommand
         var services = new ServiceCollection();
         services.AddSingleton(config);
         services.AddLogging();
-        var paths = new StoragePaths(Options.Create(config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()));
-        paths.EnsureCreated();
-        services.AddDbContextFactory<SonicDbContext>(o => o.UseSqlite($"Data Source={paths.DatabaseFile};Cache=Shared;Pooling=True"));
+        services.AddSonicStorage(config);
         services.AddAccountStores(config);
         return services.BuildServiceProvider();
     }

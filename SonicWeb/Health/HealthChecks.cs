@@ -51,6 +51,23 @@ public sealed class ModelsHealthCheck : IHealthCheck
     }
 }
 
+/// <summary>
+/// Always healthy: which buffer blocks Kestrel reads into (Server:BufferBlockBytes) and how many pools it
+/// took from the app's factory, which shows that the server really uses them.
+/// </summary>
+public sealed class ServerBuffersHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        if (services.GetService<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>() is not Hosting.LargeBlockMemoryPoolFactory factory)
+            return Task.FromResult(HealthCheckResult.Healthy("the framework's buffer pool (4 KB blocks)",
+                new Dictionary<string, object> { ["blockBytes"] = 4096, ["kestrelPools"] = 0 }));
+        int kestrelPools = factory.Owners.Count(o => o == "kestrel");
+        return Task.FromResult(HealthCheckResult.Healthy($"{factory.BlockBytes / 1024} KB buffer blocks; {kestrelPools} Kestrel pool(s) use them",
+            new Dictionary<string, object> { ["blockBytes"] = factory.BlockBytes, ["kestrelPools"] = kestrelPools }));
+    }
+}
+
 /// <summary>Free space on the data directory's drive against Storage:MinFreeBytes.</summary>
 public sealed class DiskHealthCheck(StoragePaths paths, IOptions<StorageOptions> options) : IHealthCheck
 {
@@ -68,6 +85,8 @@ public sealed class DiskHealthCheck(StoragePaths paths, IOptions<StorageOptions>
 
 public static class HealthResponse
 {
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     /// <summary>JSON body: overall status and each check's status and description.</summary>
     public static Task WriteAsync(HttpContext http, HealthReport report)
     {
@@ -82,6 +101,6 @@ public static class HealthResponse
                 durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
                 data = e.Value.Data.Count > 0 ? e.Value.Data : null,
             }),
-        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        }, Json));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
@@ -35,12 +36,8 @@ public static class WebSetup
             .Validate(o => o.WatchdogMultiplier > 0 && o.WatchdogMinimumSeconds >= 0, "Jobs:WatchdogMultiplier must be positive")
             .ValidateOnStart();
 
-        var paths = new StoragePaths(Options.Create(config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()));
-        paths.EnsureCreated();
-        services.AddSingleton(paths);
+        var paths = services.AddSonicStorage(config);
         builder.Logging.AddProvider(new JsonFileLoggerProvider(paths.LogsRoot));
-
-        services.AddDbContextFactory<SonicDbContext>(o => o.UseSqlite($"Data Source={paths.DatabaseFile};Cache=Shared;Pooling=True"));
 
         services.AddSingleton<EstimatorService>();
         services.AddSingleton(sp =>
@@ -54,6 +51,7 @@ public static class WebSetup
         services.AddSingleton<JobNotifier>();
         services.AddSingleton<JobQueries>();
         services.AddSingleton<JobService>();
+        services.AddSingleton<OutputReuse>();
         services.AddSingleton<JobRunner>();
         services.AddOptions<UploadOptions>().Bind(config.GetSection(UploadOptions.Section))
             .Validate(o => o.CheckSlots >= 0 && o.SyncCheckBudgetMs >= 0 && o.SyncCheckMaxConcurrent >= 0 && o.BackgroundYieldMs >= 0, "Uploads:* settings must not be negative")
@@ -75,6 +73,7 @@ public static class WebSetup
         services.AddHostedService<GenerationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
 
+        AddServerBuffers(builder);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -85,8 +84,31 @@ public static class WebSetup
             .AddCheck<FfmpegHealthCheck>("ffmpeg")
             .AddCheck<ModelsHealthCheck>("models")
             .AddCheck<DiskHealthCheck>("disk")
-            .AddCheck<MemoryHealthCheck>("memory");
+            .AddCheck<MemoryHealthCheck>("memory")
+            .AddCheck<ServerBuffersHealthCheck>("buffers");
         services.AddRazorComponents();
+    }
+
+    /// <summary>
+    /// Kestrel's buffer blocks (Server:BufferBlockBytes). Kestrel registers its own pool factory before the
+    /// app's services; the app's replaces every registered one as the container is built (after all
+    /// ConfigureServices calls), and Kestrel resolves it from there when it binds. /health ("buffers") shows
+    /// the pools Kestrel took from it. (WebApplicationFactory adds Kestrel's factory later still: tests that
+    /// need the pool start the app as a process, or give the pool themselves.)
+    /// </summary>
+    private static void AddServerBuffers(WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ServerBufferOptions.Section).Get<ServerBufferOptions>() ?? new ServerBufferOptions();
+        if (!options.IsValid)
+            throw new OptionsValidationException(ServerBufferOptions.Section, typeof(ServerBufferOptions),
+                [$"Server:BufferBlockBytes is {options.BufferBlockBytes}; it must be 0 (the framework's 4 KB blocks) or {ServerBufferOptions.MinBlockBytes}..{ServerBufferOptions.MaxBlockBytes}."]);
+        if (options.BufferBlockBytes == 0) return;
+        var factory = new LargeBlockMemoryPoolFactory(options.BufferBlockBytes);
+        builder.Host.ConfigureContainer<IServiceCollection>(services =>
+        {
+            services.RemoveAll<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>();
+            services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(factory);
+        });
     }
 
     public static void UseSonicWeb(this WebApplication app)

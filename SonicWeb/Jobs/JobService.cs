@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -29,6 +27,7 @@ public sealed class JobService(
     IUserNotifications userNotifications,
     UploadAdmission admission,
     UploadChecker checker,
+    OutputReuse reuse,
     IOptions<JobOptions> options,
     ILogger<JobService> log)
 {
@@ -74,18 +73,20 @@ public sealed class JobService(
         catch (SonicEngineException e) { throw Problems.From(e); }
 
         var parametersJson = JobParameters.Serialize(parameters);
-        var inputHash = Hash(image.Sha256 + "|" + audio.Sha256 + "|" + parametersJson);
         var name = Clean(form.Fields.GetValueOrDefault("name"), 200) ?? Path.GetFileNameWithoutExtension(image.OriginalName);
         var submitter = owner?.DisplayName ?? Clean(form.Fields.GetValueOrDefault("submitter"), 100);
-
-        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, owner?.UserId, image, audio, ct, placement?.BatchId) is { } reused)
-            return reused;
 
         // A batch checks every pair before any of its jobs exists (all or nothing) and holds them until all
         // passed, so its pairs always check here, waiting for a slot as long as it takes.
         using var slot = placement is not null ? await admission.WaitForSlotAsync(ct) : await admission.TryEnterForRequestAsync(ct);
-        if (slot is null)
-            return await AcceptForBackgroundCheckAsync(name, submitter, owner, parametersJson, inputHash, image, audio, imageFormat, audioKind, submitOptions, clock, ct);
+        if (slot is null) // busy: the background check hashes the files and looks for a reusable output
+            return await AcceptForBackgroundCheckAsync(name, submitter, owner, parametersJson, image, audio, imageFormat, audioKind, submitOptions, clock, ct);
+
+        image = await FileHashes.WithSha256Async(image, ct);
+        audio = await FileHashes.WithSha256Async(audio, ct);
+        var inputHash = OutputReuse.InputHash(image.Sha256!, audio.Sha256!, parametersJson);
+        if (options.Value.ReuseIdenticalOutputs && await TryReuseAsync(inputHash, name, submitter, owner?.UserId, image, audio, ct, placement?.BatchId) is { } reused)
+            return reused;
 
         // "Preview first" renders the first frame here, from the same decode as the inspection, so the
         // preview never waits behind other jobs in the queue; the job then waits for POST .../confirm.
@@ -140,10 +141,10 @@ public sealed class JobService(
     /// The server is busy: the job is saved as Checking with its inputs in place (durable: a restart
     /// checks it again) and answered 202 at once; <see cref="UploadChecker"/> moves it on.
     /// </summary>
-    private async Task<JobView> AcceptForBackgroundCheckAsync(string name, string? submitter, JobOwner? owner, string parametersJson, string inputHash,
+    private async Task<JobView> AcceptForBackgroundCheckAsync(string name, string? submitter, JobOwner? owner, string parametersJson,
         UploadedFile image, UploadedFile audio, ImageFormat imageFormat, string audioKind, SubmitOptions submitOptions, Stopwatch clock, CancellationToken ct)
     {
-        var job = DescribeUpload(new Job { Status = JobStatus.Checking }, name, submitter, owner?.UserId, parametersJson, inputHash, image, audio);
+        var job = DescribeUpload(new Job { Status = JobStatus.Checking }, name, submitter, owner?.UserId, parametersJson, inputHash: "", image, audio);
         var uploads = paths.Uploads(job.Id);
         Directory.CreateDirectory(uploads);
         MoveInputs(job, image, audio, imageFormat, audioKind);
@@ -162,7 +163,8 @@ public sealed class JobService(
 
     /// <summary>
     /// Fills in what every job made from an upload records: its name (or "video"), who sent it, the
-    /// parameters and the two files as they arrived (name, size, hash). The caller sets the rest.
+    /// parameters and the two files as they arrived (name, size, hash). The caller sets the rest. The
+    /// hashes are empty for a job checked in the background until its check computes them.
     /// </summary>
     private static Job DescribeUpload(Job job, string name, string? submitter, string? ownerId, string parametersJson, string inputHash,
         UploadedFile image, UploadedFile audio)
@@ -174,10 +176,10 @@ public sealed class JobService(
         job.Backend = TimeEstimator.BuiltInBackend;
         job.ImageFileName = image.OriginalName;
         job.ImageBytes = image.Length;
-        job.ImageSha256 = image.Sha256;
+        job.ImageSha256 = image.Sha256 ?? "";
         job.AudioFileName = audio.OriginalName;
         job.AudioBytes = audio.Length;
-        job.AudioSha256 = audio.Sha256;
+        job.AudioSha256 = audio.Sha256 ?? "";
         job.InputHash = inputHash;
         return job;
     }
@@ -198,10 +200,7 @@ public sealed class JobService(
     private async Task<JobView?> TryReuseAsync(string inputHash, string name, string? submitter, string? ownerId, UploadedFile image, UploadedFile audio, CancellationToken ct, string? batchId = null)
     {
         await using var context = await db.CreateDbContextAsync(ct);
-        var candidates = await context.Jobs.AsNoTracking()
-            .Where(j => j.InputHash == inputHash && j.Status == JobStatus.Succeeded && j.OutputPath != null)
-            .OrderByDescending(j => j.FinishedAt).Take(3).ToListAsync(ct);
-        var source = candidates.FirstOrDefault(j => File.Exists(paths.Absolute(j.OutputPath!)));
+        var source = await reuse.FindSourceAsync(context, inputHash, ct);
         if (source is null) return null;
 
         var now = DateTime.UtcNow;
@@ -228,14 +227,7 @@ public sealed class JobService(
         File.Move(audio.Path, audioPath);
         job.ImagePath = paths.Relative(imagePath);
         job.AudioPath = paths.Relative(audioPath);
-        Directory.CreateDirectory(paths.Outputs(job.Id));
-        File.Copy(paths.Absolute(source.OutputPath!), paths.Video(job.Id));
-        job.OutputPath = paths.Relative(paths.Video(job.Id));
-        if (source.ThumbnailPath != null && File.Exists(paths.Absolute(source.ThumbnailPath)))
-        {
-            File.Copy(paths.Absolute(source.ThumbnailPath), paths.Thumbnail(job.Id));
-            job.ThumbnailPath = paths.Relative(paths.Thumbnail(job.Id));
-        }
+        (job.OutputPath, job.ThumbnailPath) = reuse.CopyOutputs(source, job.Id);
         context.Jobs.Add(job);
         await context.SaveChangesAsync(CancellationToken.None);
         log.LogInformation("Job {JobId} reused the output of job {SourceId} (identical inputs and parameters)", job.Id, source.Id);
@@ -294,14 +286,19 @@ public sealed class JobService(
         return (await queries.GetAsync(id, ct))!;
     }
 
-    /// <summary>Failed or cancelled jobs go to the end of the queue with the same inputs and parameters.</summary>
+    /// <summary>
+    /// Failed or cancelled jobs go to the end of the queue with the same inputs and parameters. A job that
+    /// never passed its background check (failed or cancelled while Checking) is checked again instead, so
+    /// inputs that fail the check (no face, audio too long) fail there again and are never rendered.
+    /// </summary>
     public async Task<JobView> RetryAsync(string id, CancellationToken ct)
     {
         await using var context = await db.CreateDbContextAsync(ct);
         var job = await context.Jobs.FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
         if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
             throw Problems.Conflict($"Job {id} is {job.Status}; only failed or cancelled jobs can be retried (use re-run for finished ones).");
-        job.Status = JobStatus.Queued;
+        bool recheck = PendingCheck.Exists(paths.Uploads(id));
+        job.Status = recheck ? JobStatus.Checking : JobStatus.Queued;
         job.QueuedAt = DateTime.UtcNow;
         job.Stage = null;
         job.FramesDone = 0;
@@ -310,8 +307,9 @@ public sealed class JobService(
         job.StartedAt = null;
         job.FinishedAt = null;
         await context.SaveChangesAsync(ct);
-        signals.WakeWorkers();
-        log.LogInformation("Job {JobId} queued again (retry)", id);
+        if (recheck) checker.Enqueue(id);
+        else signals.WakeWorkers();
+        log.LogInformation(recheck ? "Job {JobId} is checked again (retry of a job that did not pass its check)" : "Job {JobId} queued again (retry)", id);
         var view = (await queries.GetAsync(id, ct))!;
         await notifier.StatusAsync(view);
         return view;
@@ -361,8 +359,6 @@ public sealed class JobService(
         StoragePaths.DeleteQuietly(paths.Outputs(id));
         log.LogInformation("Job {JobId} deleted with its files", id);
     }
-
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string? Clean(string? text, int max)
     {

@@ -5,7 +5,8 @@ namespace SonicWeb.Jobs;
 /// <summary>
 /// What the background check of a job in status Checking needs beyond the row: whether the upload asked
 /// for "preview first" (not a generation parameter, so not in the row). Stored as
-/// uploads/&lt;id&gt;/pending-check.json beside the inputs, so a restart re-checks the job the same way.
+/// uploads/&lt;id&gt;/pending-check.json beside the inputs, so a restart re-checks the job the same way. It is
+/// deleted when the check passes and kept when it fails, so a retry of that job is checked again.
 /// </summary>
 public sealed record PendingCheck(bool PreviewFirst)
 {
@@ -22,6 +23,8 @@ public sealed record PendingCheck(bool PreviewFirst)
         try { return JsonSerializer.Deserialize<PendingCheck>(File.ReadAllText(PathIn(uploadsFolder))) ?? new(false); }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return new(false); }
     }
+
+    public static bool Exists(string uploadsFolder) => File.Exists(PathIn(uploadsFolder));
 
     public static void Delete(string uploadsFolder)
     {

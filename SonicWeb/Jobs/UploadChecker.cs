@@ -17,7 +17,9 @@ namespace SonicWeb.Jobs;
 /// <see cref="UploadAdmission"/>, oldest first. A good upload moves to Queued at the place of its
 /// submission (QueuedAt = CreatedAt) or, for "preview first", to AwaitingConfirmation with its preview;
 /// a bad one to Failed with the engine's code and message (no_face, audio_too_long, ...), exactly what
-/// the request would have answered as 4xx. Every change is a conditional update on Status = Checking, so a
+/// the request would have answered as 4xx. The files are hashed here, not while they were received; an
+/// upload identical to a finished job (same files, same parameters) takes that job's output and is
+/// Succeeded without being checked or rendered, as in the request. Every change is a conditional update on Status = Checking, so a
 /// cancel or delete that lands mid-check always wins. The rows are the queue: at start every job still
 /// Checking (the app stopped mid-check) is checked again.
 /// </summary>
@@ -30,20 +32,32 @@ public sealed class UploadChecker(
     JobNotifier notifier,
     JobQueries queries,
     IUserNotifications userNotifications,
+    OutputReuse reuse,
+    Microsoft.Extensions.Options.IOptions<JobOptions> jobOptions,
     ILogger<UploadChecker> log) : BackgroundService
 {
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
-    /// <summary>Jobs queued or being checked, with the token that cancels their check.</summary>
+    /// <summary>Checks to run, each with its own cancellation source (disposed by the loop that takes it).</summary>
+    private readonly Channel<(string JobId, CancellationTokenSource Cancel)> _queue = Channel.CreateUnbounded<(string, CancellationTokenSource)>();
+    /// <summary>The live check of each job queued or being checked: what <see cref="Abandon"/> cancels.</summary>
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new();
     private CancellationToken _stopping = CancellationToken.None;
 
-    /// <summary>Queues the check of a job already saved as Checking (a second call for the same job is ignored).</summary>
+    /// <summary>
+    /// Queues the check of a job already saved as Checking. A second call while its check is pending is
+    /// ignored; a call after that check was abandoned (cancel, then retry, before a loop reached the job)
+    /// queues a fresh check, and the loop that meets the abandoned one skips it.
+    /// </summary>
     public void Enqueue(string jobId)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-        if (!_pending.TryAdd(jobId, cts)) { cts.Dispose(); return; }
+        while (!_pending.TryAdd(jobId, cts))
+        {
+            if (!_pending.TryGetValue(jobId, out var existing)) continue;
+            if (!existing.IsCancellationRequested) { cts.Dispose(); return; }
+            if (_pending.TryUpdate(jobId, cts, existing)) break;
+        }
         admission.CheckQueued();
-        _queue.Writer.TryWrite(jobId);
+        _queue.Writer.TryWrite((jobId, cts));
     }
 
     /// <summary>Stops the check of a cancelled or deleted job (its ffmpeg is killed); false when none was pending.</summary>
@@ -76,14 +90,13 @@ public sealed class UploadChecker(
     {
         try
         {
-            await foreach (var id in _queue.Reader.ReadAllAsync(stopping))
+            await foreach (var (id, cts) in _queue.Reader.ReadAllAsync(stopping))
             {
-                var cts = _pending.GetValueOrDefault(id);
                 IDisposable? slot = null;
                 try
                 {
                     // A job cancelled or deleted while it waited (the row says so) needs no slot; on stop the row stays Checking.
-                    if (cts is { IsCancellationRequested: false }) slot = await admission.WaitForSlotAsync(cts.Token);
+                    if (!cts.IsCancellationRequested) slot = await admission.WaitForSlotAsync(cts.Token);
                 }
                 catch (OperationCanceledException) { }
                 finally { admission.CheckDequeued(); }
@@ -91,16 +104,17 @@ public sealed class UploadChecker(
                 {
                     if (slot != null)
                     {
-                        await admission.YieldToUploadsAsync(cts!.Token);
+                        await admission.YieldToUploadsAsync(cts.Token);
                         await CheckAsync(id, cts.Token);
                     }
                 }
-                catch (OperationCanceledException) when (cts?.IsCancellationRequested == true) { }
+                catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
                 catch (Exception e) { log.LogError(e, "Background check of job {JobId} failed", id); }
                 finally
                 {
                     slot?.Dispose();
-                    if (_pending.TryRemove(id, out var done)) done.Dispose();
+                    _pending.TryRemove(KeyValuePair.Create(id, cts)); // not a fresh check queued for the same job meanwhile
+                    cts.Dispose();
                 }
             }
         }
@@ -117,6 +131,7 @@ public sealed class UploadChecker(
         var parameters = JobParameters.Deserialize(job.ParametersJson);
         try
         {
+            if (await HashAndReuseAsync(job, request, clock, ct)) return;
             InspectionResult inspection;
             if (request.PreviewFirst)
             {
@@ -159,6 +174,64 @@ public sealed class UploadChecker(
         }
     }
 
+    /// <summary>
+    /// Stores the files' hashes and the reuse key on the job; when an identical finished job exists (and the
+    /// user did not ask to see a preview first), copies its output and ends the job as Succeeded. True when reused.
+    /// </summary>
+    private async Task<bool> HashAndReuseAsync(Job job, PendingCheck request, Stopwatch clock, CancellationToken ct)
+    {
+        if (job.InputHash.Length == 0)
+        {
+            var imageSha = await FileHashes.Sha256Async(paths.Absolute(job.ImagePath), ct);
+            var audioSha = await FileHashes.Sha256Async(paths.Absolute(job.AudioPath), ct);
+            var inputHash = OutputReuse.InputHash(imageSha, audioSha, job.ParametersJson);
+            if (!await UpdateIfCheckingAsync(job.Id, s => s
+                    .SetProperty(j => j.ImageSha256, imageSha)
+                    .SetProperty(j => j.AudioSha256, audioSha)
+                    .SetProperty(j => j.InputHash, inputHash)))
+                return true; // cancelled or deleted meanwhile: nothing more to do
+            (job.ImageSha256, job.AudioSha256, job.InputHash) = (imageSha, audioSha, inputHash);
+        }
+        if (!jobOptions.Value.ReuseIdenticalOutputs || request.PreviewFirst) return false;
+
+        Job? source;
+        await using (var context = await db.CreateDbContextAsync(ct))
+            source = await reuse.FindSourceAsync(context, job.InputHash, ct);
+        if (source is null) return false;
+        var (video, thumbnail) = reuse.CopyOutputs(source, job.Id);
+        var now = DateTime.UtcNow;
+        if (!await UpdateIfCheckingAsync(job.Id, s => s
+                .SetProperty(j => j.Status, JobStatus.Succeeded)
+                .SetProperty(j => j.AudioSeconds, source.AudioSeconds)
+                .SetProperty(j => j.VideoSeconds, source.VideoSeconds)
+                .SetProperty(j => j.Width, source.Width)
+                .SetProperty(j => j.Height, source.Height)
+                .SetProperty(j => j.EstimatedSeconds, 0)
+                .SetProperty(j => j.Stage, GenerationStage.Completed.ToString())
+                .SetProperty(j => j.FramesDone, source.FramesTotal)
+                .SetProperty(j => j.FramesTotal, source.FramesTotal)
+                .SetProperty(j => j.StartedAt, now)
+                .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.GenerationSeconds, 0)
+                .SetProperty(j => j.Seed, source.Seed)
+                .SetProperty(j => j.WarningsJson, source.WarningsJson)
+                .SetProperty(j => j.Backend, source.Backend)
+                .SetProperty(j => j.ReusedFromJobId, source.Id)
+                .SetProperty(j => j.OutputPath, video)
+                .SetProperty(j => j.ThumbnailPath, thumbnail)))
+        {
+            StoragePaths.DeleteQuietly(paths.Outputs(job.Id)); // cancelled or deleted while copying
+            return true;
+        }
+        PendingCheck.Delete(paths.Uploads(job.Id));
+        log.LogInformation("Job {JobId} reused the output of job {SourceId} (identical inputs and parameters); background check {BackgroundCheckMs} ms",
+            job.Id, source.Id, clock.ElapsedMilliseconds);
+        if (await queries.GetAsync(job.Id, CancellationToken.None) is { } view) await notifier.StatusAsync(view);
+        signals.MarkFinished(job.Id);
+        if (job.BatchId is null) await userNotifications.JobFinishedAsync(job.Id, CancellationToken.None); // a batch sends one message for all its jobs
+        return true;
+    }
+
     /// <summary>The same code and message the request would have answered with 4xx, on the job instead.</summary>
     private async Task FailAsync(string id, string code, string message, Stopwatch clock)
     {
@@ -168,7 +241,8 @@ public sealed class UploadChecker(
                 .SetProperty(j => j.ErrorCode, code)
                 .SetProperty(j => j.ErrorMessage, message)))
             return;
-        PendingCheck.Delete(paths.Uploads(id));
+        // pending-check.json stays: it marks the job as one that never passed its check, so a retry checks it
+        // again (limits may have been raised meanwhile) instead of queueing inputs known to fail.
         log.LogInformation("Job {JobId} failed its background check: {Code} {Message}; background check {BackgroundCheckMs} ms", id, code, message, clock.ElapsedMilliseconds);
         if (await queries.GetAsync(id, CancellationToken.None) is { } view) await notifier.StatusAsync(view);
         signals.MarkFinished(id);

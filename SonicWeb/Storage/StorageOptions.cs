@@ -14,6 +14,12 @@ public sealed class StorageOptions
     /// <summary>Largest accepted upload per file, enforced while the request streams in.</summary>
     public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>
+    /// SQLite's synchronous level for every connection (Off, Normal, Full, Extra). Normal (with WAL): commits
+    /// survive an app crash or restart, not a power cut; Full also fsyncs each commit.
+    /// </summary>
+    public Data.SqliteSynchronous SqliteSynchronous { get; set; } = Data.SqliteSynchronous.Normal;
+
     /// <summary>The health check reports "degraded" below this much free disk space.</summary>
     public long MinFreeBytes { get; set; } = 1L * 1024 * 1024 * 1024;
 }

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SonicWeb.Tests.TestSupport;
+
+/// <summary>
+/// The built app started as its own process (`dotnet SonicWeb.dll --urls ...`), as an operator starts it,
+/// on a free loopback port with a temporary data directory. For what the in-process test host does not
+/// reproduce: the web host exactly as Program.cs builds it.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _root;
+
+    private AppProcess(Process process, Uri baseAddress, string root)
+    {
+        _process = process;
+        _root = root;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>Anonymous client (enough for /health).</summary>
+    public HttpClient Http { get; }
+
+    public static async Task<AppProcess> StartAsync(Dictionary<string, string>? environment = null)
+    {
+        var dll = AppDll();
+        var root = Directory.CreateTempSubdirectory("sonicweb-process-").FullName;
+        int port = FreeLoopbackPort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { dll, "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(a);
+        start.Environment["Storage__Root"] = root;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment ?? new()) start.Environment[key] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), root);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"the app exited with {process.ExitCode} while starting:\n{output}");
+            try
+            {
+                using var response = await app.Http.GetAsync("/health");
+                if (response.StatusCode == HttpStatusCode.OK) return app;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            if (DateTime.UtcNow > until) { await app.DisposeAsync(); throw new TimeoutException($"the app did not answer /health within 60 s:\n{output}"); }
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>artifacts/bin/SonicWeb/&lt;config&gt;/SonicWeb.dll, built with the tests (same configuration folder).</summary>
+    private static string AppDll()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.Combine(testBin.Parent!.Parent!.FullName, "SonicWeb", testBin.Name, "SonicWeb.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("the app is built beside the tests", dll);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
