@@ -91,6 +91,8 @@ public sealed class BatchTests
         Assert.Equal(["Intro", "thanks"], batch.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("name").GetString()!));
         var done = await WaitForBatchAsync(host.Http, batch.GetProperty("id").GetString()!, TimeSpan.FromSeconds(120));
         Assert.Equal(2, done.Count("succeeded"));
+        // The message follows the last job's final row (the page can show "finished" a moment earlier).
+        await WaitUntilAsync(() => !recorder.BatchesFinished.IsEmpty);
         Assert.Single(recorder.BatchesFinished);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(host.Root, "staging"))); // nothing of either upload is left behind
     }
