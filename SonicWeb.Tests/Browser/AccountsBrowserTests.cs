@@ -30,7 +30,7 @@ public sealed class AccountsBrowserTests
         await Assertions.Expect(page.Locator("#users")).ToContainTextAsync(WebTestHost.AdminEmail);
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "accounts-1-users.png"), FullPage = true });
 
-        await page.ClickAsync("#signout");
+        await BrowserKit.SignOutAsync(page);
         await Assertions.Expect(page.Locator("#signed-out")).ToBeVisibleAsync();
         await page.GotoAsync("/admin/users");
         Assert.Contains("/account/login", page.Url);

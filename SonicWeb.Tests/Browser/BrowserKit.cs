@@ -12,13 +12,26 @@ public static class BrowserKit
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
         playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
 
-    /// <summary>Fills and posts the sign-in form; lands wherever the app redirects.</summary>
+    /// <summary>Fills and posts the sign-in form; returns once the page the app redirects to has loaded.</summary>
     public static async Task SignInAsync(IPage page, string email = WebTestHost.AdminEmail, string password = WebTestHost.AdminPassword)
     {
         if (!page.Url.Contains("/account/login")) await page.GotoAsync("/account/login");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
-        await page.ClickAsync("#signin");
+        // The form's POST answered (a redirect, or the form again with the error), then that page loaded.
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#signin"),
+            r => r.Request.Method == "POST" && r.Url.Contains("/account/login"));
+        await page.WaitForLoadStateAsync();
+    }
+
+    /// <summary>
+    /// Posts the sign-out form and waits for the sign-in page: starting another navigation while that one
+    /// is still under way left chromium's page without a load event (a 30 s timeout in a CI run).
+    /// </summary>
+    public static async Task SignOutAsync(IPage page)
+    {
+        await page.ClickAsync("#signout");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
         await page.WaitForLoadStateAsync();
     }
 }

@@ -53,7 +53,7 @@ public sealed class ReviewBrowserTests
         await Assertions.Expect(page.Locator($"tr[data-job-id='{id}']")).ToHaveCountAsync(0);
 
         await smtp.WaitForAsync(m => m.Subject.Contains("changes requested"), TimeSpan.FromSeconds(30));
-        await page.ClickAsync("#signout");
+        await BrowserKit.SignOutAsync(page);
         await BrowserKit.SignInAsync(page);
         await page.ClickAsync("nav a[href='/admin/notifications']");
         await Assertions.Expect(page.Locator("#deliveries tr[data-status='Sent']")).ToHaveCountAsync(2); // finished + reviewed
