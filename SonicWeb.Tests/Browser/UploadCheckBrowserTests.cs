@@ -26,18 +26,22 @@ public sealed class UploadCheckBrowserTests
         var gray = TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
         await page.SetInputFilesAsync("#image", gray);
         await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
+        await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("about");
 
         var held = new List<IDisposable>();
         for (int i = 0; i < admission.Slots; i++) held.Add(await admission.WaitForSlotAsync(CancellationToken.None));
         await page.ClickAsync("#submit");
         await Assertions.Expect(page.Locator("#upload-text")).ToContainTextAsync("server is busy");
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-checking.png"), FullPage = true });
+        await page.FillAsync("#p-min_resolution", "512"); // an estimate while the job is checked counts it as one ahead
+        await Assertions.Expect(page.Locator("#queue-info")).ToHaveTextAsync("(1 job(s) ahead)");
         var list = await host.Http.GetFromJsonAsync<JsonElement>("/api/jobs");
         Assert.Equal("Checking", list.GetProperty("items")[0].GetProperty("status").GetString());
         foreach (var slot in held) slot.Dispose();
 
         await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("No face found");
         Assert.EndsWith("/", page.Url);
+        await Assertions.Expect(page.Locator("#queue-info")).ToHaveTextAsync(""); // the deleted job is not "ahead" any more
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-no-face.png"), FullPage = true });
         list = await host.Http.GetFromJsonAsync<JsonElement>("/api/jobs");
         Assert.Equal(0, list.GetProperty("total").GetInt32()); // the page removed the job the busy server had to create

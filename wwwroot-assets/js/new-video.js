@@ -61,20 +61,36 @@ audio.addEventListener('change', () => {
     probe.src = URL.createObjectURL(file);
 });
 
+/** POST /api/estimate for the chosen audio and parameters; null when there is nothing to estimate yet. */
+async function requestEstimate() {
+    const body = parameters();
+    if (audioSeconds) body.audio_seconds = audioSeconds;
+    if (!body.audio_seconds && !body.duration) return null;
+    return fetch('/api/estimate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+function showQueueInfo(result) {
+    document.getElementById('queue-info').textContent = result.jobsAhead > 0 ? `(${result.jobsAhead} job(s) ahead)` : '';
+}
+
 let estimateTimer = null;
 function updateEstimate() {
     clearTimeout(estimateTimer);
     estimateTimer = setTimeout(async () => {
-        const body = parameters();
-        if (audioSeconds) body.audio_seconds = audioSeconds;
-        if (!body.audio_seconds && !body.duration) { estimate.textContent = 'choose an audio file'; return; }
-        const response = await fetch('/api/estimate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        const response = await requestEstimate();
+        if (!response) { estimate.textContent = 'choose an audio file'; return; }
         if (!response.ok) { estimate.textContent = '–'; showErrors(await problemMessages(response)); return; }
         showErrors([]);
         const result = await response.json();
         estimate.textContent = `about ${seconds(result.estimateSeconds)} for ${result.videoSeconds.toFixed(1)} s of video at ${result.width} × ${result.height}`;
-        document.getElementById('queue-info').textContent = result.jobsAhead > 0 ? `(${result.jobsAhead} job(s) ahead)` : '';
+        showQueueInfo(result);
     }, 200);
+}
+
+/** Only the "jobs ahead" note, leaving the form's messages alone. */
+async function refreshQueueInfo() {
+    const response = await requestEstimate();
+    if (response?.ok) showQueueInfo(await response.json());
 }
 form.addEventListener('input', e => { if (e.target.id?.startsWith('p-')) updateEstimate(); });
 form.addEventListener('change', e => { if (e.target.id?.startsWith('p-')) updateEstimate(); });
@@ -124,6 +140,7 @@ form.addEventListener('submit', async e => {
     await fetch(job.links.self, { method: 'DELETE' });
     result.reset();
     showErrors([checked.error.message]);
+    refreshQueueInfo(); // the estimate fetched meanwhile counted this job as one ahead
 });
 
 updateEstimate();
