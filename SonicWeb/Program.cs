@@ -4,7 +4,9 @@ using SonicWeb.Hosting;
 // `SonicWeb generate ...` and `SonicWeb inspect ...` are command-line verbs; anything else starts the web app.
 if (CliApp.IsCliInvocation(args))
 {
-    return await CliApp.RunAsync(args, () => EngineSetup.CreatePipeline(EngineSetup.CliConfiguration(), w => Console.Error.WriteLine("warning: " + w)));
+    // The engine as the web app has it (same settings, validation and backends); disposing it stops any ffmpeg left.
+    await using var engine = CliApp.EngineServices(EngineSetup.CliConfiguration());
+    return await CliApp.RunAsync(args, () => engine.GetRequiredService<SonicWeb.Engine.Backends.GenerationBackends>().Default);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -29,7 +29,8 @@ public sealed class FaceAnalyzer(BlazeFaceDetector detector, FaceLandmarkNet68 l
 
         if (face.Box.Width < minFaceSizePixels)
             throw new SonicEngineException(EngineErrorCodes.FaceTooSmall, string.Create(CultureInfo.InvariantCulture,
-                $"The face is only {face.Box.Width:0} pixels wide; the minimum is {minFaceSizePixels} pixels (Engine:MinFaceSizePixels). Use a closer or larger photo."));
+                $"The face is only {face.Box.Width:0} pixels wide; use a closer or larger photo. The minimum is {minFaceSizePixels} pixels."))
+            { Setting = "MinFaceSizePixels" };
 
         var landmarks = landmarkNet.DetectFromDetectorBox(image, face.Box);
         return new FaceAnalysis(face, landmarks, faces.Count, warnings);

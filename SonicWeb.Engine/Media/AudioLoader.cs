@@ -42,7 +42,8 @@ public static class AudioLoader
             throw new SonicEngineException(EngineErrorCodes.AudioEmpty, $"The audio in '{name}' contains no samples.");
         if (duration < limits.MinAudioSeconds)
             throw new SonicEngineException(EngineErrorCodes.AudioEmpty,
-                $"The audio is {MediaText.Seconds(duration)} long; the minimum is {MediaText.Seconds(limits.MinAudioSeconds)} (Engine:Limits:MinAudioSeconds).");
+                $"The audio is {MediaText.Seconds(duration)} long; the minimum is {MediaText.Seconds(limits.MinAudioSeconds)} (Engine:Limits:MinAudioSeconds).")
+            { Setting = "Limits:MinAudioSeconds" };
         return new AudioClip(samples, AudioClip.AnalysisSampleRate, duration);
     }
 
@@ -85,7 +86,7 @@ public static class AudioLoader
                     pcm.Write(buffer, 0, read);
                 }
             },
-        });
+        }, ffmpeg.Processes);
         using var stopOrCancel = CancellationTokenSource.CreateLinkedTokenSource(ct, overLimit.Token);
         int exit;
         try
@@ -107,7 +108,8 @@ public static class AudioLoader
 
     private static SonicEngineException TooLong(double seconds, MediaLimits limits, bool atLeast = false) =>
         new(EngineErrorCodes.AudioTooLong,
-            $"The audio is {(atLeast ? "more than " : "")}{MediaText.Seconds(seconds)} long; the limit is {MediaText.Seconds(limits.MaxAudioSeconds)} (Engine:Limits:MaxAudioSeconds).");
+            $"The audio is {(atLeast ? "more than " : "")}{MediaText.Seconds(seconds)} long; the limit is {MediaText.Seconds(limits.MaxAudioSeconds)} (Engine:Limits:MaxAudioSeconds).")
+        { Setting = "Limits:MaxAudioSeconds" };
 
     private static SonicEngineException Unsupported(string message) => new(EngineErrorCodes.UnsupportedAudio, message);
 }

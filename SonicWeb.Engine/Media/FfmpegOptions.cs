@@ -8,4 +8,10 @@ public sealed class FfmpegOptions
 
     public string FfmpegPath { get; set; } = "ffmpeg";
     public string FfprobePath { get; set; } = "ffprobe";
+
+    /// <summary>
+    /// Who owns the processes started with these options: the host sets its own table (a singleton it
+    /// disposes at shutdown). Not a setting: configuration never binds it.
+    /// </summary>
+    public FfmpegProcessTable Processes { get; set; } = FfmpegProcessTable.Unowned;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using SonicWeb.Engine.Errors;
@@ -26,15 +25,13 @@ public sealed class FfmpegRunOptions
 /// The one owner of ffmpeg/ffprobe processes. It starts the process from an <see cref="FfmpegArguments"/>
 /// list, drains stdout and stderr concurrently (keeping the last lines of stderr for error messages),
 /// exposes stdin as a stream, and on cancellation or disposal closes stdin, kills the whole process tree and
-/// waits for it to exit. Every running process is also registered in a static table so the host can kill
-/// them all at shutdown (<see cref="KillAllRunningAsync"/>).
+/// waits for it to exit. Every running process is also registered in its owner's <see cref="FfmpegProcessTable"/>,
+/// which kills whatever still runs when the owner (the host) stops.
 /// </summary>
 public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
 {
     /// <summary>How long to wait for a killed process to disappear before giving up waiting.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
-
-    private static readonly ConcurrentDictionary<FfmpegProcess, byte> Running = new();
 
     private readonly Process _process;
     private readonly string _displayName;
@@ -43,10 +40,12 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
     private readonly Task _stdoutTask;
     private readonly Task _stderrTask;
     private readonly CancellationTokenSource _readersCts = new();
+    private readonly FfmpegProcessTable _table;
     private int _disposed;
 
-    private FfmpegProcess(Process process, string displayName, FfmpegRunOptions options)
+    private FfmpegProcess(Process process, string displayName, FfmpegRunOptions options, FfmpegProcessTable table)
     {
+        _table = table;
         _process = process;
         _displayName = displayName;
         _stderrTailLines = Math.Max(1, options.StderrTailLines);
@@ -54,11 +53,11 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
             TryCloseStdin();
         _stdoutTask = DrainStdoutAsync(options.ReadStdout);
         _stderrTask = ReadStderrAsync(options.OnStderrLine);
-        Running.TryAdd(this, 0);
+        _table.Add(this);
     }
 
-    /// <summary>Number of ffmpeg/ffprobe processes started here and not yet exited/disposed.</summary>
-    public static int RunningCount => Running.Count;
+    /// <summary>Number of ffmpeg/ffprobe processes started here (in every table) and not yet exited/disposed.</summary>
+    public static int RunningCount => FfmpegProcessTable.RunningEverywhere;
 
     public int Id => _process.Id;
 
@@ -74,9 +73,10 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Starts <paramref name="executable"/>. A missing executable raises ffmpeg_missing with an install hint.
+    /// Starts <paramref name="executable"/>, owned by <paramref name="table"/> (by default
+    /// <see cref="FfmpegProcessTable.Unowned"/>). A missing executable raises ffmpeg_missing with an install hint.
     /// </summary>
-    public static FfmpegProcess Start(string executable, FfmpegArguments arguments, FfmpegRunOptions? options = null)
+    public static FfmpegProcess Start(string executable, FfmpegArguments arguments, FfmpegRunOptions? options = null, FfmpegProcessTable? table = null)
     {
         options ??= new FfmpegRunOptions();
         var psi = new ProcessStartInfo(executable)
@@ -98,9 +98,10 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
             var tool = Path.GetFileName(executable);
             throw new SonicEngineException(EngineErrorCodes.FfmpegMissing,
                 $"{tool} could not be started from '{executable}' ({e.Message}). Install ffmpeg (Debian/Ubuntu: apt-get install -y ffmpeg) " +
-                "or set Engine:Ffmpeg:FfmpegPath / Engine:Ffmpeg:FfprobePath to the executables.", e);
+                $"or set the path of {tool} to the executable.", e)
+            { Setting = tool.Contains("ffprobe", StringComparison.OrdinalIgnoreCase) ? "Ffmpeg:FfprobePath" : "Ffmpeg:FfmpegPath" };
         }
-        return new FfmpegProcess(process, Path.GetFileName(executable), options);
+        return new FfmpegProcess(process, Path.GetFileName(executable), options, table ?? FfmpegProcessTable.Unowned);
     }
 
     /// <summary>
@@ -121,7 +122,7 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
         // The readers end at EOF, which follows exit (unless a grandchild holds the pipe: bound the wait).
         await Task.WhenAny(Task.WhenAll(_stdoutTask, _stderrTask), Task.Delay(KillWait, ct)).ConfigureAwait(false);
         if (_stdoutTask.IsFaulted) await _stdoutTask.ConfigureAwait(false); // surface reader errors
-        Running.TryRemove(this, out _);
+        _table.Remove(this);
         return _process.ExitCode;
     }
 
@@ -155,7 +156,7 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
         try { await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false); }
         catch (OperationCanceledException) { /* give up waiting; the OS reaps it */ }
         _readersCts.Cancel();
-        Running.TryRemove(this, out _);
+        _table.Remove(this);
     }
 
     /// <summary>Kills the process tree without waiting; safe to call from a cancellation callback (a blocked
@@ -167,9 +168,6 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
         catch (Win32Exception) { }
     }
 
-    /// <summary>Kills every process started through this type that is still running (host shutdown).</summary>
-    public static Task KillAllRunningAsync() => Task.WhenAll(Running.Keys.Select(p => p.KillAsync()));
-
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
@@ -177,7 +175,7 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
         _readersCts.Cancel();
         try { await Task.WhenAll(_stdoutTask, _stderrTask).WaitAsync(KillWait).ConfigureAwait(false); }
         catch (Exception) { /* readers only report pipe errors after a kill */ }
-        Running.TryRemove(this, out _);
+        _table.Remove(this);
         _process.Dispose();
         _readersCts.Dispose();
     }
@@ -191,7 +189,7 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
         catch (Win32Exception) { }
         _process.WaitForExit(1000);
         _readersCts.Cancel();
-        Running.TryRemove(this, out _);
+        _table.Remove(this);
         _process.Dispose();
         _readersCts.Dispose();
     }

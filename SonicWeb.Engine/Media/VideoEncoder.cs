@@ -85,12 +85,13 @@ public sealed class VideoEncoder : IAsyncDisposable
         var tempPath = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(output)}.partial-{Guid.NewGuid():N}.mp4");
 
         VideoEncoder? encoder = null;
-        var process = FfmpegProcess.Start((settings.Ffmpeg ?? FfmpegOptions.Default).FfmpegPath, BuildArguments(settings, tempPath),
+        var ffmpeg = settings.Ffmpeg ?? FfmpegOptions.Default;
+        var process = FfmpegProcess.Start(ffmpeg.FfmpegPath, BuildArguments(settings, tempPath),
             new FfmpegRunOptions
             {
                 WriteStdin = true,
                 OnStderrLine = line => encoder?.OnStderrLine(line) ?? FfmpegProgressParser.IsProgressLine(line),
-            });
+            }, ffmpeg.Processes);
         encoder = new VideoEncoder(settings, process, tempPath);
         return Task.FromResult(encoder);
     }

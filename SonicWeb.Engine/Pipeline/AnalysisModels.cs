@@ -8,7 +8,8 @@ namespace SonicWeb.Engine.Pipeline;
 
 /// <summary>
 /// The analysis networks, loaded once per process and shared by every job (ONNX sessions and the
-/// landmark weights are read-only after loading).
+/// landmark weights are read-only after loading). A host registers one instance as a singleton,
+/// loaded from its <see cref="ModelStore"/>.
 /// </summary>
 public sealed class AnalysisModels(BlazeFaceDetector faceDetector, FaceLandmarkNet68 landmarkNet, SileroVad voiceActivity)
 {
@@ -25,6 +26,6 @@ public sealed class AnalysisModels(BlazeFaceDetector faceDetector, FaceLandmarkN
         store.GetPath("onnxruntime");
         var landmarks = new FaceLandmarkNet68(store);
         landmarks.EnsureLoaded();
-        return new AnalysisModels(new BlazeFaceDetector(onnx, warn), landmarks, new SileroVad(onnx, warn));
+        return new AnalysisModels(new BlazeFaceDetector(onnx, warn, store), landmarks, new SileroVad(onnx, warn, store));
     }
 }

@@ -30,4 +30,28 @@ public sealed class EngineOptions
 
     /// <summary>Minimum time between two preview JPEGs.</summary>
     public TimeSpan PreviewInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Settings that cannot work, each naming the setting (its path in these options, e.g.
+    /// "Limits:MaxAudioSeconds"), its value and what it must be. Empty when all are usable.
+    /// </summary>
+    public IEnumerable<string> Problems()
+    {
+        var l = Limits;
+        if (l.MaxImageBytes <= 0) yield return $"Limits:MaxImageBytes is {l.MaxImageBytes}; it must be more than 0 bytes.";
+        if (l.MaxImagePixels <= 0) yield return $"Limits:MaxImagePixels is {l.MaxImagePixels}; it must be more than 0 pixels.";
+        if (l.MaxImageSide <= 0) yield return $"Limits:MaxImageSide is {l.MaxImageSide}; it must be more than 0 pixels.";
+        if (l.MaxAudioBytes <= 0) yield return $"Limits:MaxAudioBytes is {l.MaxAudioBytes}; it must be more than 0 bytes.";
+        if (!(l.MinAudioSeconds >= 0)) yield return $"Limits:MinAudioSeconds is {l.MinAudioSeconds}; it must be 0 or more seconds.";
+        if (!(l.MaxAudioSeconds > l.MinAudioSeconds))
+            yield return $"Limits:MaxAudioSeconds is {l.MaxAudioSeconds}; it must be more than Limits:MinAudioSeconds ({l.MinAudioSeconds}).";
+        if (string.IsNullOrWhiteSpace(Ffmpeg.FfmpegPath)) yield return "Ffmpeg:FfmpegPath is empty; it must name the ffmpeg executable.";
+        if (string.IsNullOrWhiteSpace(Ffmpeg.FfprobePath)) yield return "Ffmpeg:FfprobePath is empty; it must name the ffprobe executable.";
+        if (string.IsNullOrWhiteSpace(EncoderPreset)) yield return "EncoderPreset is empty; it must be an x264 preset such as veryfast.";
+        if (EncoderCrf is < 0 or > 51) yield return $"EncoderCrf is {EncoderCrf}; it must be 0..51.";
+        if (MinFaceSizePixels < 1) yield return $"MinFaceSizePixels is {MinFaceSizePixels}; it must be 1 or more pixels.";
+        if (PreviewMaxSide < 16) yield return $"PreviewMaxSide is {PreviewMaxSide}; it must be 16 or more pixels.";
+        if (PreviewInterval < TimeSpan.Zero) yield return $"PreviewInterval is {PreviewInterval}; it must not be negative.";
+        if (Onnx.IntraOpThreads < 0) yield return $"Onnx:IntraOpThreads is {Onnx.IntraOpThreads}; it must be 0 (ONNX Runtime's choice) or more.";
+    }
 }

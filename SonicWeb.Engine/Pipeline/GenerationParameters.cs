@@ -22,4 +22,7 @@ public sealed record GenerationParameters
     /// <summary>Null: a seed is drawn and reported, so the run can be repeated.</summary>
     public int? Seed { get; init; }
     public CropMode Crop { get; init; } = CropMode.Face;
+
+    /// <summary>Frames for a video of <paramref name="seconds"/>: rounded to the nearest frame, at least one.</summary>
+    public static int FrameCountFor(double seconds) => Math.Max(1, (int)Math.Round(seconds * Fps));
 }

@@ -16,6 +16,9 @@ public sealed record ParameterSpec(
     double HardMax,
     bool IsInteger)
 {
+    /// <summary>How pages title the field; the API name unless a clearer one is given.</summary>
+    public string Label { get; init; } = Name;
+
     public string Format(double value) => IsInteger
         ? ((long)value).ToString(CultureInfo.InvariantCulture)
         : value.ToString("0.###", CultureInfo.InvariantCulture);
@@ -24,9 +27,27 @@ public sealed record ParameterSpec(
     public string HardRange => $"{Format(HardMin)}..{Format(HardMax)}";
 }
 
+/// <summary>A yes/no parameter: its name as the brief spells it, default and one line of help.</summary>
+public sealed record SwitchSpec(string Name, string Help, bool Default)
+{
+    public string Label { get; init; } = Name;
+}
+
+/// <summary>One value of a <see cref="ChoiceSpec"/> with what it means.</summary>
+public sealed record ChoiceOption(string Value, string Help);
+
+/// <summary>A parameter with a few named values (the crop mode).</summary>
+public sealed record ChoiceSpec(string Name, string Help, string Default, IReadOnlyList<ChoiceOption> Options)
+{
+    public string Label { get; init; } = Name;
+
+    public bool Allows(string value) => Options.Any(o => o.Value == value);
+}
+
 /// <summary>
-/// The numeric parameters with their defaults and ranges, in one table so the validator, the CLI
-/// help, the web form and the docs cannot disagree.
+/// Every parameter with its default, ranges or values and help, in one table so the validator, the
+/// parameter binder, the CLI help, the web forms and the docs cannot disagree: the numeric ones
+/// (<see cref="All"/>), the on/off switches (<see cref="Switches"/>) and the crop mode (<see cref="Crop"/>).
 /// </summary>
 public static class ParameterCatalog
 {
@@ -58,6 +79,23 @@ public static class ParameterCatalog
         "Random seed for blinks and head motion; the same seed gives the same video.",
         0, 0, int.MaxValue, 0, int.MaxValue, IsInteger: true);
 
+    /// <summary>The numeric parameters.</summary>
     public static IReadOnlyList<ParameterSpec> All { get; } =
         [MinResolution, ExpandRatio, InferenceSteps, DynamicScale, MotionScale, Duration, Seed];
+
+    public static readonly SwitchSpec AlignMouth = new("align_mouth",
+        "Move the mouth slightly ahead of the sound, as people do.", Default: true);
+
+    public static readonly SwitchSpec SmoothMotion = new("smooth_motion",
+        "Filter the motion curves so the head and mouth move smoothly.", Default: true);
+
+    public static IReadOnlyList<SwitchSpec> Switches { get; } = [AlignMouth, SmoothMotion];
+
+    public static readonly ChoiceSpec Crop = new("crop",
+        "\"face\": a square around the face; \"full\": the whole photo.", "face",
+        [new("face", "A square around the face, with room for the head and shoulders."), new("full", "The whole photo.")]);
+
+    /// <summary>Every parameter name: numeric, switches, crop (the order of the forms and the API's messages).</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [.. All.Select(s => s.Name), .. Switches.Select(s => s.Name), Crop.Name];
 }

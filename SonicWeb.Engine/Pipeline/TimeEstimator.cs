@@ -42,14 +42,21 @@ public sealed class TimeEstimator
     /// <summary>Weight of the prior, in samples: with k samples the fit counts k/(k+PriorWeight).</summary>
     public const double PriorWeight = 3;
 
-    // Read by every estimate while the worker re-fits after each job: a concurrent map, and models are immutable records.
-    private readonly ConcurrentDictionary<string, CostModel> _models = new(StringComparer.OrdinalIgnoreCase)
+    // Read by every estimate while the worker re-fits after each job: concurrent maps, and models are immutable records.
+    private readonly ConcurrentDictionary<string, CostModel> _priors = new(StringComparer.OrdinalIgnoreCase)
     {
         [BuiltInBackend] = BuiltInPrior,
         [DiffusionBackend] = BriefPrior,
     };
+    private readonly ConcurrentDictionary<string, CostModel> _fitted = new(StringComparer.OrdinalIgnoreCase);
 
-    public CostModel ModelFor(string backend) => _models.TryGetValue(backend, out var m) ? m : BriefPrior;
+    /// <summary>What a backend's estimate starts from until it has finished jobs to fit (the brief's formula for unknown backends).</summary>
+    public CostModel PriorFor(string backend) => _priors.TryGetValue(backend, out var m) ? m : BriefPrior;
+
+    /// <summary>Sets a backend's prior (a backend declares it when it is registered).</summary>
+    public void RegisterPrior(string backend, CostModel prior) => _priors[backend] = prior;
+
+    public CostModel ModelFor(string backend) => _fitted.TryGetValue(backend, out var m) ? m : PriorFor(backend);
 
     public double EstimateSeconds(string backend, double audioSeconds, int resolution, int steps)
         => Math.Max(0, ModelFor(backend).Estimate(audioSeconds, resolution, steps));
@@ -57,9 +64,8 @@ public sealed class TimeEstimator
     /// <summary>Replaces the backend's model by one fitted to <paramref name="samples"/> (the prior when empty).</summary>
     public CostModel Fit(string backend, IReadOnlyCollection<TimingSample> samples)
     {
-        var prior = backend.Equals(BuiltInBackend, StringComparison.OrdinalIgnoreCase) ? BuiltInPrior : BriefPrior;
-        var fitted = FitModel(prior, samples);
-        _models[backend] = fitted;
+        var fitted = FitModel(PriorFor(backend), samples);
+        _fitted[backend] = fitted;
         return fitted;
     }
 

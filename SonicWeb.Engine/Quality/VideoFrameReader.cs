@@ -30,7 +30,7 @@ public static class VideoFrameReader
                     onFrame(count++, frame);
                 }
             },
-        });
+        }, ffmpeg.Processes);
         await process.WaitForSuccessAsync(EngineErrorCodes.Internal, $"Decoding the frames of '{Path.GetFileName(videoPath)}' failed", ct).ConfigureAwait(false);
         return count;
     }

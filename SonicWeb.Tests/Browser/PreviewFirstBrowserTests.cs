@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using SonicWeb.Tests.TestSupport;
 using SonicWeb.Tests.Web;
+using SonicWeb.Engine.Backends.BuiltIn;
 
 namespace SonicWeb.Tests.Browser;
 
@@ -11,7 +12,7 @@ public sealed class PreviewFirstBrowserTests
     [Fact]
     public async Task Preview_first_shows_the_first_frame_and_confirm_renders_the_video()
     {
-        using var host = new WebTestHost();
+        using var host = new WebTestHost(backend: BuiltInBackend.Name); // the frame shown is the engine's
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserKit.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 } });

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using SonicWeb.Jobs;
+using SonicWeb.Jobs.Submission;
 using SonicWeb.Tests.TestSupport;
 using SonicWeb.Tests.Web;
 

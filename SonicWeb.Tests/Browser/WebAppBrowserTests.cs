@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using SonicWeb.Tests.TestSupport;
 using SonicWeb.Tests.Web;
+using SonicWeb.Engine.Backends.BuiltIn;
 
 namespace SonicWeb.Tests.Browser;
 
@@ -17,7 +18,7 @@ public sealed class WebAppBrowserTests
     [Fact]
     public async Task Upload_estimate_submit_watch_progress_play_find_in_history_and_download()
     {
-        using var host = new WebTestHost();
+        using var host = new WebTestHost(backend: BuiltInBackend.Name); // the whole path a user takes, engine included
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
@@ -86,7 +87,7 @@ public sealed class WebAppBrowserTests
     [Fact]
     public async Task A_photo_without_a_face_is_reported_on_the_form_before_a_job_exists()
     {
-        using var host = new WebTestHost();
+        using var host = new WebTestHost(backend: BuiltInBackend.Name); // the whole path a user takes, engine included
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });

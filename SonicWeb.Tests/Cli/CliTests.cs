@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using SonicWeb.Cli;
 using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Backends;
+using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Pipeline;
 using SonicWeb.Tests.TestSupport;
 
@@ -12,9 +14,9 @@ namespace SonicWeb.Tests.Cli;
 public class CliTests(EngineFixture engine)
 {
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-        => await RunWithAsync(() => engine.Pipeline, args);
+        => await RunWithAsync(() => engine.Backend, args);
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithAsync(Func<GenerationPipeline> factory, params string[] args)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithAsync(Func<IGenerationBackend> factory, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -97,7 +99,7 @@ public class CliTests(EngineFixture engine)
     {
         var empty = Directory.CreateTempSubdirectory("no-models").FullName;
         var (code, stdout, _) = await RunWithAsync(
-            () => new GenerationPipeline(new EngineOptions(), AnalysisModels.Load(new ModelStore(empty), new())),
+            () => new BuiltInBackend(new EngineOptions(), AnalysisModels.Load(new ModelStore(empty), new())),
             "inspect", "--image", TestMedia.AstronautPng, "--audio", Voice, "--json");
         Assert.Equal(1, code);
         var error = JsonDocument.Parse(stdout).RootElement.GetProperty("error");

@@ -1,3 +1,4 @@
+using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Models;
 using SonicWeb.Engine.Pipeline;
 
@@ -10,19 +11,20 @@ public sealed class EngineFixture
     {
         Options = new EngineOptions();
         Models = AnalysisModels.Load(ModelStore.Default, Options.Onnx);
-        Pipeline = new GenerationPipeline(Options, Models);
+        Backend = new BuiltInBackend(Options, Models);
     }
 
     public EngineOptions Options { get; }
     public AnalysisModels Models { get; }
-    public GenerationPipeline Pipeline { get; }
+    /// <summary>The built-in backend over the loaded models: what generates videos in the app.</summary>
+    public BuiltInBackend Backend { get; }
 
-    /// <summary>A pipeline with other options (limits, encoder) sharing the loaded models.</summary>
-    public GenerationPipeline With(Action<EngineOptions> configure)
+    /// <summary>A backend with other options (limits, encoder) sharing the loaded models.</summary>
+    public BuiltInBackend With(Action<EngineOptions> configure)
     {
         var options = new EngineOptions();
         configure(options);
-        return new GenerationPipeline(options, Models);
+        return new BuiltInBackend(options, Models);
     }
 }
 

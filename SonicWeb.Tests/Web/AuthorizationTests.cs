@@ -99,7 +99,7 @@ public sealed class AuthorizationTests
     [Fact]
     public async Task An_operator_cannot_read_download_cancel_delete_or_watch_another_operators_job()
     {
-        using var host = new WebTestHost();
+        using var host = new WebTestHost(settings: Paced()); // the long job must still run while the other operator tries
         var (owner, ownerCookies) = await host.CreateUserAsync("ana@sonicweb.test", "Operator", "Ana");
         var (other, otherCookies) = await host.CreateUserAsync("bo@sonicweb.test", "Operator", "Bo");
         // Queued behind a long job, so it is still cancellable while the other operator tries.

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using SonicWeb.Tests.TestSupport;
 using static SonicWeb.Tests.Web.WebTestKit;
+using SonicWeb.Engine.Backends.BuiltIn;
 
 namespace SonicWeb.Tests.Web;
 
@@ -12,7 +13,7 @@ namespace SonicWeb.Tests.Web;
 [Collection(WebCollection.Name)]
 public sealed class JobsApiTests : IDisposable
 {
-    private readonly WebTestHost _host = new();
+    private readonly WebTestHost _host = new(backend: BuiltInBackend.Name); // these tests are the whole path, engine included
 
     public void Dispose() => _host.Dispose();
 
@@ -108,7 +109,7 @@ public sealed class JobsApiTests : IDisposable
     [Fact]
     public async Task Watchdog_fails_a_job_that_runs_past_its_limit_and_says_so()
     {
-        using var host = new WebTestHost(settings: new() { ["Jobs:WatchdogMultiplier"] = "0.01", ["Jobs:WatchdogMinimumSeconds"] = "0.3" });
+        using var host = new WebTestHost(settings: new() { ["Jobs:WatchdogMultiplier"] = "0.01", ["Jobs:WatchdogMinimumSeconds"] = "0.3" }, backend: BuiltInBackend.Name);
         var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "384"))).GetProperty("id").GetString()!;
         var job = await WaitForAsync(host.Http, id, IsFinished, TimeSpan.FromSeconds(30));
         Assert.Equal("Failed", job.Status());

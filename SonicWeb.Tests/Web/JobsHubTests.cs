@@ -10,7 +10,7 @@ public sealed class JobsHubTests
     [Fact]
     public async Task A_watcher_receives_ordered_progress_with_rising_frame_counts_then_the_final_status()
     {
-        using var host = new WebTestHost();
+        using var host = new WebTestHost(settings: Paced()); // renders long enough for several throttled pushes
         // "Preview first" holds the job until it is confirmed, so the watcher surely joins before its first
         // frame, however slow the machine is.
         // Long enough (about 9 s, 384 px) that even an idle machine renders for a couple of seconds, so the

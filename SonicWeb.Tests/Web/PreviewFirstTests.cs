@@ -4,6 +4,7 @@ using SonicWeb.Engine.Imaging;
 using SonicWeb.Tests.TestSupport;
 using Xunit.Abstractions;
 using static SonicWeb.Tests.Web.WebTestKit;
+using SonicWeb.Engine.Backends.BuiltIn;
 
 namespace SonicWeb.Tests.Web;
 
@@ -11,7 +12,7 @@ namespace SonicWeb.Tests.Web;
 [Collection(WebCollection.Name)]
 public sealed class PreviewFirstTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly WebTestHost _host = new();
+    private readonly WebTestHost _host = new(backend: BuiltInBackend.Name); // the video must start like the engine's preview
 
     public void Dispose() => _host.Dispose();
 

@@ -10,7 +10,7 @@ public sealed class RestartTests
     public async Task A_job_running_when_the_app_stops_runs_again_after_restart_and_completes()
     {
         string root, id;
-        using (var first = new WebTestHost())
+        using (var first = new WebTestHost(settings: Paced())) // still rendering when the host stops
         {
             root = first.Root;
             id = (await SubmitAsync(first.Http, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "384"))).GetProperty("id").GetString()!;

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SonicWeb.Data;
 using SonicWeb.Api;
-using SonicWeb.Jobs;
+using SonicWeb.Engine.Media;
+using SonicWeb.Jobs.Submission;
 using SonicWeb.Tests.TestSupport;
 using static SonicWeb.Tests.Web.WebTestKit;
 
@@ -20,10 +21,10 @@ public sealed class UploadCheckTests
 {
     private static readonly Dictionary<string, string> Busy = new() { ["Uploads:SyncCheckBudgetMs"] = "0" };
 
-    private static string GrayPhoto => TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
+    internal static string GrayPhoto => TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
 
     /// <summary>Takes every check slot, as a burst of uploads would; dispose to free them.</summary>
-    private static async Task<IDisposable> ExhaustGateAsync(WebTestHost host)
+    internal static async Task<IDisposable> ExhaustGateAsync(WebTestHost host)
     {
         var admission = host.Services.GetRequiredService<UploadAdmission>();
         var held = new List<IDisposable>();
@@ -223,9 +224,9 @@ public sealed class UploadCheckTests
         w.Write((short)(channels * 2)); w.Write((short)16);
         w.Write("data"u8); w.Write(dataBytes);
         long headerBytes = head.Length;
-        Assert.Equal(expected, UploadQuickChecks.WavSeconds(head.ToArray(), headerBytes + dataBytes)!.Value, 6);
+        Assert.Equal(expected, HeaderChecks.WavSeconds(head.ToArray(), headerBytes + dataBytes)!.Value, 6);
         // A header that claims more than the file holds is measured by the file.
-        Assert.Equal(expected / 2, UploadQuickChecks.WavSeconds(head.ToArray(), headerBytes + dataBytes / 2)!.Value, 6);
-        Assert.Null(UploadQuickChecks.WavSeconds("not a wav file at all"u8, 100));
+        Assert.Equal(expected / 2, HeaderChecks.WavSeconds(head.ToArray(), headerBytes + dataBytes / 2)!.Value, 6);
+        Assert.Null(HeaderChecks.WavSeconds("not a wav file at all"u8, 100));
     }
 }

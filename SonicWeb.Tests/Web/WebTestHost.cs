@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using SonicWeb.Engine.Backends;
+using SonicWeb.Engine.Pipeline;
 using SonicWeb.Tests.TestSupport;
 
 namespace SonicWeb.Tests.Web;
@@ -20,7 +22,9 @@ public sealed class WebCollection
 
 /// <summary>
 /// The real app on a real Kestrel port, with a real SQLite file in its own data directory. Starting a
-/// second host on the same <see cref="Root"/> is a restart.
+/// second host on the same <see cref="Root"/> is a restart. Videos are made by the <see cref="FakeBackend"/>
+/// (real input checks, flat frames) unless the test asks for the real engine with
+/// <c>backend: BuiltInBackend.Name</c>.
 /// </summary>
 public sealed class WebTestHost : WebApplicationFactory<Program>
 {
@@ -29,10 +33,13 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
 
     /// <param name="services">Replaces app services after the app registered its own (e.g. a recording IUserNotifications).</param>
     /// <param name="signIn">false: no admin from configuration and <see cref="Http"/> is anonymous (a fresh installation).</param>
-    public WebTestHost(string? root = null, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null, bool signIn = true)
+    /// <param name="backend">The backend new jobs use: the fake by default, "builtin" for the real engine.</param>
+    public WebTestHost(string? root = null, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null, bool signIn = true,
+        string backend = FakeBackend.Name)
     {
         Root = root ?? Directory.CreateTempSubdirectory("sonicweb-web-").FullName;
-        _settings = settings ?? new();
+        _settings = new Dictionary<string, string> { ["Backends:Default"] = backend };
+        foreach (var (key, value) in settings ?? []) _settings[key] = value;
         if (!signIn) { _settings["Admin:Email"] = ""; _settings["Admin:Password"] = ""; }
         _services = services;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -96,7 +103,13 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Admin:DisplayName", AdminName);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        if (_services is not null) builder.ConfigureTestServices(_services);
+        builder.ConfigureTestServices(services =>
+        {
+            double pace = double.Parse(_settings.GetValueOrDefault(FakeBackend.PaceSetting, "0"), System.Globalization.CultureInfo.InvariantCulture);
+            services.AddSingleton<IGenerationBackend>(sp => new FakeBackend(sp.GetRequiredService<InputAnalyser>(), sp.GetRequiredService<TimeEstimator>(),
+                sp.GetRequiredService<EngineOptions>(), pace));
+            _services?.Invoke(services);
+        });
     }
 
     protected override void Dispose(bool disposing)
@@ -113,6 +126,13 @@ public static class WebTestKit
 
     /// <summary>About 2.5 s of speech: a 256 px job takes a couple of seconds.</summary>
     public static string ShortSpeech => TestMedia.Speech("Hello, this is a quick test.", "web-short");
+
+    /// <summary>
+    /// Settings for a test that acts while a job runs (cancels it, stops the app, queues another behind
+    /// it): the fake backend then takes about as long as the real engine at 384 px (0.3 s per second of video).
+    /// </summary>
+    public static Dictionary<string, string> Paced(Dictionary<string, string>? settings = null) =>
+        new(settings ?? []) { [FakeBackend.PaceSetting] = "0.3" };
 
     /// <summary>About 9 s of speech: long enough to cancel or interrupt mid-render at 384 px.</summary>
     public static string LongSpeech => TestMedia.Speech(

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using SonicWeb.Data;
+using SonicWeb.Hosting;
 
 namespace SonicWeb.Accounts;
 
@@ -22,13 +24,14 @@ public static class AccountSetup
         o.SignIn.RequireConfirmedAccount = false;
     }
 
-    /// <summary>User and role stores on SonicDbContext, without cookies (enough for the CLI).</summary>
-    public static IdentityBuilder AddAccountStores(this IServiceCollection services, IConfiguration config)
+    /// <summary>User and role stores on SonicDbContext, without cookies (enough for the CLI); the "Accounts" section validated.</summary>
+    public static IdentityBuilder AddAccountStores(this IServiceCollection services)
     {
-        var accounts = config.GetSection(AccountOptions.Section).Get<AccountOptions>() ?? new AccountOptions();
-        services.AddSingleton(accounts);
+        services.AddValidatedOptions<AccountOptions, AccountOptionsValidator>(AccountOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AccountOptions>>().Value);
+        services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((o, accounts) => Configure(o, accounts.Value));
         services.AddScoped<UserDirectory>();
-        return services.AddIdentityCore<SonicUser>(o => Configure(o, accounts))
+        return services.AddIdentityCore<SonicUser>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<SonicDbContext>();
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace SonicWeb.Accounts;
 
@@ -15,15 +16,13 @@ public static class AuthSetup
     public static void AddSonicAuthentication(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var config = builder.Configuration;
-        services.AddOptions<AdminBootstrapOptions>().Bind(config.GetSection(AdminBootstrapOptions.Section));
-        services.AddAccountStores(config).AddClaimsPrincipalFactory<SonicClaimsFactory>();
+        services.AddOptions<AdminBootstrapOptions>().BindConfiguration(AdminBootstrapOptions.Section);
+        services.AddAccountStores().AddClaimsPrincipalFactory<SonicClaimsFactory>();
         services.AddHttpContextAccessor();
         services.AddScoped<SonicSignInManager>(); // one instance per request, under both names
         services.AddScoped<SignInManager<SonicUser>>(sp => sp.GetRequiredService<SonicSignInManager>());
         services.AddScoped<ISecurityStampValidator, SecurityStampValidator<SonicUser>>();
 
-        var accounts = config.GetSection(AccountOptions.Section).Get<AccountOptions>() ?? new AccountOptions();
         services.AddScoped<ApiKeyService>();
         // One default scheme that picks per request: the API key when the header is there, else the cookie.
         services.AddAuthentication(SelectorScheme)
@@ -39,7 +38,6 @@ public static class AuthSetup
                 o.LoginPath = "/account/login";
                 o.AccessDeniedPath = "/account/denied";
                 o.ReturnUrlParameter = "returnUrl";
-                o.ExpireTimeSpan = TimeSpan.FromHours(accounts.SessionHours);
                 o.SlidingExpiration = true;
                 o.Events = new CookieAuthenticationEvents
                 {
@@ -48,6 +46,8 @@ public static class AuthSetup
                     OnRedirectToAccessDenied = c => IsApi(c.Request) ? AuthProblems.WriteAsync(c.HttpContext, 403) : Redirect(c),
                 };
             });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<AccountOptions>>((o, accounts) => o.ExpireTimeSpan = TimeSpan.FromHours(accounts.Value.SessionHours));
         // Disabling a user or changing a role updates its security stamp; sessions notice within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAuthorizationBuilder()

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using SonicWeb.Api;
+using SonicWeb.Errors;
 using SonicWeb.Jobs;
 
 namespace SonicWeb.Accounts;
@@ -25,6 +25,21 @@ public static class JobAccess
 
     public static bool CanSubmit(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Operator);
 
+    public static bool CanReview(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Reviewer);
+
+    /// <summary>The user as the owner of a job they submit (the submitter shown is their display name).</summary>
+    public static JobOwner AsJobOwner(this ClaimsPrincipal user) =>
+        new(user.UserId() ?? throw new InvalidOperationException("an authenticated user has an id"), user.DisplayName());
+
+    /// <summary>The actions the job's state offers that this user may use: the buttons a page shows.</summary>
+    public static JobActions ActionsFor(this ClaimsPrincipal user, JobView job)
+    {
+        bool act = user.CanAct(job.OwnerId), read = user.CanRead(job.OwnerId);
+        var offered = job.Actions;
+        return new JobActions(offered.Cancel && act, offered.Retry && act, offered.Confirm && act, offered.Rerun && act, offered.Delete && act,
+            offered.Review && read && user.CanReview(), offered.Download && read);
+    }
+
     private static bool IsOwner(ClaimsPrincipal user, string? ownerId) =>
         ownerId != null && user.UserId() is { } id && id == ownerId;
 
@@ -42,10 +57,11 @@ public static class JobAccess
     public static JobView Summary(JobView job) => job with
     {
         Parameters = EmptyObject, Warnings = [], Error = null, Seed = null, ReusedFrom = null, HasVideo = false,
+        Actions = job.Actions with { Download = false },
         Review = job.Review with { Comment = null }, // the state is team information; the comment is for those who may open the job
     };
 
     private static readonly System.Text.Json.JsonElement EmptyObject = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone();
 
-    private static ApiProblemException Forbidden(string message) => new(StatusCodes.Status403Forbidden, AuthProblems.ForbiddenCode, message);
+    private static ForbiddenException Forbidden(string message) => new(message);
 }

@@ -1,14 +1,15 @@
 using SonicWeb.Engine.Errors;
+using SonicWeb.Errors;
 
 namespace SonicWeb.Api;
 
-/// <summary>Turns the problems handlers throw into ProblemDetails responses (status + "code" extension).</summary>
+/// <summary>Turns what services and the engine refuse into ProblemDetails answers (<see cref="ProblemMapping"/>).</summary>
 public sealed class ApiProblemFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try { return await next(context); }
-        catch (ApiProblemException p) { return Problems.ToResult(p); }
-        catch (SonicEngineException e) { return Problems.ToResult(Problems.From(e)); }
+        catch (DomainException e) { return ProblemMapping.ToResult(e); }
+        catch (SonicEngineException e) { return ProblemMapping.ToResult(e); }
     }
 }

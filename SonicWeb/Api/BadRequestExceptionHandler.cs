@@ -17,7 +17,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems, 
         {
             AntiforgeryValidationException or { InnerException: AntiforgeryValidationException } => (400, "antiforgery_failed",
                 "The form's security token is missing or expired. Reload the page and send the form again."),
-            BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 => (bad.StatusCode, Problems.BadRequestCode, bad.Message),
+            BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 => (bad.StatusCode, Errors.InputRejectedException.BadRequestCode, bad.Message),
             _ => (0, "", ""),
         };
         if (status == 0 || http.Response.HasStarted) return false;
@@ -27,7 +27,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems, 
         {
             HttpContext = http,
             Exception = exception,
-            ProblemDetails = { Status = status, Title = Problems.TitleFor(status), Detail = detail, Extensions = { ["code"] = code } },
+            ProblemDetails = { Status = status, Title = ProblemMapping.TitleFor(status), Detail = detail, Extensions = { ["code"] = code } },
         });
     }
 }

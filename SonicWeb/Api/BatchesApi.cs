@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
 using SonicWeb.Batches;
+using SonicWeb.Errors;
+using SonicWeb.Jobs;
+using SonicWeb.Presets;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
@@ -24,31 +27,30 @@ public static class BatchesApi
         group.MapGet("/{id}/zip", ZipAsync).WithName("GetBatchZip").WithSummary("A zip of the batch's finished videos, named after their recordings.");
     }
 
+    /// <summary>Reads the multipart body, applies a preset and binds the parameters once for every pair, then submits the batch.</summary>
     public static async Task<Results<Accepted<BatchView>, ProblemHttpResult>> SubmitAsync(
-        HttpContext http, BatchService batches, StoragePaths paths, IOptions<StorageOptions> storage, IOptions<BatchOptions> options, CancellationToken ct)
+        HttpContext http, BatchService batches, PresetService presets, StoragePaths paths, IOptions<StorageOptions> storage, IOptions<BatchOptions> options, CancellationToken ct)
     {
         await using var upload = await BatchUploadReader.ReadAsync(http.Request, paths.NewStagingFolder(), storage.Value.MaxUploadBytes, options.Value, ct);
-        var batch = await batches.SubmitAsync(upload, JobsApi.OwnerOf(http.User), ct);
+        // Once for the whole batch, so a typo in a parameter is reported once rather than per pair.
+        await presets.ApplyAsync(upload.Fields, ct);
+        var parameters = ParameterBinder.Bind(upload.Fields);
+        var choices = SubmitOptions.From(upload.Fields);
+        var batch = await batches.SubmitAsync(new SubmitBatch(upload.Folder, upload.Images, upload.Audios, upload.Archive, parameters,
+            http.User.AsJobOwner(), upload.Fields.GetValueOrDefault("name"), choices.PreviewFirst), ct);
         return TypedResults.Accepted(batch.Links.Self, batch);
     }
 
-    public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, BatchQueries batches, CancellationToken ct)
-    {
-        CheckId(id);
-        var batch = await batches.GetAsync(id, ct) ?? throw NotFound(id);
-        EnsureCanRead(user, id, batch.OwnerId);
-        return TypedResults.Ok(batch);
-    }
+    public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, BatchQueries batches, CancellationToken ct) =>
+        TypedResults.Ok(await batches.GetForAsync(id, user, ct));
 
     /// <summary>Streams the zip while reading the videos: nothing is built on disk or in memory. MP4s are stored, not compressed again.</summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ZipAsync(
         string id, HttpContext http, BatchQueries batches, StoragePaths paths, CancellationToken ct)
     {
-        CheckId(id);
-        var batch = await batches.GetEntityAsync(id, ct) ?? throw NotFound(id);
-        EnsureCanRead(http.User, id, batch.OwnerId);
+        var batch = await batches.GetEntityForAsync(id, http.User, ct);
         var videos = (await batches.FinishedVideosAsync(id, ct)).Where(v => File.Exists(paths.Absolute(v.Path))).ToList();
-        if (videos.Count == 0) throw Problems.NotFound($"Batch {id} has no finished videos yet.");
+        if (videos.Count == 0) throw new NotFoundException($"Batch {id} has no finished videos yet.");
 
         http.Response.ContentType = "application/zip";
         var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
@@ -69,36 +71,5 @@ public static class BatchesApi
         }
         await body.FlushAsync(ct); // the central directory
         return TypedResults.Empty;
-    }
-
-    public static void EnsureCanRead(ClaimsPrincipal user, string id, string? ownerId)
-    {
-        if (!user.CanRead(ownerId))
-            throw new ApiProblemException(StatusCodes.Status403Forbidden, AuthProblems.ForbiddenCode, $"Batch {id} belongs to someone else; your role may not open it.");
-    }
-
-    private static void CheckId(string id)
-    {
-        if (!StoragePaths.IsValidJobId(id)) throw NotFound(id); // batch ids have the job id's shape
-    }
-
-    private static ApiProblemException NotFound(string id) => Problems.NotFound($"There is no batch '{id}'.");
-}
-
-/// <summary>File names for downloads: letters, digits, dash, underscore and space only.</summary>
-public static class DownloadNames
-{
-    public static string Safe(string name, string fallback)
-    {
-        var clean = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or ' ' or '.' ? c : '_').ToArray()).Trim().Trim('.');
-        return clean.Length == 0 ? fallback : clean.Length > 80 ? clean[..80] : clean;
-    }
-
-    /// <summary>"name.mp4", or "name (2).mp4" when that is taken.</summary>
-    public static string Unique(string stem, string extension, HashSet<string> taken)
-    {
-        var name = stem + extension;
-        for (int n = 2; !taken.Add(name); n++) name = $"{stem} ({n}){extension}";
-        return name;
     }
 }

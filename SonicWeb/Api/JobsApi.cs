@@ -2,9 +2,12 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
-using SonicWeb.Batches;
 using SonicWeb.Data;
+using SonicWeb.Engine.Errors;
+using SonicWeb.Errors;
 using SonicWeb.Jobs;
+using SonicWeb.Jobs.Lifecycle;
+using SonicWeb.Jobs.Submission;
 using SonicWeb.Presets;
 using SonicWeb.Storage;
 
@@ -12,7 +15,9 @@ namespace SonicWeb.Api;
 
 /// <summary>
 /// /api/jobs: submit, list, inspect, cancel, retry, re-run, delete, and the job's files. Every call
-/// needs a signed-in user or an API key; each job is checked against the caller (<see cref="JobAccess"/>).
+/// needs a signed-in user or an API key. Handlers parse the request and call the services with the
+/// caller; the services check the job against the caller (<see cref="JobAccess"/>) and refuse with
+/// domain errors, which <see cref="ApiProblemFilter"/> answers as ProblemDetails.
 /// </summary>
 public static class JobsApi
 {
@@ -35,26 +40,39 @@ public static class JobsApi
         return group;
     }
 
-    /// <summary>Reads and checks the upload, then queues the job (202 + Location). Shared with the compatibility endpoint.</summary>
-    public static async Task<JobView> AcceptUploadAsync(HttpContext http, JobService jobs, StoragePaths paths, StorageOptions storage, CancellationToken ct)
+    /// <summary>
+    /// Reads the multipart upload, applies a preset, binds the parameters and submits the job (shared with
+    /// the compatibility endpoint). The staged files are deleted whatever happens (accepted ones have moved).
+    /// </summary>
+    public static async Task<JobView> AcceptUploadAsync(HttpContext http, JobSubmission submission, CancellationToken ct)
     {
+        var services = http.RequestServices;
         // Counted from before the body is read: a burst of uploads is visible to the first one finished.
-        using var inFlight = http.RequestServices.GetRequiredService<UploadAdmission>().BeginUpload();
+        using var inFlight = services.GetRequiredService<UploadAdmission>().BeginUpload();
+        var paths = services.GetRequiredService<StoragePaths>();
+        var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         await using var form = await UploadReader.ReadAsync(http.Request, paths.NewStagingFolder(), storage.MaxUploadBytes, ct);
-        await http.RequestServices.GetRequiredService<PresetService>().ApplyAsync(form.Fields, ct); // preset=<name>: its parameters under the ones sent
-        return await jobs.SubmitAsync(form, ct, OwnerOf(http.User));
+        await services.GetRequiredService<PresetService>().ApplyAsync(form.Fields, ct); // preset=<name>: its parameters under the ones sent
+
+        var image = form.Files.GetValueOrDefault(UploadForm.ImageField);
+        var audio = form.Files.GetValueOrDefault(UploadForm.AudioField);
+        var missing = new Dictionary<string, string[]>();
+        if (image is null) missing[UploadForm.ImageField] = ["Attach a portrait photo in the field 'image' (PNG, JPEG or WebP)."];
+        if (audio is null) missing[UploadForm.AudioField] = ["Attach a voice recording in the field 'audio' (WAV, MP3, M4A, OGG, FLAC)."];
+        if (image is null || audio is null)
+            throw new InputRejectedException(EngineErrorCodes.InvalidParameter, string.Join(" ", missing.Values.SelectMany(v => v)), missing);
+
+        var parameters = ParameterBinder.Bind(form.Fields);
+        var choices = SubmitOptions.From(form.Fields);
+        return await submission.SubmitAsync(new SubmitJob(image, audio, parameters, http.User.AsJobOwner(),
+            Name: form.Fields.GetValueOrDefault("name"), Submitter: form.Fields.GetValueOrDefault("submitter"), PreviewFirst: choices.PreviewFirst), ct);
     }
 
-    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitAsync(
-        HttpContext http, JobService jobs, StoragePaths paths, IOptions<StorageOptions> storage, CancellationToken ct)
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitAsync(HttpContext http, JobSubmission submission, CancellationToken ct)
     {
-        var job = await AcceptUploadAsync(http, jobs, paths, storage.Value, ct);
+        var job = await AcceptUploadAsync(http, submission, ct);
         return TypedResults.Accepted(job.Links.Self, job);
     }
-
-    /// <summary>The caller as the owner of a new job (the submitter shown is their display name).</summary>
-    public static JobOwner OwnerOf(ClaimsPrincipal user) =>
-        new(user.UserId() ?? throw new InvalidOperationException("an authenticated user has an id"), user.DisplayName());
 
     /// <summary>Everyone signed in sees the team's list; jobs the caller may not open appear as a summary.</summary>
     public static async Task<Results<Ok<JobListPage>, ProblemHttpResult>> ListAsync(
@@ -64,68 +82,46 @@ public static class JobsApi
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s) || char.IsDigit(status[0]))
-                throw Problems.BadRequest($"status is '{status}'; it must be one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
+                throw InputRejectedException.BadRequest($"status is '{status}'; it must be one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
             parsed = s;
         }
         Reviews.ReviewState? reviewState = null;
         if (!string.IsNullOrWhiteSpace(review))
         {
             if (!Reviews.JobReview.TryParse(review, out var r))
-                throw Problems.BadRequest($"review is '{review}'; it must be one of none, pending, approved, changes_requested.");
+                throw InputRejectedException.BadRequest($"review is '{review}'; it must be one of none, pending, approved, changes_requested.");
             reviewState = r;
         }
         if (sort is { Length: > 0 } && !JobListQuery.SortKeys.Contains(sort.TrimStart('-').ToLowerInvariant()))
-            throw Problems.BadRequest($"sort is '{sort}'; it must be one of {string.Join(", ", JobListQuery.SortKeys)} (prefix '-' for descending).");
-        var result = await queries.ListAsync(new JobListQuery
+            throw InputRejectedException.BadRequest($"sort is '{sort}'; it must be one of {string.Join(", ", JobListQuery.SortKeys)} (prefix '-' for descending).");
+        return TypedResults.Ok(await queries.ListForAsync(new JobListQuery
         {
             Status = parsed, Review = reviewState, Text = q, From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Sort = sort,
             Page = page ?? 1, PageSize = pageSize ?? 20,
-        }, ct);
-        return TypedResults.Ok(result with { Items = result.Items.Select(j => user.CanRead(j.OwnerId) ? j : JobAccess.Summary(j)).ToList() });
+        }, user, ct));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, JobQueries queries, CancellationToken ct)
-    {
-        var job = await FindAsync(id, queries, ct);
-        user.EnsureCanRead(id, job.OwnerId);
-        return TypedResults.Ok(job);
-    }
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, JobQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.GetForAsync(id, user, ct));
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
-    {
-        await EnsureCanActAsync(id, user, queries, ct);
-        var job = await jobs.CancelAsync(id, ct);
-        if (job.BatchId is { } batchId) await batches.JobSettledAsync(batchId, CancellationToken.None); // a queued job cancelled may have been the batch's last
-        return TypedResults.Ok(job);
-    }
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, JobLifecycle jobs, CancellationToken ct) =>
+        TypedResults.Ok(await jobs.CancelAsync(new CancelJob(id, user), ct));
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> ConfirmAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
-    {
-        await EnsureCanActAsync(id, user, queries, ct);
-        return TypedResults.Ok(await jobs.ConfirmAsync(id, ct));
-    }
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> ConfirmAsync(string id, ClaimsPrincipal user, JobLifecycle jobs, CancellationToken ct) =>
+        TypedResults.Ok(await jobs.ConfirmAsync(new ConfirmJob(id, user), ct));
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
-    {
-        await EnsureCanActAsync(id, user, queries, ct);
-        var job = await jobs.RetryAsync(id, ct);
-        if (job.BatchId is { } batchId) await batches.ReopenAsync(batchId, CancellationToken.None); // a complete batch runs again
-        return TypedResults.Ok(job);
-    }
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> RetryAsync(string id, ClaimsPrincipal user, JobLifecycle jobs, CancellationToken ct) =>
+        TypedResults.Ok(await jobs.RetryAsync(new RetryJob(id, user), ct));
 
-    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> RerunAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, CancellationToken ct)
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> RerunAsync(string id, ClaimsPrincipal user, JobLifecycle jobs, CancellationToken ct)
     {
-        await EnsureCanActAsync(id, user, queries, ct);
-        var job = await jobs.RerunAsync(id, ct, OwnerOf(user));
+        var job = await jobs.RerunAsync(new RerunJob(id, user), ct);
         return TypedResults.Accepted(job.Links.Self, job);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, JobQueries queries, JobService jobs, BatchCompletion batches, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, JobLifecycle jobs, CancellationToken ct)
     {
-        var batchId = (await FindEntityAsync(id, queries, ct)).BatchId;
-        await EnsureCanActAsync(id, user, queries, ct);
-        await jobs.DeleteAsync(id, ct);
-        if (batchId is not null) await batches.JobSettledAsync(batchId, CancellationToken.None); // the batch may be complete without it
+        await jobs.DeleteAsync(new DeleteJob(id, user), ct);
         return TypedResults.NoContent();
     }
 
@@ -133,69 +129,37 @@ public static class JobsApi
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> VideoAsync(
         string id, string? download, ClaimsPrincipal user, JobQueries queries, StoragePaths paths, CancellationToken ct)
     {
-        var job = await FindEntityAsync(id, queries, ct);
-        user.EnsureCanRead(id, job.OwnerId);
+        var job = await queries.GetEntityForAsync(id, user, ct);
         if (job.Status != JobStatus.Succeeded || job.OutputPath is null || !File.Exists(paths.Absolute(job.OutputPath)))
-            throw Problems.NotFound($"Job {id} has no video ({job.Status}).");
-        var fileName = download is "1" or "true" ? SafeFileName(job.Name) + ".mp4" : null;
+            throw new NotFoundException($"Job {id} has no video ({job.Status}).");
+        var fileName = download is "1" or "true" ? DownloadNames.Safe(job.Name, "video", allowDots: false) + ".mp4" : null;
         return TypedResults.PhysicalFile(paths.Absolute(job.OutputPath), "video/mp4", fileName, enableRangeProcessing: true);
     }
 
-    /// <summary>The newest preview frame of a running job (or the last one saved).</summary>
+    /// <summary>The newest preview frame of a running job (or the last one saved), read from storage so any web node can serve it.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PreviewAsync(
-        string id, HttpContext http, JobQueries queries, JobNotifier notifier, StoragePaths paths, CancellationToken ct)
+        string id, HttpContext http, JobQueries queries, StoragePaths paths, CancellationToken ct)
     {
-        var job = await FindEntityAsync(id, queries, ct);
-        http.User.EnsureCanRead(id, job.OwnerId);
+        await queries.GetEntityForAsync(id, http.User, ct);
         http.Response.Headers.CacheControl = "no-store";
-        var bytes = notifier.LatestPreview(id);
-        if (bytes is null)
+        foreach (var path in new[] { paths.Preview(id), paths.Thumbnail(id) })
         {
-            foreach (var path in new[] { paths.Preview(id), paths.Thumbnail(id) })
-                if (File.Exists(path)) { bytes = await File.ReadAllBytesAsync(path, ct); break; }
+            try { return TypedResults.File(await File.ReadAllBytesAsync(path, ct), "image/jpeg"); }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
         }
-        if (bytes is null) throw Problems.NotFound($"Job {id} has no preview yet.");
-        return TypedResults.File(bytes, "image/jpeg");
+        throw new NotFoundException($"Job {id} has no preview yet.");
     }
 
     /// <summary>The history's picture: the first rendered frame, or the uploaded photo before there is one.</summary>
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> ThumbnailAsync(
         string id, ClaimsPrincipal user, JobQueries queries, StoragePaths paths, CancellationToken ct)
     {
-        var job = await FindEntityAsync(id, queries, ct);
-        user.EnsureCanRead(id, job.OwnerId);
+        var job = await queries.GetEntityForAsync(id, user, ct);
         if (job.ThumbnailPath is { } thumb && File.Exists(paths.Absolute(thumb)))
             return TypedResults.PhysicalFile(paths.Absolute(thumb), "image/jpeg");
         var image = paths.Absolute(job.ImagePath);
-        if (!File.Exists(image)) throw Problems.NotFound($"Job {id} has no picture.");
+        if (!File.Exists(image)) throw new NotFoundException($"Job {id} has no picture.");
         var type = Path.GetExtension(image) switch { ".png" => "image/png", ".webp" => "image/webp", _ => "image/jpeg" };
         return TypedResults.PhysicalFile(image, type);
-    }
-
-    /// <summary>404 for an unknown id, 403 when the caller may not change this job.</summary>
-    private static async Task EnsureCanActAsync(string id, ClaimsPrincipal user, JobQueries queries, CancellationToken ct) =>
-        user.EnsureCanAct(id, (await FindEntityAsync(id, queries, ct)).OwnerId);
-
-    private static void CheckId(string id)
-    {
-        if (!StoragePaths.IsValidJobId(id)) throw Problems.NotFound($"There is no job '{id}'.");
-    }
-
-    private static async Task<JobView> FindAsync(string id, JobQueries queries, CancellationToken ct)
-    {
-        CheckId(id);
-        return await queries.GetAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
-    }
-
-    private static async Task<Job> FindEntityAsync(string id, JobQueries queries, CancellationToken ct)
-    {
-        CheckId(id);
-        return await queries.GetEntityAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
-    }
-
-    private static string SafeFileName(string name)
-    {
-        var clean = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or ' ' ? c : '_').ToArray()).Trim();
-        return clean.Length == 0 ? "video" : clean.Length > 80 ? clean[..80] : clean;
     }
 }

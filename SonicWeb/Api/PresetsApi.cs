@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using SonicWeb.Accounts;
+using SonicWeb.Errors;
 using SonicWeb.Presets;
 
 namespace SonicWeb.Api;
@@ -38,7 +39,7 @@ public static class PresetsApi
         {
             if (AntiforgeryFailed(r)) return AntiforgeryProblem();
             try { await p.DeleteAsync(id, ct); return Results.Redirect("/admin/presets?message=" + Uri.EscapeDataString("Preset deleted.")); }
-            catch (ApiProblemException e) { return Results.Redirect("/admin/presets?error=" + Uri.EscapeDataString(e.Message)); }
+            catch (DomainException e) { return Results.Redirect("/admin/presets?error=" + Uri.EscapeDataString(e.Message)); }
         });
     }
 
@@ -70,7 +71,7 @@ public static class PresetsApi
             var preset = await action(form, request.HttpContext.RequestAborted);
             return Results.Redirect("/admin/presets?message=" + Uri.EscapeDataString($"Preset '{preset.Name}' {done}."));
         }
-        catch (ApiProblemException e)
+        catch (DomainException e)
         {
             var back = form.Where(f => f.Key != "__RequestVerificationToken" && !string.IsNullOrEmpty(f.Value.ToString()))
                 .Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value.ToString()));

@@ -4,6 +4,9 @@ using Microsoft.Extensions.Options;
 using SonicWeb.Data;
 using SonicWeb.Engine.Errors;
 using SonicWeb.Jobs;
+using SonicWeb.Jobs.Finishing;
+using SonicWeb.Jobs.Submission;
+using SonicWeb.Jobs.Transport;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
@@ -31,19 +34,18 @@ public static class SonicCompatApi
             .RequireAuthorization(SonicWeb.Accounts.Policies.Submit);
 
     public static async Task<Results<Ok<SonicGenerateResult>, Accepted<SonicGenerateResult>, ProblemHttpResult>> GenerateAsync(
-        HttpContext http, double? wait, JobService jobs, JobQueries queries, JobSignals signals, StoragePaths paths,
-        IOptions<StorageOptions> storage, IOptions<JobOptions> options, CancellationToken ct)
+        HttpContext http, double? wait, JobSubmission submission, JobQueries queries, IJobEvents events, StoragePaths paths,
+        IOptions<JobOptions> options, CancellationToken ct)
     {
-        var job = await JobsApi.AcceptUploadAsync(http, jobs, paths, storage.Value, ct);
+        var job = await JobsApi.AcceptUploadAsync(http, submission, ct);
         var waitFor = TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, options.Value.MaxWaitSeconds));
         if (waitFor > TimeSpan.Zero && job.Status is JobStatus.Checking or JobStatus.Queued or JobStatus.Running)
         {
-            var finished = signals.WhenFinished(job.Id);
+            using var waiter = new JobFinishedWaiter(events, job.Id);
             job = await queries.GetAsync(job.Id, ct) ?? job; // it may have finished before we started waiting
             if (job.Status is JobStatus.Checking or JobStatus.Queued or JobStatus.Running)
             {
-                try { await finished.WaitAsync(waitFor, ct); }
-                catch (TimeoutException) { }
+                await waiter.WaitAsync(waitFor, ct);
                 job = await queries.GetAsync(job.Id, ct) ?? job;
             }
         }

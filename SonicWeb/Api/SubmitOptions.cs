@@ -1,5 +1,6 @@
 using System.Text.Json;
-using SonicWeb.Engine.Errors;
+using SonicWeb.Errors;
+using SonicWeb.Jobs;
 
 namespace SonicWeb.Api;
 
@@ -10,9 +11,7 @@ namespace SonicWeb.Api;
 public sealed record SubmitOptions(bool PreviewFirst)
 {
     /// <summary>Render only the first frame and wait for POST /api/jobs/{id}/confirm before the full job.</summary>
-    public const string PreviewFirstName = "preview_first";
-
-    public static readonly string[] Names = [PreviewFirstName];
+    public const string PreviewFirstName = ParameterBinder.PreviewFirstField;
 
     public static SubmitOptions From(IReadOnlyDictionary<string, string> fields)
     {
@@ -24,9 +23,7 @@ public sealed record SubmitOptions(bool PreviewFirst)
         {
             "true" or "1" or "on" or "yes" => new SubmitOptions(true),
             "false" or "0" or "off" or "no" => new SubmitOptions(false),
-            _ => throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter,
-                $"{PreviewFirstName} is '{raw}'; it must be true or false.",
-                new Dictionary<string, string[]> { [PreviewFirstName] = [$"{PreviewFirstName} is '{raw}'; it must be true or false."] }),
+            _ => throw InputRejectedException.Field(PreviewFirstName, $"{PreviewFirstName} is '{raw}'; it must be true or false."),
         };
     }
 

@@ -3,30 +3,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using SonicWeb.Engine.Errors;
-using System.Globalization;
+using SonicWeb.Errors;
+using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
-
-/// <summary>
-/// One uploaded file saved to the staging folder under a generated name. <see cref="Sha256"/> is null
-/// when the file was stored without hashing (see <see cref="UploadReader"/>); <see cref="FileHashes"/> fills it in.
-/// </summary>
-public sealed record UploadedFile(string Field, string OriginalName, string Path, long Length, string? Sha256 = null);
-
-/// <summary>A parsed multipart request: text fields and the files, all files already on disk.</summary>
-public sealed class UploadForm(string folder) : IAsyncDisposable
-{
-    public string Folder { get; } = folder;
-    public Dictionary<string, string> Fields { get; } = new(StringComparer.OrdinalIgnoreCase);
-    public Dictionary<string, UploadedFile> Files { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Deletes the staging folder with whatever is still in it (accepted files have moved to the job's folder).</summary>
-    public ValueTask DisposeAsync()
-    {
-        Storage.StoragePaths.DeleteQuietly(Folder);
-        return ValueTask.CompletedTask;
-    }
-}
 
 /// <summary>
 /// Reads multipart/form-data straight from the request body into files, stopping at the size limit (413)
@@ -43,17 +23,10 @@ public static class UploadReader
     /// <summary>Bytes gathered before one file write: few large writes, not one per network read.</summary>
     private const int WriteChunkBytes = 256 * 1024;
 
-    public static async Task<UploadForm> ReadAsync(HttpRequest request, string folder, long maxFileBytes, CancellationToken ct)
-    {
-        var form = new UploadForm(folder);
-        try
+    public static Task<UploadForm> ReadAsync(HttpRequest request, string folder, long maxFileBytes, CancellationToken ct) =>
+        ReadStagedAsync(new UploadForm(folder), async form =>
         {
-            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-                throw new ApiProblemException(415, EngineErrorCodes.InvalidParameter,
-                    $"Send the files as multipart/form-data (fields 'image' and 'audio'); the request's content type is '{request.ContentType ?? "none"}'.");
-            var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
-            if (string.IsNullOrEmpty(boundary))
-                throw Problems.BadRequest("The multipart request has no boundary.");
+            var boundary = Boundary(request, "the files as multipart/form-data (fields 'image' and 'audio')");
 
             // Our own per-file limit applies; the server-wide body limit (about 28 MB) would cut two large files short.
             if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
@@ -66,36 +39,58 @@ public static class UploadReader
             int sections = 0;
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                if (++sections > MaxSections) throw Problems.BadRequest($"The request has more than {MaxSections} parts.");
+                if (++sections > MaxSections) throw InputRejectedException.BadRequest($"The request has more than {MaxSections} parts.");
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     continue;
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                 if (disposition.IsFileDisposition())
                 {
                     var original = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
-                    if (form.Files.ContainsKey(name)) throw Problems.BadRequest($"The field '{name}' has more than one file.");
-                    form.Files[name] = await SaveFileAsync(section.Body, name, Path.GetFileName(original), folder, maxFileBytes, ct);
+                    if (form.Files.ContainsKey(name)) throw InputRejectedException.BadRequest($"The field '{name}' has more than one file.");
+                    form.Files[name] = await SaveFileAsync(section.Body, name, Path.GetFileName(original), form.Folder, maxFileBytes, ct);
                 }
                 else
                 {
                     form.Fields[name] = await ReadFieldAsync(section.Body, name, ct);
                 }
             }
-            return form;
+        });
+
+    /// <summary>The request's multipart boundary, or a refusal saying how to send <paramref name="what"/>.</summary>
+    internal static string Boundary(HttpRequest request, string what)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            throw new InputRejectedException(EngineErrorCodes.InvalidParameter,
+                $"Send {what}; the request's content type is '{request.ContentType ?? "none"}'.", problem: InputProblem.UnsupportedType);
+        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+        return string.IsNullOrEmpty(boundary) ? throw InputRejectedException.BadRequest("The multipart request has no boundary.") : boundary;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> into <paramref name="staged"/>; if it fails, the staged files are deleted and a
+    /// broken transfer is refused as such (413 stays 413; the server's other refusals keep their own status).
+    /// </summary>
+    internal static async Task<T> ReadStagedAsync<T>(T staged, Func<T, Task> read) where T : IAsyncDisposable
+    {
+        try
+        {
+            await read(staged);
+            return staged;
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {
-            await form.DisposeAsync();
-            throw Problems.BadRequest("The upload was interrupted or is not valid multipart data: " + e.Message);
+            await staged.DisposeAsync();
+            throw InputRejectedException.BadRequest("The upload was interrupted or is not valid multipart data: " + e.Message);
         }
         catch (BadHttpRequestException e)
         {
-            await form.DisposeAsync();
-            throw new ApiProblemException(e.StatusCode, e.StatusCode == 413 ? EngineErrorCodes.FileTooLarge : Problems.BadRequestCode, e.Message);
+            await staged.DisposeAsync();
+            if (e.StatusCode == StatusCodes.Status413PayloadTooLarge) throw new InputRejectedException(EngineErrorCodes.FileTooLarge, e.Message);
+            throw; // BadRequestExceptionHandler answers it
         }
         catch
         {
-            await form.DisposeAsync();
+            await staged.DisposeAsync();
             throw;
         }
     }
@@ -117,8 +112,8 @@ public static class UploadReader
                 {
                     total += n;
                     if (total > maxBytes)
-                        throw new ApiProblemException(413, EngineErrorCodes.FileTooLarge,
-                            $"The file in '{field}' is larger than the upload limit of {Megabytes(maxBytes)} (Storage:MaxUploadBytes).");
+                        throw new InputRejectedException(EngineErrorCodes.FileTooLarge,
+                            $"The file in '{field}' is larger than the upload limit of {ByteSizes.Megabytes(maxBytes)} (Storage:MaxUploadBytes).");
                     filled += n;
                     if (filled < WriteChunkBytes) continue;
                 }
@@ -134,14 +129,12 @@ public static class UploadReader
         return new UploadedFile(field, originalName, path, total);
     }
 
-    public static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
-
     internal static async Task<string> ReadFieldAsync(Stream body, string name, CancellationToken ct)
     {
         using var reader = new StreamReader(body, Encoding.UTF8);
         var chars = new char[MaxFieldChars + 1];
         int read = await reader.ReadBlockAsync(chars.AsMemory(), ct);
-        if (read > MaxFieldChars) throw Problems.BadRequest($"The field '{name}' is longer than {MaxFieldChars} characters.");
+        if (read > MaxFieldChars) throw InputRejectedException.BadRequest($"The field '{name}' is longer than {MaxFieldChars} characters.");
         return new string(chars, 0, read);
     }
 }

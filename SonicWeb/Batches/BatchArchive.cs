@@ -1,7 +1,8 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using SonicWeb.Api;
 using SonicWeb.Engine.Errors;
+using SonicWeb.Errors;
+using SonicWeb.Storage;
 
 namespace SonicWeb.Batches;
 
@@ -26,13 +27,13 @@ public static class BatchArchive
         catch (InvalidDataException e)
         {
             await stream.DisposeAsync();
-            throw Problems.BadRequest($"'{archive.OriginalName}' is not a zip archive that can be read ({e.Message}).");
+            throw InputRejectedException.BadRequest($"'{archive.OriginalName}' is not a zip archive that can be read ({e.Message}).");
         }
 
         await using (zip)
         {
             if (zip.Entries.Count > options.MaxArchiveEntries)
-                throw Problems.BadRequest($"The zip has {zip.Entries.Count} entries; the limit is {options.MaxArchiveEntries} (Batches:MaxArchiveEntries).");
+                throw InputRejectedException.BadRequest($"The zip has {zip.Entries.Count} entries; the limit is {options.MaxArchiveEntries} (Batches:MaxArchiveEntries).");
             var errors = new Dictionary<string, string[]>();
             var files = new List<ArchiveFile>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -47,7 +48,7 @@ public static class BatchArchive
                 if (!seen.Add(path)) { errors[path] = [$"The zip holds '{path}' more than once."]; continue; }
                 if (entry.Length > maxFileBytes)
                 {
-                    errors[path] = [$"'{path}' is {UploadReader.Megabytes(entry.Length)} unpacked; the limit per file is {UploadReader.Megabytes(maxFileBytes)} (Storage:MaxUploadBytes)."];
+                    errors[path] = [$"'{path}' is {ByteSizes.Megabytes(entry.Length)} unpacked; the limit per file is {ByteSizes.Megabytes(maxFileBytes)} (Storage:MaxUploadBytes)."];
                     continue;
                 }
                 var target = Path.Combine(folder, $"entry-{index++}.upload");
@@ -56,7 +57,7 @@ public static class BatchArchive
                 files.Add(new ArchiveFile(path, new UploadedFile("archive", Path.GetFileName(path), target, length, sha)));
             }
             if (errors.Count > 0)
-                throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+                throw new InputRejectedException(EngineErrorCodes.InvalidParameter, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
             return files;
         }
     }
@@ -74,11 +75,11 @@ public static class BatchArchive
         {
             length += n;
             if (length > maxFileBytes)
-                throw new ApiProblemException(413, EngineErrorCodes.FileTooLarge,
-                    $"'{name}' unpacks to more than {UploadReader.Megabytes(maxFileBytes)}, the limit per file (Storage:MaxUploadBytes).");
+                throw new InputRejectedException(EngineErrorCodes.FileTooLarge,
+                    $"'{name}' unpacks to more than {ByteSizes.Megabytes(maxFileBytes)}, the limit per file (Storage:MaxUploadBytes).");
             if (length > remaining)
-                throw new ApiProblemException(413, EngineErrorCodes.FileTooLarge,
-                    $"The zip unpacks to more than {UploadReader.Megabytes(maxTotal)} (reached at '{name}'); the limit is Batches:MaxUncompressedBytes.");
+                throw new InputRejectedException(EngineErrorCodes.FileTooLarge,
+                    $"The zip unpacks to more than {ByteSizes.Megabytes(maxTotal)} (reached at '{name}'); the limit is Batches:MaxUncompressedBytes.");
             hash.AppendData(buffer, 0, n);
             await file.WriteAsync(buffer.AsMemory(0, n), ct);
         }
@@ -90,14 +91,14 @@ public static class BatchArchive
         try { return await entry.OpenAsync(ct); }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException)
         {
-            throw Problems.BadRequest($"'{name}' in the zip cannot be unpacked ({e.Message}); encrypted or unusual compression is not supported.");
+            throw InputRejectedException.BadRequest($"'{name}' in the zip cannot be unpacked ({e.Message}); encrypted or unusual compression is not supported.");
         }
     }
 
     private static async Task<int> ReadAsync(Stream source, byte[] buffer, string name, CancellationToken ct)
     {
         try { return await source.ReadAsync(buffer, ct); }
-        catch (InvalidDataException e) { throw Problems.BadRequest($"'{name}' in the zip is damaged ({e.Message})."); }
+        catch (InvalidDataException e) { throw InputRejectedException.BadRequest($"'{name}' in the zip is damaged ({e.Message})."); }
     }
 
     /// <summary>The entry's path with forward slashes and no "./", or null when it is absolute, climbs out ("..") or has control characters.</summary>

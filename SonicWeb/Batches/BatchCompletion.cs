@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using SonicWeb.Data;
+using SonicWeb.Jobs.Finishing;
+using SonicWeb.Jobs.Transport;
 using SonicWeb.Notifications;
 
 namespace SonicWeb.Batches;
 
 /// <summary>
 /// Sends the one "batch finished" message. A batch is complete when it was released and every job
-/// of it is Succeeded, Failed or Cancelled. Whoever ends a batch job (the runner, a cancel, a delete)
-/// calls <see cref="JobSettledAsync"/> after writing the job's final state; the check and the claim
+/// of it is Succeeded, Failed or Cancelled. Each time one of its jobs ends (a run, a cancel, a delete
+/// of an unfinished job: the job-finished event) <see cref="JobSettledAsync"/> checks; the check and the claim
 /// (Batches.FinishedAt from null to now) are one UPDATE ... WHERE NOT EXISTS (unfinished job), which
 /// SQLite runs under its write lock. So with two worker slots ending the last two jobs at once, at
 /// least one of them sees both final (each checks after its own write) and exactly one wins the claim.
@@ -16,8 +18,12 @@ namespace SonicWeb.Batches;
 /// the batch still runs changes nothing: it was never complete.
 /// </summary>
 public sealed class BatchCompletion(IDbContextFactory<SonicDbContext> db, IUserNotifications notifications, ILogger<BatchCompletion> log)
+    : IJobFinishedHandler
 {
     public static string PagePath(string batchId) => $"/batches/{batchId}";
+
+    public Task HandleAsync(JobFinished finished, CancellationToken ct) =>
+        finished.BatchId is { } batchId ? JobSettledAsync(batchId, ct) : Task.CompletedTask;
 
     /// <summary>A job of the batch reached a final state (or was deleted): tell the owner if it was the last one.</summary>
     public async Task JobSettledAsync(string batchId, CancellationToken ct)

@@ -1,6 +1,7 @@
-using SonicWeb.Api;
 using SonicWeb.Engine.Errors;
 using SonicWeb.Engine.Media;
+using SonicWeb.Errors;
+using SonicWeb.Storage;
 
 namespace SonicWeb.Batches;
 
@@ -13,18 +14,18 @@ public sealed record BatchItem(UploadedFile Image, UploadedFile Audio, string Na
 ///   2. a zip ('archive') with one photo and recordings (the photo may also come as 'image');
 ///   3. a zip with a pairs.csv (image,audio[,name]) naming files inside the zip.
 /// Which file is a photo or a recording is decided by content, not by name. Only the shape is
-/// checked here; each pair then goes through the single job's checks (JobService).
+/// checked here; each pair then goes through the single job's checks (JobSubmission).
 /// </summary>
 public static class BatchPlanner
 {
-    public static async Task<IReadOnlyList<BatchItem>> PlanAsync(BatchUpload upload, BatchOptions options, long maxFileBytes, CancellationToken ct)
+    public static async Task<IReadOnlyList<BatchItem>> PlanAsync(SubmitBatch upload, BatchOptions options, long maxFileBytes, CancellationToken ct)
     {
         List<BatchItem> items;
         if (upload.Archive is { } archive)
         {
             var files = await BatchArchive.ExtractAsync(archive, Path.Combine(upload.Folder, "archive"), maxFileBytes, options, ct);
             var csv = files.Where(f => Path.GetFileName(f.EntryPath).Equals(PairsCsv.FileName, StringComparison.OrdinalIgnoreCase)).ToList();
-            if (csv.Count > 1) throw Problems.BadRequest($"The zip has {csv.Count} files named {PairsCsv.FileName}; keep one.");
+            if (csv.Count > 1) throw InputRejectedException.BadRequest($"The zip has {csv.Count} files named {PairsCsv.FileName}; keep one.");
             items = csv.Count == 1
                 ? await FromCsvAsync(csv[0], files, ct)
                 : await FromLooseFilesAsync(files, upload, ct);
@@ -32,14 +33,14 @@ public static class BatchPlanner
         else
         {
             if (upload.Images.Count == 0 || upload.Audios.Count == 0)
-                throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter,
+                throw new InputRejectedException(EngineErrorCodes.InvalidParameter,
                     "Attach one portrait in 'image' and one or more recordings in 'audio', or a zip in 'archive' (a photo and recordings, or a pairs.csv).");
             items = upload.Audios.Select(a => new BatchItem(upload.Images[0], a, Stem(a.OriginalName), a.OriginalName)).ToList();
         }
 
-        if (items.Count == 0) throw Problems.BadRequest("The batch has no photo/recording pairs.");
+        if (items.Count == 0) throw InputRejectedException.BadRequest("The batch has no photo/recording pairs.");
         if (items.Count > options.MaxItems)
-            throw Problems.BadRequest($"The batch has {items.Count} pairs; the limit is {options.MaxItems} (Batches:MaxItems).");
+            throw InputRejectedException.BadRequest($"The batch has {items.Count} pairs; the limit is {options.MaxItems} (Batches:MaxItems).");
         return items;
     }
 
@@ -69,20 +70,20 @@ public static class BatchPlanner
             items.Add(new BatchItem(image!.File, audio!.File, row.Name ?? Stem(audio.EntryPath), $"{PairsCsv.FileName} line {row.Line} ({row.Image} + {row.Audio})"));
         }
         if (errors.Count > 0)
-            throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+            throw new InputRejectedException(EngineErrorCodes.InvalidParameter, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
         return items;
     }
 
-    private static async Task<List<BatchItem>> FromLooseFilesAsync(IReadOnlyList<ArchiveFile> files, BatchUpload upload, CancellationToken ct)
+    private static async Task<List<BatchItem>> FromLooseFilesAsync(IReadOnlyList<ArchiveFile> files, SubmitBatch upload, CancellationToken ct)
     {
         var images = new List<UploadedFile>(upload.Images);
         var audios = new List<(UploadedFile File, string Label)>(upload.Audios.Select(a => (a, a.OriginalName)));
         var errors = new Dictionary<string, string[]>();
         foreach (var f in files.OrderBy(f => f.EntryPath, StringComparer.OrdinalIgnoreCase))
         {
-            var head = await ContentSniffer.ReadHeadAsync(f.File.Path, ct);
-            if (ContentSniffer.Image(head) != ImageFormat.Unknown) images.Add(f.File);
-            else if (ContentSniffer.Audio(head) is not null) audios.Add((f.File, f.EntryPath));
+            var head = await MediaSniffer.ReadHeadAsync(f.File.Path, ct);
+            if (MediaSniffer.Image(head) != ImageFormat.Unknown) images.Add(f.File);
+            else if (MediaSniffer.Audio(head) is not null) audios.Add((f.File, f.EntryPath));
             else errors[f.EntryPath] = [$"'{f.EntryPath}' in the zip is neither a photo (PNG, JPEG, WebP) nor a recording (WAV, MP3, M4A, OGG, FLAC); checked by content."];
         }
         if (images.Count != 1)
@@ -91,7 +92,7 @@ public static class BatchPlanner
                 : $"The batch has {images.Count} photos ({string.Join(", ", images.Select(i => i.OriginalName))}); use one, or add a {PairsCsv.FileName} (image,audio[,name]) that pairs them."];
         if (audios.Count == 0) errors["audio"] = ["The batch has no recordings."];
         if (errors.Count > 0)
-            throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+            throw new InputRejectedException(EngineErrorCodes.InvalidParameter, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
         return audios.Select(a => new BatchItem(images[0], a.File, Stem(a.Label), a.Label)).ToList();
     }
 

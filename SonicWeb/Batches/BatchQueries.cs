@@ -1,10 +1,14 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using SonicWeb.Accounts;
 using SonicWeb.Data;
+using SonicWeb.Errors;
 using SonicWeb.Jobs;
+using SonicWeb.Storage;
 
 namespace SonicWeb.Batches;
 
-/// <summary>How many of a batch's jobs are in each state; Done counts the final ones.</summary>
+/// <summary>How many of a batch's jobs are in each state (Waiting: held until every pair is checked); Done counts the final ones.</summary>
 public sealed record BatchCounts(int Total, int Waiting, int Queued, int Running, int Succeeded, int Failed, int Cancelled)
 {
     public int Done => Succeeded + Failed + Cancelled;
@@ -37,9 +41,34 @@ public sealed record BatchView(
 /// <summary>A finished video of a batch, for the zip.</summary>
 public sealed record BatchVideo(string JobId, string Name, string AudioFileName, string Path, DateTime FinishedAt);
 
-/// <summary>Read side of batches.</summary>
+/// <summary>
+/// Read side of batches. The <c>...ForAsync</c> reads are for a user: an unknown id is
+/// <see cref="NotFoundException"/>, someone else's batch (for an operator) <see cref="ForbiddenException"/>.
+/// </summary>
 public sealed class BatchQueries(IDbContextFactory<SonicDbContext> db)
 {
+    public async Task<BatchView> GetForAsync(string id, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var batch = (StoragePaths.IsValidJobId(id) ? await GetAsync(id, ct) : null) ?? throw NotFound(id);
+        EnsureCanRead(user, id, batch.OwnerId);
+        return batch;
+    }
+
+    public async Task<Batch> GetEntityForAsync(string id, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var batch = (StoragePaths.IsValidJobId(id) ? await GetEntityAsync(id, ct) : null) ?? throw NotFound(id); // batch ids have the job id's shape
+        EnsureCanRead(user, id, batch.OwnerId);
+        return batch;
+    }
+
+    /// <summary>Who may see a batch follows the job rules (operators their own, reviewers and admins all).</summary>
+    public static void EnsureCanRead(ClaimsPrincipal user, string id, string? ownerId)
+    {
+        if (!user.CanRead(ownerId)) throw new ForbiddenException($"Batch {id} belongs to someone else; your role may not open it.");
+    }
+
+    private static NotFoundException NotFound(string id) => new($"There is no batch '{id}'.");
+
     public async Task<Batch?> GetEntityAsync(string id, CancellationToken ct = default)
     {
         await using var context = await db.CreateDbContextAsync(ct);
@@ -60,7 +89,7 @@ public sealed class BatchQueries(IDbContextFactory<SonicDbContext> db)
         var views = jobs.Select(j => JobView.From(j, j.Status == JobStatus.Queued ? queue.IndexOf(j.Id) + 1 : null, now)).ToList();
 
         int Count(JobStatus s) => jobs.Count(j => j.Status == s);
-        var counts = new BatchCounts(jobs.Count, Count(JobStatus.AwaitingConfirmation), Count(JobStatus.Queued), Count(JobStatus.Running),
+        var counts = new BatchCounts(jobs.Count, Count(JobStatus.Held), Count(JobStatus.Queued), Count(JobStatus.Running),
             Count(JobStatus.Succeeded), Count(JobStatus.Failed), Count(JobStatus.Cancelled));
         // A job that ended counts as all its frames done, so the bar reaches the end when the batch does.
         int framesTotal = jobs.Sum(j => j.FramesTotal);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using SonicWeb.Engine.Backends;
 using SonicWeb.Engine.Pipeline;
+using SonicWeb.Hosting;
 
 namespace SonicWeb.Cli;
 
@@ -15,7 +17,17 @@ internal static class CliApp
 
     public static bool IsCliInvocation(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args, Func<GenerationPipeline> pipelineFactory, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <summary>The engine's services for a command-line run; warnings go to stderr (stdout carries the result).</summary>
+    public static ServiceProvider EngineServices(IConfiguration config)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(config);
+        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        services.AddSonicEngine();
+        return services.BuildServiceProvider();
+    }
+
+    public static async Task<int> RunAsync(string[] args, Func<IGenerationBackend> backendFactory, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
@@ -23,11 +35,11 @@ internal static class CliApp
 
         var generate = new Command("generate", "Make a talking-head MP4 from a portrait and a voice recording.") { o.Image, o.Audio, o.Output };
         foreach (var option in o.ParameterOptions) generate.Options.Add(option);
-        generate.SetAction((r, ct) => GenerateAsync(r, o, pipelineFactory, new CliOutput(r.GetValue(o.Json), stdout, stderr), ct));
+        generate.SetAction((r, ct) => GenerateAsync(r, o, backendFactory, new CliOutput(r.GetValue(o.Json), stdout, stderr), ct));
 
         var inspect = new Command("inspect", "Check a portrait and a voice recording: face, audio length, warnings, time estimate.") { o.Image, o.Audio };
         foreach (var option in o.ParameterOptions) inspect.Options.Add(option);
-        inspect.SetAction((r, ct) => InspectAsync(r, o, pipelineFactory, new CliOutput(r.GetValue(o.Json), stdout, stderr), ct));
+        inspect.SetAction((r, ct) => InspectAsync(r, o, backendFactory, new CliOutput(r.GetValue(o.Json), stdout, stderr), ct));
 
         var root = new RootCommand("SonicWeb: talking-head videos from a portrait and a voice.") { generate, inspect, UsersCommand.Create(stdout, stderr) };
         var parsed = root.Parse(args);
@@ -39,14 +51,14 @@ internal static class CliApp
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
-    private static async Task<int> GenerateAsync(ParseResult r, CliOptions o, Func<GenerationPipeline> pipelineFactory, CliOutput output, CancellationToken ct)
+    private static async Task<int> GenerateAsync(ParseResult r, CliOptions o, Func<IGenerationBackend> backendFactory, CliOutput output, CancellationToken ct)
     {
         try
         {
-            var pipeline = pipelineFactory();
+            var backend = backendFactory();
             var request = new GenerationRequest(r.GetValue(o.Image)!, r.GetValue(o.Audio)!, Path.GetFullPath(r.GetValue(o.Output)!), o.ToParameters(r));
             var progress = output.IsJson ? null : new ConsoleProgress(output);
-            var result = await pipeline.GenerateAsync(request, progress, ct);
+            var result = await backend.GenerateAsync(request, progress, ct);
             var fps = result.Frames / Math.Max(1e-6, result.StageSeconds.GetValueOrDefault("Rendering"));
             var text = string.Create(CultureInfo.InvariantCulture,
                 $"{result.OutputPath}: {result.Width}x{result.Height}, {result.Frames} frames, {result.DurationSeconds:0.00} s, made in {result.ElapsedSeconds:0.0} s (seed {result.Seed})")
@@ -69,11 +81,11 @@ internal static class CliApp
         catch (Exception e) { return output.Error(e); }
     }
 
-    private static async Task<int> InspectAsync(ParseResult r, CliOptions o, Func<GenerationPipeline> pipelineFactory, CliOutput output, CancellationToken ct)
+    private static async Task<int> InspectAsync(ParseResult r, CliOptions o, Func<IGenerationBackend> backendFactory, CliOutput output, CancellationToken ct)
     {
         try
         {
-            var inspection = await pipelineFactory().InspectAsync(r.GetValue(o.Image)!, r.GetValue(o.Audio)!, o.ToParameters(r), ct);
+            var inspection = await backendFactory().InspectAsync(r.GetValue(o.Image)!, r.GetValue(o.Audio)!, o.ToParameters(r), ct);
             var box = inspection.Face.Face.Box;
             var text = string.Create(CultureInfo.InvariantCulture,
                 $"image {inspection.ImageWidth}x{inspection.ImageHeight}; face at x={box.X:0} y={box.Y:0} {box.Width:0}x{box.Height:0} (score {inspection.Face.Face.Score:0.00}, {inspection.Face.FacesFound} found, {inspection.Face.Landmarks.Points.Count} landmarks)\n" +
@@ -92,7 +104,7 @@ internal static class CliApp
                 },
                 audioSeconds = Math.Round(inspection.AudioSeconds, 3),
                 videoSeconds = Math.Round(inspection.VideoSeconds, 3),
-                output = new { width = inspection.Layout.Width, height = inspection.Layout.Height, frames = GenerationPipeline.FrameCountFor(inspection.VideoSeconds) },
+                output = new { width = inspection.Layout.Width, height = inspection.Layout.Height, frames = inspection.FrameCount },
                 estimatedSeconds = Math.Round(inspection.EstimatedSeconds, 1),
                 warnings = inspection.Warnings,
             }, text);

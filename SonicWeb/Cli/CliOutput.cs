@@ -47,7 +47,7 @@ internal sealed class CliOutput(bool json, TextWriter stdout, TextWriter stderr)
 
     public int Error(Exception e) => e switch
     {
-        SonicEngineException se => Error(se.Code, se.Message),
+        SonicEngineException se => Error(se.Code, Hosting.EngineSettingNames.Describe(se)),
         OperationCanceledException => Error(EngineErrorCodes.Cancelled, "Cancelled before the video was finished; no output was written."),
         _ => Error(EngineErrorCodes.Internal, $"Internal error: {e.Message}"),
     };

@@ -55,7 +55,7 @@ internal static class UsersCommand
         services.AddSingleton(config);
         services.AddLogging();
         services.AddSonicStorage(config);
-        services.AddAccountStores(config);
+        services.AddAccountStores();
         return services.BuildServiceProvider();
     }
 }

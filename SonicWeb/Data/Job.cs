@@ -5,8 +5,10 @@ namespace SonicWeb.Data;
 /// <summary>
 /// AwaitingConfirmation: a "preview first" job whose first frame waits for the user to confirm the full render.
 /// Checking: accepted while the server was busy; the background check (face, audio) moves it to Queued or Failed.
+/// Held: a batch's job that passed its checks and waits until every other pair of the batch has passed too.
+/// Stored by name: new states are added at the end.
 /// </summary>
-public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled, AwaitingConfirmation, Checking }
+public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled, AwaitingConfirmation, Checking, Held }
 
 /// <summary>
 /// One generation job: the row in SQLite is the queue's source of truth. Times are UTC. Paths are

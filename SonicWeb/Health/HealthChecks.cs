@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Models;
 using SonicWeb.Engine.Pipeline;
 using SonicWeb.Storage;
@@ -9,7 +8,7 @@ using SonicWeb.Storage;
 namespace SonicWeb.Health;
 
 /// <summary>ffmpeg and ffprobe answer -version (checked at most once a minute).</summary>
-public sealed class FfmpegHealthCheck(GenerationPipeline pipeline) : IHealthCheck
+public sealed class FfmpegHealthCheck(IOptions<EngineOptions> engine) : IHealthCheck
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private (DateTime At, HealthCheckResult Result)? _cached;
@@ -18,7 +17,7 @@ public sealed class FfmpegHealthCheck(GenerationPipeline pipeline) : IHealthChec
     {
         if (_cached is { } c && DateTime.UtcNow - c.At < CacheFor) return c.Result;
         var result = HealthCheckResult.Healthy("ffmpeg and ffprobe run");
-        foreach (var tool in new[] { pipeline.Options.Ffmpeg.FfmpegPath, pipeline.Options.Ffmpeg.FfprobePath })
+        foreach (var tool in new[] { engine.Value.Ffmpeg.FfmpegPath, engine.Value.Ffmpeg.FfprobePath })
         {
             try
             {
@@ -40,11 +39,11 @@ public sealed class FfmpegHealthCheck(GenerationPipeline pipeline) : IHealthChec
 }
 
 /// <summary>Every model file present with the right hash (hashes are verified once per process).</summary>
-public sealed class ModelsHealthCheck : IHealthCheck
+public sealed class ModelsHealthCheck(ModelStore store) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
-        var problems = ModelStore.Default.CheckAll();
+        var problems = store.CheckAll();
         return Task.FromResult(problems.Count == 0
             ? HealthCheckResult.Healthy($"{ModelStore.Manifest.Count} model files verified")
             : HealthCheckResult.Unhealthy(string.Join(" ", problems)));

@@ -1,28 +1,45 @@
+using Microsoft.Extensions.Options;
+using SonicWeb.Engine.Backends;
+using SonicWeb.Engine.Backends.BuiltIn;
+using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Models;
 using SonicWeb.Engine.Pipeline;
 
 namespace SonicWeb.Hosting;
 
 /// <summary>
-/// Builds the engine from configuration (section "Engine", e.g. Engine__EncoderPreset or
-/// Engine__Limits__MaxAudioSeconds in the environment). The CLI and the web app share it.
+/// The engine as services, the same way for the web app and the command-line verbs: its options from
+/// the "Engine" section (e.g. Engine__EncoderPreset or Engine__Limits__MaxAudioSeconds in the
+/// environment), validated at start; the model store and the analysis models, loaded once; the table
+/// of ffmpeg processes, whose disposal at shutdown kills what still runs; the shared input analyser and
+/// estimator; and the generation backends by name (Backends:Default picks the one new jobs use).
 /// </summary>
 public static class EngineSetup
 {
     public const string Section = "Engine";
 
-    public static EngineOptions BindOptions(IConfiguration configuration)
+    public static IServiceCollection AddSonicEngine(this IServiceCollection services)
     {
-        var options = new EngineOptions();
-        configuration.GetSection(Section).Bind(options);
-        return options;
-    }
+        services.AddSingleton<FfmpegProcessTable>();
+        services.AddValidatedOptions<EngineOptions, EngineOptionsValidator>(Section)
+            .PostConfigure<FfmpegProcessTable>((o, processes) => o.Ffmpeg.Processes = processes);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value);
+        services.AddValidatedOptions<BackendOptions, BackendOptionsValidator>(BackendOptions.Section);
 
-    public static GenerationPipeline CreatePipeline(IConfiguration configuration, Action<string>? warn = null)
-    {
-        var options = BindOptions(configuration);
-        var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, warn);
-        return new GenerationPipeline(options, models);
+        services.AddSingleton(_ => new ModelStore());
+        services.AddSingleton(sp =>
+        {
+            var log = sp.GetRequiredService<ILogger<AnalysisModels>>();
+            return AnalysisModels.Load(sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<EngineOptions>().Onnx, w => log.LogWarning("{Warning}", w));
+        });
+        services.AddSingleton<TimeEstimator>();
+        services.AddSingleton<InputAnalyser>();
+        services.AddSingleton(sp => new BuiltInBackend(sp.GetRequiredService<EngineOptions>(), sp.GetRequiredService<InputAnalyser>(),
+            sp.GetRequiredService<AnalysisModels>(), sp.GetRequiredService<TimeEstimator>()));
+        services.AddSingleton<IGenerationBackend>(sp => sp.GetRequiredService<BuiltInBackend>());
+        services.AddSingleton(sp => new GenerationBackends(sp.GetServices<IGenerationBackend>(),
+            sp.GetRequiredService<IOptions<BackendOptions>>().Value.Default, sp.GetRequiredService<TimeEstimator>()));
+        return services;
     }
 
     /// <summary>Configuration for CLI runs: appsettings.json beside the program, then environment variables.</summary>

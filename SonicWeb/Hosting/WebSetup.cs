@@ -7,11 +7,14 @@ using SonicWeb.Api;
 using SonicWeb.Batches;
 using SonicWeb.Components;
 using SonicWeb.Data;
-using SonicWeb.Engine.Models;
-using SonicWeb.Engine.Pipeline;
 using SonicWeb.Health;
 using SonicWeb.Hubs;
 using SonicWeb.Jobs;
+using SonicWeb.Jobs.Finishing;
+using SonicWeb.Jobs.Lifecycle;
+using SonicWeb.Jobs.Running;
+using SonicWeb.Jobs.Submission;
+using SonicWeb.Jobs.Transport;
 using SonicWeb.Logging;
 using SonicWeb.Notifications;
 using SonicWeb.Reviews;
@@ -27,43 +30,19 @@ public static class WebSetup
     {
         var services = builder.Services;
         var config = builder.Configuration;
-        services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "Storage:Root must be set")
-            .Validate(o => o.MaxUploadBytes > 0, "Storage:MaxUploadBytes must be positive")
-            .ValidateOnStart();
-        services.AddOptions<JobOptions>().Bind(config.GetSection(JobOptions.Section))
-            .Validate(o => o.Slots is >= 1 and <= 64, "Jobs:Slots must be 1..64")
-            .Validate(o => o.WatchdogMultiplier > 0 && o.WatchdogMinimumSeconds >= 0, "Jobs:WatchdogMultiplier must be positive")
-            .ValidateOnStart();
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
+        services.AddValidatedOptions<JobOptions, JobOptionsValidator>(JobOptions.Section);
+        services.AddValidatedOptions<UploadOptions, UploadOptionsValidator>(UploadOptions.Section);
+        services.AddValidatedOptions<BatchOptions, BatchOptionsValidator>(BatchOptions.Section);
 
         var paths = services.AddSonicStorage(config);
         builder.Logging.AddProvider(new JsonFileLoggerProvider(paths.LogsRoot));
 
-        services.AddSingleton<EstimatorService>();
-        services.AddSingleton(sp =>
-        {
-            var options = EngineSetup.BindOptions(config);
-            var log = sp.GetRequiredService<ILogger<GenerationPipeline>>();
-            var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, w => log.LogWarning("{Warning}", w));
-            return new GenerationPipeline(options, models, sp.GetRequiredService<EstimatorService>().Estimator);
-        });
-        services.AddSingleton<JobSignals>();
-        services.AddSingleton<JobNotifier>();
-        services.AddSingleton<JobQueries>();
-        services.AddSingleton<JobService>();
-        services.AddSingleton<OutputReuse>();
-        services.AddSingleton<JobRunner>();
-        services.AddOptions<UploadOptions>().Bind(config.GetSection(UploadOptions.Section))
-            .Validate(o => o.CheckSlots >= 0 && o.SyncCheckBudgetMs >= 0 && o.SyncCheckMaxConcurrent >= 0 && o.BackgroundYieldMs >= 0, "Uploads:* settings must not be negative")
-            .ValidateOnStart();
-        services.AddSingleton<UploadAdmission>();
-        services.AddSingleton<UploadChecker>();
+        services.AddSonicEngine();
+        services.AddSonicJobs();
         services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
         builder.AddSonicNotifications(); // email (IUserNotifications + its sender); after the storage: the outbox table must exist
-        services.AddOptions<BatchOptions>().Bind(config.GetSection(BatchOptions.Section))
-            .Validate(o => o.MaxItems >= 1 && o.MaxArchiveBytes > 0 && o.MaxUncompressedBytes > 0 && o.MaxArchiveEntries >= 1, "Batches: limits must be positive")
-            .ValidateOnStart();
         services.AddSingleton<PresetService>();
         services.AddSingleton<BatchQueries>();
         services.AddSingleton<BatchCompletion>();
@@ -72,6 +51,7 @@ public static class WebSetup
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         services.AddHostedService<GenerationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
+        services.AddHostedService<JobsHubBridge>();
 
         AddServerBuffers(builder);
         services.AddProblemDetails();
@@ -90,6 +70,36 @@ public static class WebSetup
     }
 
     /// <summary>
+    /// The job services and their seams. The transport (queue, control, events) is in process here; a
+    /// multi-machine set-up registers other implementations of the three interfaces instead. The
+    /// job-finished handlers run in the order registered: the estimator learns first, then watchers hear
+    /// the final state, then the batch and the owner are told.
+    /// </summary>
+    private static void AddSonicJobs(this IServiceCollection services)
+    {
+        services.AddSingleton<IJobQueue, InProcessJobQueue>();
+        services.AddSingleton<IJobControl, InProcessJobControl>();
+        services.AddSingleton<IJobEvents, InProcessJobEvents>();
+        services.AddSingleton<JobClaims>();
+
+        services.AddSingleton<EstimatorService>();
+        services.AddSingleton<IJobFinishedHandler>(sp => sp.GetRequiredService<EstimatorService>());
+        services.AddSingleton<IJobFinishedHandler, AnnounceFinalStatus>();
+        services.AddSingleton<IJobFinishedHandler>(sp => sp.GetRequiredService<BatchCompletion>());
+        services.AddSingleton<IJobFinishedHandler, EmailOwnerWhenJobFinished>();
+        services.AddSingleton<JobFinishing>();
+
+        services.AddSingleton<JobQueries>();
+        services.AddSingleton<JobEstimates>();
+        services.AddSingleton<OutputReuse>();
+        services.AddSingleton<UploadAdmission>();
+        services.AddSingleton<UploadChecker>();
+        services.AddSingleton<JobSubmission>();
+        services.AddSingleton<JobLifecycle>();
+        services.AddSingleton<JobRunner>();
+    }
+
+    /// <summary>
     /// Kestrel's buffer blocks (Server:BufferBlockBytes). Kestrel registers its own pool factory before the
     /// app's services; the app's replaces every registered one as the container is built (after all
     /// ConfigureServices calls), and Kestrel resolves it from there when it binds. /health ("buffers") shows
@@ -99,9 +109,9 @@ public static class WebSetup
     private static void AddServerBuffers(WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ServerBufferOptions.Section).Get<ServerBufferOptions>() ?? new ServerBufferOptions();
-        if (!options.IsValid)
-            throw new OptionsValidationException(ServerBufferOptions.Section, typeof(ServerBufferOptions),
-                [$"Server:BufferBlockBytes is {options.BufferBlockBytes}; it must be 0 (the framework's 4 KB blocks) or {ServerBufferOptions.MinBlockBytes}..{ServerBufferOptions.MaxBlockBytes}."]);
+        var problems = new ServerBufferOptionsValidator().Problems(options).ToList();
+        if (problems.Count > 0) throw new OptionsValidationException(ServerBufferOptions.Section, typeof(ServerBufferOptions), problems);
+        builder.Services.AddValidatedOptions<ServerBufferOptions, ServerBufferOptionsValidator>(ServerBufferOptions.Section);
         if (options.BufferBlockBytes == 0) return;
         var factory = new LargeBlockMemoryPoolFactory(options.BufferBlockBytes);
         builder.Host.ConfigureContainer<IServiceCollection>(services =>

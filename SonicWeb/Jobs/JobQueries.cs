@@ -1,5 +1,9 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using SonicWeb.Accounts;
 using SonicWeb.Data;
+using SonicWeb.Errors;
+using SonicWeb.Storage;
 
 namespace SonicWeb.Jobs;
 
@@ -27,9 +31,35 @@ public sealed record JobListPage(IReadOnlyList<JobView> Items, int Page, int Pag
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
 }
 
-/// <summary>Read side of the job table.</summary>
+/// <summary>
+/// Read side of the job table. The <c>...ForAsync</c> reads are for a user: an unknown (or malformed) id is
+/// <see cref="NotFoundException"/>, a job the user may not open <see cref="ForbiddenException"/>.
+/// </summary>
 public sealed class JobQueries(IDbContextFactory<SonicDbContext> db)
 {
+    public async Task<JobView> GetForAsync(string id, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var job = (StoragePaths.IsValidJobId(id) ? await GetAsync(id, ct) : null) ?? throw NotFound(id);
+        user.EnsureCanRead(id, job.OwnerId);
+        return job;
+    }
+
+    public async Task<Job> GetEntityForAsync(string id, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var job = (StoragePaths.IsValidJobId(id) ? await GetEntityAsync(id, ct) : null) ?? throw NotFound(id);
+        user.EnsureCanRead(id, job.OwnerId);
+        return job;
+    }
+
+    /// <summary>The team's list: everyone signed in sees every line; jobs the user may not open are summary lines.</summary>
+    public async Task<JobListPage> ListForAsync(JobListQuery q, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var page = await ListAsync(q, ct);
+        return page with { Items = page.Items.Select(j => user.CanRead(j.OwnerId) ? j : JobAccess.Summary(j)).ToList() };
+    }
+
+    private static NotFoundException NotFound(string id) => new($"There is no job '{id}'.");
+
     public async Task<JobView?> GetAsync(string id, CancellationToken ct = default)
     {
         await using var context = await db.CreateDbContextAsync(ct);

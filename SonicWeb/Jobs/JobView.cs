@@ -7,7 +7,7 @@ public sealed record JobError(string Code, string Message);
 
 public sealed record JobLinks(string Self, string Page, string Cancel, string Retry, string Video, string Preview, string Thumbnail, string Hub, string Confirm);
 
-/// <summary>A job as the API, the hub and the pages show it.</summary>
+/// <summary>A job as the API, the hub and the pages show it: one view model, so they cannot disagree.</summary>
 public sealed record JobView(
     string Id,
     string Name,
@@ -46,6 +46,15 @@ public sealed record JobView(
     /// <summary>The batch the job belongs to, if any (its page is /batches/{BatchId}).</summary>
     public string? BatchId { get; init; }
 
+    /// <summary>What the job's state offers (the caller's role may still forbid it).</summary>
+    public JobActions Actions { get; init; } = JobActions.None;
+
+    /// <summary>The status in words, for people.</summary>
+    public string StatusText { get; init; } = "";
+
+    /// <summary>The stage in words, or what the job waits for.</summary>
+    public string StageText { get; init; } = "";
+
     public static JobLinks LinksFor(string id) => new(
         $"/api/jobs/{id}", $"/jobs/{id}", $"/api/jobs/{id}/cancel", $"/api/jobs/{id}/retry",
         $"/api/jobs/{id}/video", $"/api/jobs/{id}/preview", $"/api/jobs/{id}/thumbnail", "/hubs/jobs", $"/api/jobs/{id}/confirm");
@@ -61,6 +70,7 @@ public sealed record JobView(
                 : Math.Max(0, j.EstimatedSeconds - (elapsed ?? 0));
         }
         else if (j.Status == JobStatus.Queued) remaining = j.EstimatedSeconds;
+        bool hasVideo = j.Status == JobStatus.Succeeded && j.OutputPath != null;
 
         return new JobView(j.Id, j.Name, j.Submitter, j.Status, j.Stage,
             j.Status == JobStatus.Queued ? queuePosition : null, j.Attempts, Math.Round(j.EstimatedSeconds, 1),
@@ -69,8 +79,12 @@ public sealed record JobView(
             JobParameters.AsElement(j.ParametersJson), j.Seed,
             j.WarningsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(j.WarningsJson) ?? [],
             j.ErrorCode is null ? null : new JobError(j.ErrorCode, j.ErrorMessage ?? ""),
-            j.ReusedFromJobId, j.Status == JobStatus.Succeeded && j.OutputPath != null,
-            j.CreatedAt, j.StartedAt, j.FinishedAt, LinksFor(j.Id)) { OwnerId = j.OwnerId, Review = Reviews.JobReview.From(j), BatchId = j.BatchId };
+            j.ReusedFromJobId, hasVideo,
+            j.CreatedAt, j.StartedAt, j.FinishedAt, LinksFor(j.Id))
+        {
+            OwnerId = j.OwnerId, Review = Reviews.JobReview.From(j), BatchId = j.BatchId,
+            Actions = JobActions.For(j.Status, hasVideo), StatusText = JobStatusText.Status(j.Status), StageText = JobStatusText.Stage(j.Status, j.Stage),
+        };
     }
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 1) : null;

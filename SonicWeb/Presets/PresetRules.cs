@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SonicWeb.Api;
 using SonicWeb.Engine.Errors;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Errors;
+using SonicWeb.Jobs;
 
 namespace SonicWeb.Presets;
 
 /// <summary>
 /// What a preset may contain, and its parameters in one canonical JSON shape: an object with the
-/// brief's names in lower case, numbers as numbers, align_mouth/smooth_motion as booleans and crop as
-/// a string. Values are checked by the same <see cref="ParameterBinder"/> (and so the engine's
-/// ParameterValidator) as a job's, so a preset can never hold a value a job would refuse.
+/// brief's names in lower case, numbers as numbers, the switches (align_mouth, smooth_motion) as booleans
+/// and crop as a string. Values are checked by the same <see cref="ParameterBinder"/> (and so the
+/// engine's ParameterValidator) as a job's, so a preset can never hold a value a job would refuse.
 /// </summary>
 public static class PresetRules
 {
@@ -35,7 +37,7 @@ public static class PresetRules
         return trimmed;
     }
 
-    /// <summary>Validates a JSON object of parameters and returns it in canonical form (400 listing every problem).</summary>
+    /// <summary>Validates a JSON object of parameters and returns it in canonical form (a refusal listing every problem).</summary>
     public static string NormalizeParameters(string? json)
     {
         JsonObject source;
@@ -51,7 +53,7 @@ public static class PresetRules
             if (!ParameterBinder.Names.Contains(key, StringComparer.OrdinalIgnoreCase))
                 errors[key] = [$"'{key}' is not a parameter; known parameters: {string.Join(", ", ParameterBinder.Names)}."];
         if (errors.Count > 0)
-            throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+            throw new InputRejectedException(EngineErrorCodes.InvalidParameter, string.Join(" ", errors.Values.SelectMany(v => v)), errors);
 
         // The job's own binder checks names, types and ranges (and runs ParameterValidator).
         ParameterBinder.Bind(new Dictionary<string, string> { [ParameterBinder.ConfigField] = source.ToJsonString() });
@@ -64,8 +66,8 @@ public static class PresetRules
             if (text.Length == 0) continue; // empty means "default": not part of the preset
             canonical[name] = name switch
             {
-                _ when ParameterBinder.BooleanNames.Contains(name) => JsonValue.Create(text.ToLowerInvariant() is "true" or "1" or "on" or "yes"),
-                ParameterBinder.CropName => JsonValue.Create(text.ToLowerInvariant()),
+                _ when ParameterBinder.IsSwitch(name) => JsonValue.Create(ParameterBinder.TryBool(text, out var on) && on),
+                _ when name == ParameterCatalog.Crop.Name => JsonValue.Create(text.ToLowerInvariant()),
                 _ => JsonNode.Parse(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)),
             };
         }
@@ -82,6 +84,5 @@ public static class PresetRules
         return NormalizeParameters(o.ToJsonString());
     }
 
-    public static ApiProblemException Invalid(string field, string message) =>
-        new(400, EngineErrorCodes.InvalidParameter, message, new Dictionary<string, string[]> { [field] = [message] });
+    public static InputRejectedException Invalid(string field, string message) => InputRejectedException.Field(field, message);
 }

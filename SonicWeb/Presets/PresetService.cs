@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using SonicWeb.Api;
 using SonicWeb.Data;
 using SonicWeb.Engine.Errors;
+using SonicWeb.Errors;
+using SonicWeb.Jobs;
 
 namespace SonicWeb.Presets;
 
@@ -73,7 +74,7 @@ public sealed class PresetService(IDbContextFactory<SonicDbContext> db, ILogger<
         var cleanDescription = PresetRules.CheckDescription(description);
         var parameters = PresetRules.NormalizeParameters(parametersJson);
         await using var context = await db.CreateDbContextAsync(ct);
-        var preset = await context.Presets.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw Problems.NotFound($"There is no preset {id}.");
+        var preset = await context.Presets.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw new NotFoundException($"There is no preset {id}.");
         await EnsureNameFreeAsync(context, Preset.Normalize(cleanName), cleanName, id, ct);
         preset.Name = cleanName;
         preset.NormalizedName = Preset.Normalize(cleanName);
@@ -88,7 +89,7 @@ public sealed class PresetService(IDbContextFactory<SonicDbContext> db, ILogger<
     public async Task DeleteAsync(int id, CancellationToken ct = default)
     {
         await using var context = await db.CreateDbContextAsync(ct);
-        if (await context.Presets.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 0) throw Problems.NotFound($"There is no preset {id}.");
+        if (await context.Presets.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 0) throw new NotFoundException($"There is no preset {id}.");
         log.LogInformation("Preset {PresetId} deleted", id);
     }
 
@@ -106,7 +107,7 @@ public sealed class PresetService(IDbContextFactory<SonicDbContext> db, ILogger<
     /// <summary>
     /// Resolves preset=&lt;name&gt; (a form field, or a key inside the JSON "config" field) into the
     /// "config" field, under what the caller sent: preset &lt; config JSON &lt; single form fields. An
-    /// unknown name is a 400 that lists the presets there are. Without a preset the fields stay as they are.
+    /// unknown name is refused, listing the presets there are. Without a preset the fields stay as they are.
     /// </summary>
     public async Task ApplyAsync(IDictionary<string, string> fields, CancellationToken ct)
     {
@@ -132,7 +133,7 @@ public sealed class PresetService(IDbContextFactory<SonicDbContext> db, ILogger<
         {
             var available = (await ListAsync(ct)).Select(p => $"'{p.Name}'").ToList();
             var message = $"There is no preset '{name.Trim()}'. " + (available.Count == 0 ? "No presets are defined." : $"Available presets: {string.Join(", ", available)}.");
-            throw new ApiProblemException(400, EngineErrorCodes.InvalidParameter, message, new Dictionary<string, string[]> { [Field] = [message] });
+            throw InputRejectedException.Field(Field, message);
         }
         if (config is null && !string.IsNullOrWhiteSpace(configText)) return; // broken config: let the binder say so
 
@@ -154,9 +155,6 @@ public sealed class PresetService(IDbContextFactory<SonicDbContext> db, ILogger<
         catch (DbUpdateException) { throw Duplicate(name); } // the unique index caught a concurrent save
     }
 
-    private static ApiProblemException Duplicate(string name)
-    {
-        var message = $"A preset named '{name}' already exists (names are compared without regard to case).";
-        return new ApiProblemException(400, DuplicateNameCode, message, new Dictionary<string, string[]> { ["name"] = [message] });
-    }
+    private static InputRejectedException Duplicate(string name) =>
+        InputRejectedException.Field("name", $"A preset named '{name}' already exists (names are compared without regard to case).", DuplicateNameCode);
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
+using SonicWeb.Errors;
 using SonicWeb.Jobs;
 
 namespace SonicWeb.Reviews;
@@ -41,7 +42,7 @@ public static class ReviewEndpoints
             await reviews.DecideAsync(id, decision, comment, user, ct);
             return Results.Redirect($"/jobs/{id}?review=saved#review");
         }
-        catch (ApiProblemException e) when (e.Status is 400 or 409)
+        catch (Exception e) when (e is InputRejectedException or InvalidStateException)
         {
             return Results.Redirect($"/jobs/{id}?reviewError={Uri.EscapeDataString(e.Message)}#review");
         }

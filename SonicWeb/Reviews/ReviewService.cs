@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SonicWeb.Accounts;
-using SonicWeb.Api;
 using SonicWeb.Data;
+using SonicWeb.Errors;
 using SonicWeb.Jobs;
 using SonicWeb.Notifications;
 using SonicWeb.Storage;
@@ -28,17 +28,17 @@ public sealed class ReviewService(
         var decision = ParseDecision(decisionText);
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         if (comment?.Length > MaxCommentLength)
-            throw Problems.BadRequest($"The comment has {comment.Length} characters; the limit is {MaxCommentLength}.");
+            throw InputRejectedException.BadRequest($"The comment has {comment.Length} characters; the limit is {MaxCommentLength}.");
         if (decision == ReviewState.ChangesRequested && comment is null)
-            throw Problems.BadRequest("Say what should change: a comment is required when requesting changes.");
+            throw InputRejectedException.BadRequest("Say what should change: a comment is required when requesting changes.");
 
-        if (!StoragePaths.IsValidJobId(id)) throw Problems.NotFound($"There is no job '{id}'.");
+        if (!StoragePaths.IsValidJobId(id)) throw new NotFoundException($"There is no job '{id}'.");
         await using (var context = await db.CreateDbContextAsync(ct))
         {
-            var job = await context.Jobs.FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+            var job = await context.Jobs.FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw new NotFoundException($"There is no job '{id}'.");
             reviewer.EnsureCanRead(id, job.OwnerId);
-            if (job.Status != JobStatus.Succeeded)
-                throw Problems.Conflict($"Job {id} is {job.Status}; only a finished video (Succeeded) can be reviewed.");
+            if (!JobActions.For(job.Status, hasVideo: false).Review)
+                throw new InvalidStateException($"Job {id} is {job.Status}; only a finished video (Succeeded) can be reviewed.");
             job.ReviewDecision = decision;
             job.ReviewComment = comment;
             job.ReviewedAt = DateTime.UtcNow;
@@ -49,12 +49,12 @@ public sealed class ReviewService(
         log.LogInformation("Job {JobId} reviewed: {Decision} by {ReviewerId} ({CommentLength} characters of comment)",
             id, decision, reviewer.UserId(), comment?.Length ?? 0);
         await notifications.ReviewDecidedAsync(id, CancellationToken.None);
-        return await queries.GetAsync(id, ct) ?? throw Problems.NotFound($"There is no job '{id}'.");
+        return await queries.GetAsync(id, ct) ?? throw new NotFoundException($"There is no job '{id}'.");
     }
 
     private static ReviewState ParseDecision(string? text)
     {
         if (JobReview.TryParse(text, out var state) && state is ReviewState.Approved or ReviewState.ChangesRequested) return state;
-        throw Problems.BadRequest($"decision is '{text}'; it must be 'approved' or 'changes_requested'.");
+        throw InputRejectedException.BadRequest($"decision is '{text}'; it must be 'approved' or 'changes_requested'.");
     }
 }

@@ -42,4 +42,13 @@ public sealed record JobReview(ReviewState State, string? Comment, DateTime? Rev
 
     /// <summary>Words for people: "changes requested".</summary>
     public static string Words(ReviewState state) => Name(state).Replace('_', ' ');
+
+    /// <summary>How the state reads on a page: "Awaiting review", "Approved", "Changes requested".</summary>
+    public static string Label(ReviewState state) => state switch
+    {
+        ReviewState.Pending => "Awaiting review",
+        ReviewState.Approved => "Approved",
+        ReviewState.ChangesRequested => "Changes requested",
+        _ => "–",
+    };
 }

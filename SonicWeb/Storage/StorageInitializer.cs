@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SonicWeb.Data;
-using SonicWeb.Jobs;
+using SonicWeb.Jobs.Running;
 
 namespace SonicWeb.Storage;
 

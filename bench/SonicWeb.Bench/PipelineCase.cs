@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Models;
 using SonicWeb.Engine.Pipeline;
 
 namespace SonicWeb.Bench;
 
 /// <summary>
-/// End to end: one GenerationPipeline.GenerateAsync job, exactly as the app runs it (with a progress
+/// End to end: one BuiltInBackend.GenerateAsync job, exactly as the app runs it (with a progress
 /// listener, so preview JPEGs are made as for a web job).
 /// </summary>
 public static class PipelineCase
@@ -17,7 +18,7 @@ public static class PipelineCase
         var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, Console.Error.WriteLine);
         double modelLoad = load.Elapsed.TotalSeconds;
 
-        var pipeline = new GenerationPipeline(options, models);
+        var pipeline = new BuiltInBackend(options, models);
         var progress = new PreviewCounter();
         var request = new GenerationRequest(CaseRunner.Require(o.Image, "image"), CaseRunner.Require(o.Audio, "audio"),
             CaseRunner.Require(o.Output, "out"), CaseRunner.Parameters(o.Resolution));

@@ -64,10 +64,10 @@ public static class RenderCase
         };
     }
 
-    /// <summary>The pipeline's control curves and animation (GenerationPipeline does the same steps privately).</summary>
+    /// <summary>The pipeline's control curves and animation (BuiltInBackend does the same steps privately).</summary>
     private static FacePose[] AnimateLikeThePipeline(AnalysisModels models, AudioClip audio, GenerationParameters p)
     {
-        int frames = GenerationPipeline.FrameCountFor(p.Duration ?? audio.DurationSeconds);
+        int frames = GenerationParameters.FrameCountFor(p.Duration ?? audio.DurationSeconds);
         const int fps = GenerationParameters.Fps;
         var loudness = LoudnessEnvelope.PerFrame(audio.Samples, audio.SampleRate, fps, frames);
         var voice = SileroVad.PerFrame(models.VoiceActivity.SpeechProbabilities(audio.Samples), fps, frames);

@@ -32,7 +32,7 @@ function setStatusText(status) {
 function showJob(job) {
     setStatusText(job.status);
     $('attempts').textContent = job.attempts;
-    $('stage').textContent = job.stage ?? (job.status === 'Checking' ? 'checking the photo and the audio' : 'waiting');
+    $('stage').textContent = job.stageText;
     $('queue').hidden = job.queuePosition == null;
     $('queue-position').textContent = job.queuePosition ?? '';
     $('frames-done').textContent = job.framesDone;
@@ -43,12 +43,12 @@ function showJob(job) {
     $('remaining').textContent = seconds(job.remainingSeconds);
     $('error').hidden = !job.error;
     $('error').textContent = job.error ? job.error.message : '';
-    const awaiting = job.status === 'AwaitingConfirmation';
-    $('confirm').hidden = !canAct || !awaiting;
+    // Which actions a job offers is decided on the server (JobActions) and sent with every job.
+    $('confirm').hidden = !canAct || !job.actions.confirm;
     $('confirm').disabled = false;
-    $('confirm-note').hidden = !awaiting;
-    $('cancel').hidden = !canAct || !['Checking', 'Queued', 'Running', 'AwaitingConfirmation'].includes(job.status);
-    $('retry').hidden = !canAct || !['Failed', 'Cancelled'].includes(job.status);
+    $('confirm-note').hidden = !job.actions.confirm;
+    $('cancel').hidden = !canAct || !job.actions.cancel;
+    $('retry').hidden = !canAct || !job.actions.retry;
     if (job.hasVideo && $('player').hidden) {
         $('player').src = job.links.video;
         $('player').hidden = false;

@@ -21,8 +21,9 @@ public sealed class SileroVad
 
     private readonly OnnxSession _session;
 
-    public SileroVad(OnnxSessionOptions? options = null, Action<string>? warn = null)
-        : this(OrtRuntime.GetSession(ModelStore.Default.GetPath("silero-vad"), options, warn)) { }
+    /// <param name="store">Where the model file is (by default <see cref="ModelStore.Default"/>).</param>
+    public SileroVad(OnnxSessionOptions? options = null, Action<string>? warn = null, ModelStore? store = null)
+        : this(OrtRuntime.GetSession((store ?? ModelStore.Default).GetPath("silero-vad"), options, warn)) { }
 
     internal SileroVad(OnnxSession session)
     {

@@ -40,8 +40,9 @@ public sealed class BlazeFaceDetector
     private readonly string _inputName;
     private readonly (string Scores, string Boxes)[] _headOutputs;
 
-    public BlazeFaceDetector(OnnxSessionOptions? options = null, Action<string>? warn = null)
-        : this(OrtRuntime.GetSession(ModelStore.Default.GetPath("blazeface"), options, warn)) { }
+    /// <param name="store">Where the model file is (by default <see cref="ModelStore.Default"/>).</param>
+    public BlazeFaceDetector(OnnxSessionOptions? options = null, Action<string>? warn = null, ModelStore? store = null)
+        : this(OrtRuntime.GetSession((store ?? ModelStore.Default).GetPath("blazeface"), options, warn)) { }
 
     internal BlazeFaceDetector(OnnxSession session)
     {

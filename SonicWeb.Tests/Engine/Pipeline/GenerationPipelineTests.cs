@@ -32,7 +32,7 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
             var audio = TestMedia.SpeechWithPauses("pipeline-talk", PauseSeconds, out var silences,
                 "Welcome to our shop", "this jacket is waterproof", "and it comes in blue");
             var video = Path.Combine(TestMedia.WorkDir, "pipeline-talk.mp4");
-            var result = await engine.Pipeline.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio, video,
+            var result = await engine.Backend.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio, video,
                 new GenerationParameters { MinResolution = 384, MotionScale = 0, Seed = 7 }));
             _talk = (video, audio, silences, result);
             return _talk.Value;
@@ -53,7 +53,7 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
         Assert.Equal("yuv420p", facts.PixelFormat);
         Assert.Equal(25, facts.FrameRate, 6);
         Assert.Equal((384, 384), (facts.Width, facts.Height));
-        Assert.Equal(GenerationPipeline.FrameCountFor(audioSeconds), facts.FrameCount);
+        Assert.Equal(GenerationParameters.FrameCountFor(audioSeconds), facts.FrameCount);
         Assert.Equal(result.Frames, facts.FrameCount);
         Assert.InRange(facts.VideoSeconds, audioSeconds - 0.04, audioSeconds + 0.04);
         Assert.InRange(facts.AudioSeconds!.Value, audioSeconds - 0.04, audioSeconds + 0.04);
@@ -108,7 +108,7 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
         async Task<List<RgbImage>> Make(int seed, string name)
         {
             var path = Path.Combine(TestMedia.WorkDir, name + ".mp4");
-            var r = await engine.Pipeline.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio, path,
+            var r = await engine.Backend.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio, path,
                 new GenerationParameters { MinResolution = 256, Seed = seed }));
             return VideoFrames.Decode(path, r.Width, r.Height);
         }
@@ -127,7 +127,7 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
         var audio = TestMedia.Speech("Progress is reported for every frame of the video.", "progress-speech");
         var events = new List<GenerationProgress>();
         var clock = Stopwatch.StartNew();
-        var result = await engine.Pipeline.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio,
+        var result = await engine.Backend.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio,
             Path.Combine(TestMedia.WorkDir, "progress.mp4"), new GenerationParameters { MinResolution = 384 }), new SyncProgress(events.Add));
         var wall = clock.Elapsed;
 
@@ -157,7 +157,7 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
             TestMedia.Run("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", noFace);
         var output = Path.Combine(TestMedia.WorkDir, "no-face.mp4");
         var stages = new List<GenerationStage>();
-        var e = await Assert.ThrowsAsync<SonicEngineException>(() => engine.Pipeline.GenerateAsync(
+        var e = await Assert.ThrowsAsync<SonicEngineException>(() => engine.Backend.GenerateAsync(
             new GenerationRequest(noFace, TestMedia.Speech("hello", "hello"), output, new GenerationParameters()),
             new SyncProgress(p => stages.Add(p.Stage))));
         Assert.Equal(EngineErrorCodes.NoFace, e.Code);
@@ -196,7 +196,7 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
     {
         string image = TestMedia.AstronautPng, audio = TestMedia.Speech("hello there", "hello-there");
         var parameters = new GenerationParameters { MinResolution = 256 };
-        var pipeline = engine.Pipeline;
+        var pipeline = engine.Backend;
         string Scratch(string name, byte[] bytes) { var p = Path.Combine(TestMedia.WorkDir, name); File.WriteAllBytes(p, bytes); return p; }
         switch (kind)
         {
@@ -237,7 +237,7 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
                 cts.Cancel();
             }
         });
-        var run = engine.Pipeline.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio, Path.Combine(dir, "talk.mp4"),
+        var run = engine.Backend.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio, Path.Combine(dir, "talk.mp4"),
             new GenerationParameters { MinResolution = 1024 }), progress, cts.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         var sinceCancel = (await cancelledAt.Task).Elapsed;

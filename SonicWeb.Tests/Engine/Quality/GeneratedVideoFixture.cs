@@ -1,6 +1,7 @@
 using SonicWeb.Engine.Audio;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Pipeline;
 using SonicWeb.Engine.Quality;
 using SonicWeb.Tests.TestSupport;
@@ -16,10 +17,10 @@ public sealed record MeasuredVideo(float[] Opening, float[] OpeningWidth, float[
 /// </summary>
 public sealed class GeneratedVideoFixture
 {
-    private readonly Lazy<GenerationPipeline> _pipeline = new(() =>
+    private readonly Lazy<BuiltInBackend> _pipeline = new(() =>
     {
         var options = new EngineOptions();
-        return new GenerationPipeline(options, AnalysisModels.Load(ModelStore.Default, options.Onnx));
+        return new BuiltInBackend(options, AnalysisModels.Load(ModelStore.Default, options.Onnx));
     });
     private readonly Dictionary<string, Task<MeasuredVideo>> _videos = [];
 

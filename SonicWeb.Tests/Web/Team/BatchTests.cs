@@ -165,7 +165,7 @@ public sealed class BatchTests
     public async Task Cancelling_the_last_open_job_completes_the_batch_and_a_retry_reopens_it_for_one_more_message()
     {
         var recorder = new NotificationRecorder();
-        using var host = Host(recorder);
+        using var host = Host(recorder, Paced());
         // A long single job keeps the one worker busy, so both batch jobs are still queued when we act.
         var blocker = (await SubmitAsync(host.Http, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "384"))).GetProperty("id").GetString()!;
         var batch = await SubmitBatchAsync(host.Http, Form(TestMedia.AstronautPng, [Clip("Hello.", "hello"), Clip("Thank you.", "thanks")], null, ("min_resolution", "256")));

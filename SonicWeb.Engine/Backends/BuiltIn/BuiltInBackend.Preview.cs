@@ -1,0 +1,26 @@
+using SonicWeb.Engine.Animation;
+using SonicWeb.Engine.Imaging;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Engine.Rendering;
+
+namespace SonicWeb.Engine.Backends.BuiltIn;
+
+public sealed partial class BuiltInBackend
+{
+    private const int PreviewJpegQuality = 85;
+
+    /// <summary>
+    /// Inspects the inputs and renders one frame at the output size with the face at rest
+    /// (<see cref="FacePose.Neutral"/>): crop, resolution and the face the user will get, for the
+    /// "preview first" option. Costs one inspection plus one frame, so it can run inside a request.
+    /// </summary>
+    public async Task<PreviewResult> RenderPreviewAsync(string imagePath, string audioPath, GenerationParameters parameters, CancellationToken ct = default)
+    {
+        var inputs = await _analyser.AnalyseAsync(imagePath, audioPath, parameters, ct);
+        var layout = inputs.Inspection.Layout;
+        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout);
+        var frame = new RgbImage(layout.Width, layout.Height);
+        renderer.Render(FacePose.Neutral, frame.Pixels);
+        return new PreviewResult(Inspection(inputs.Inspection, parameters), JpegEncoder.Encode(frame, PreviewJpegQuality), layout.Width, layout.Height);
+    }
+}

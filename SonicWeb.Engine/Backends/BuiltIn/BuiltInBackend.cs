@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using SonicWeb.Engine.Animation;
+using SonicWeb.Engine.Audio;
+using SonicWeb.Engine.Audio.Vad;
+using SonicWeb.Engine.Imaging;
+using SonicWeb.Engine.Media;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Engine.Rendering;
+
+namespace SonicWeb.Engine.Backends.BuiltIn;
+
+/// <summary>
+/// Photo + voice -> MP4 with the built-in CPU animator: the shared <see cref="InputAnalyser"/> loads and
+/// checks the inputs and finds the face, then this backend analyses the voice, animates the face and
+/// renders frames straight into the encoder (never holding more than a few frames). Thread-safe: one
+/// instance serves many jobs; models are loaded once.
+/// </summary>
+public sealed partial class BuiltInBackend : IGenerationBackend
+{
+    public const string Name = TimeEstimator.BuiltInBackend;
+    private const int FramesInFlight = 3;
+
+    // Named like the parameters they came from: the render and encode loop below reads them as they were.
+    private readonly EngineOptions options;
+    private readonly InputAnalyser _analyser;
+    private readonly AnalysisModels models;
+    private readonly TimeEstimator _estimator;
+
+    public BuiltInBackend(EngineOptions options, InputAnalyser analyser, AnalysisModels models, TimeEstimator estimator)
+    {
+        this.options = options;
+        _analyser = analyser;
+        this.models = models;
+        _estimator = estimator;
+        Description = new BackendDescription(Name, "Built-in CPU animator",
+            // inference_steps only matters to diffusion backends; this animator has no steps.
+            ParameterCatalog.Names.Where(n => n != ParameterCatalog.InferenceSteps.Name).ToHashSet(),
+            new BackendLimits(options.Limits.MaxAudioSeconds, ParameterCatalog.Duration.HardMax,
+                (int)ParameterCatalog.MinResolution.HardMin, (int)ParameterCatalog.MinResolution.HardMax),
+            TimeEstimator.BuiltInPrior);
+    }
+
+    /// <summary>A backend with its own analyser and estimator over already loaded models (tests, tools, benchmarks).</summary>
+    public BuiltInBackend(EngineOptions options, AnalysisModels models, TimeEstimator? estimator = null)
+        : this(options, new InputAnalyser(options, models), models, estimator ?? new TimeEstimator()) { }
+
+    public BackendDescription Description { get; }
+
+    public EngineOptions Options => options;
+
+    public async Task<InspectionResult> InspectAsync(string imagePath, string audioPath, GenerationParameters parameters, CancellationToken ct = default)
+    {
+        var inputs = await _analyser.AnalyseAsync(imagePath, audioPath, parameters, ct);
+        return Inspection(inputs.Inspection, parameters);
+    }
+
+    public async Task<GenerationResult> GenerateAsync(GenerationRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+        progress?.Report(new GenerationProgress(GenerationStage.Loading, 0, 0, clock.Elapsed, null, null));
+        var inputs = await _analyser.AnalyseAsync(request.ImagePath, request.AudioPath, request.Parameters, ct, timings, progress, clock);
+        var p = request.Parameters;
+        var layout = inputs.Inspection.Layout;
+        int frameCount = inputs.Inspection.FrameCount;
+        int seed = p.Seed ?? Random.Shared.Next(0, int.MaxValue);
+
+        var stage = Stopwatch.StartNew();
+        var controls = BuildControls(inputs.Audio, frameCount);
+        var poses = Animator.Animate(controls, new AnimationSettings(
+            (float)p.DynamicScale, (float)p.MotionScale, p.AlignMouth, p.SmoothMotion, seed));
+        timings[GenerationStage.AnalyzingAudio.ToString()] += stage.Elapsed.TotalSeconds;
+
+        stage.Restart();
+        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout);
+        await RenderAndEncodeAsync(request, renderer, poses, layout, progress, clock, ct);
+        timings[GenerationStage.Rendering.ToString()] = stage.Elapsed.TotalSeconds;
+
+        var result = new GenerationResult(request.OutputPath, frameCount, GenerationParameters.Fps, layout.Width, layout.Height,
+            (double)frameCount / GenerationParameters.Fps, clock.Elapsed.TotalSeconds, seed, inputs.Inspection.Warnings, timings);
+        progress?.Report(new GenerationProgress(GenerationStage.Completed, frameCount, frameCount, clock.Elapsed, TimeSpan.Zero, null));
+        return result;
+    }
+
+    /// <summary>The shared analysis with this backend's time estimate.</summary>
+    private InspectionResult Inspection(InspectionResult analysis, GenerationParameters p) => analysis with
+    {
+        EstimatedSeconds = _estimator.EstimateSeconds(Name, analysis.VideoSeconds, Math.Min(analysis.Layout.Width, analysis.Layout.Height), p.InferenceSteps),
+    };
+
+    private FrameControls BuildControls(AudioClip audio, int frameCount)
+    {
+        var loudness = LoudnessEnvelope.PerFrame(audio.Samples, audio.SampleRate, GenerationParameters.Fps, frameCount);
+        var chunks = models.VoiceActivity.SpeechProbabilities(audio.Samples);
+        var voice = SileroVad.PerFrame(chunks, GenerationParameters.Fps, frameCount);
+        var visemes = VisemeClassifier.PerFrame(audio.Samples, audio.SampleRate, GenerationParameters.Fps, frameCount);
+        return new FrameControls(GenerationParameters.Fps, loudness, voice) { Visemes = visemes };
+    }
+
+    /// <summary>
+    /// Renders on the calling thread's pool task while a second task feeds ffmpeg, with a few frame
+    /// buffers in flight, so rendering and piping overlap and memory stays bounded.
+    /// </summary>
+    private async Task RenderAndEncodeAsync(GenerationRequest request, FaceRenderer renderer, FacePose[] poses, FrameLayout layout,
+        IProgress<GenerationProgress>? progress, Stopwatch clock, CancellationToken ct)
+    {
+        int frameBytes = layout.Width * layout.Height * 3;
+        var free = Channel.CreateBounded<byte[]>(FramesInFlight);
+        var filled = Channel.CreateBounded<byte[]>(FramesInFlight);
+        for (int i = 0; i < FramesInFlight; i++) free.Writer.TryWrite(new byte[frameBytes]);
+
+        await using var encoder = await VideoEncoder.StartAsync(new VideoEncoderSettings
+        {
+            Width = layout.Width,
+            Height = layout.Height,
+            Fps = GenerationParameters.Fps,
+            FrameCount = poses.Length,
+            AudioPath = request.AudioPath,
+            OutputPath = request.OutputPath,
+            Preset = options.EncoderPreset,
+            Crf = options.EncoderCrf,
+            Ffmpeg = options.Ffmpeg,
+        }, ct);
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renderTask = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var pose in poses)
+                {
+                    var buffer = await free.Reader.ReadAsync(linked.Token);
+                    renderer.Render(pose, buffer);
+                    await filled.Writer.WriteAsync(buffer, linked.Token);
+                }
+                filled.Writer.TryComplete();
+            }
+            catch (Exception e) { filled.Writer.TryComplete(e); throw; }
+        }, linked.Token);
+
+        var preview = new PreviewThrottle(options.PreviewInterval, options.PreviewMaxSide);
+        int done = 0;
+        try
+        {
+            await foreach (var frame in filled.Reader.ReadAllAsync(linked.Token))
+            {
+                await encoder.WriteFrameAsync(frame.AsMemory(0, frameBytes), linked.Token);
+                done++;
+                if (progress != null)
+                {
+                    var jpeg = preview.TryMake(frame, layout.Width, layout.Height, done == 1);
+                    var elapsed = clock.Elapsed;
+                    progress.Report(new GenerationProgress(GenerationStage.Rendering, done, poses.Length, elapsed, Remaining(elapsed, done, poses.Length), jpeg));
+                }
+                free.Writer.TryWrite(frame);
+            }
+            await renderTask;
+        }
+        catch
+        {
+            linked.Cancel();
+            try { await renderTask; } catch { /* the first failure is the one to report */ }
+            throw;
+        }
+
+        progress?.Report(new GenerationProgress(GenerationStage.Finalizing, done, poses.Length, clock.Elapsed, null, null));
+        await encoder.CompleteAsync(ct);
+    }
+
+    private static TimeSpan? Remaining(TimeSpan elapsed, int done, int total)
+        => done < 5 ? null : TimeSpan.FromSeconds(elapsed.TotalSeconds / done * (total - done));
+}

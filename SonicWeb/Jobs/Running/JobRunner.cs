@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SonicWeb.Data;
+using SonicWeb.Engine.Backends;
+using SonicWeb.Engine.Errors;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Hosting;
+using SonicWeb.Jobs.Finishing;
+using SonicWeb.Jobs.Transport;
+using SonicWeb.Storage;
+
+namespace SonicWeb.Jobs.Running;
+
+/// <summary>
+/// Runs one claimed job through its backend (the job row's Backend) and records the outcome. Three
+/// things can stop a run: the user (Cancelled, through <see cref="IJobControl"/>), the watchdog
+/// (Failed, code watchdog_timeout) and the host shutting down (the row stays Running; the next start
+/// puts it back in the queue). The final state is written only while the row is still this claim
+/// (Running, same attempt), then the job's end is raised once (<see cref="JobFinishing"/>).
+/// </summary>
+public sealed class JobRunner(
+    GenerationBackends backends,
+    IDbContextFactory<SonicDbContext> db,
+    StoragePaths paths,
+    IJobControl control,
+    IJobEvents events,
+    JobFinishing finishing,
+    IOptions<JobOptions> options,
+    ILogger<JobRunner> log)
+{
+    public const string WatchdogCode = "watchdog_timeout";
+
+    /// <summary>Runs the job; false when the host stopped it midway (the job runs again after the restart).</summary>
+    public async Task<bool> RunAsync(Job job, CancellationToken stopping)
+    {
+        var limit = options.Value.WatchdogLimit(job.EstimatedSeconds);
+        using var userCancel = new CancellationTokenSource();
+        using var watchdog = new CancellationTokenSource(limit);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, userCancel.Token, watchdog.Token);
+        var registration = control.Register(job.Id, userCancel.Cancel);
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id, ["Attempt"] = job.Attempts });
+        log.LogInformation("Job {JobId} started (attempt {Attempt}, backend {Backend}, parameters {Parameters}, image {ImageBytes} B, audio {AudioBytes} B / {AudioSeconds:0.00} s, estimate {Estimate:0.0} s, watchdog {Limit:0} s)",
+            job.Id, job.Attempts, job.Backend, job.ParametersJson, job.ImageBytes, job.AudioBytes, job.AudioSeconds, job.EstimatedSeconds, limit.TotalSeconds);
+
+        var outputDir = paths.Outputs(job.Id);
+        Directory.CreateDirectory(outputDir);
+        var clock = Stopwatch.StartNew();
+        var sink = new JobProgressSink(job.Id, events, db, paths, log);
+        bool written;
+        try
+        {
+            var request = new GenerationRequest(paths.Absolute(job.ImagePath), paths.Absolute(job.AudioPath), paths.Video(job.Id),
+                JobParameters.Deserialize(job.ParametersJson));
+            GenerationResult result;
+            try { result = await backends.Get(job.Backend).GenerateAsync(request, sink, linked.Token); }
+            finally { await sink.DisposeAsync(); }
+
+            string? thumbnail = null;
+            if (sink.FirstPreview is { } first)
+            {
+                await File.WriteAllBytesAsync(paths.Thumbnail(job.Id), first, CancellationToken.None);
+                thumbnail = paths.Relative(paths.Thumbnail(job.Id));
+            }
+            written = await FinishAsync(job, j =>
+            {
+                j.Status = JobStatus.Succeeded;
+                j.Stage = GenerationStage.Completed.ToString();
+                j.FramesDone = j.FramesTotal = result.Frames;
+                j.Width = result.Width;
+                j.Height = result.Height;
+                j.VideoSeconds = result.DurationSeconds;
+                j.GenerationSeconds = clock.Elapsed.TotalSeconds;
+                j.Seed = result.Seed;
+                j.WarningsJson = JsonSerializer.Serialize(result.Warnings);
+                j.StageSecondsJson = JsonSerializer.Serialize(result.StageSeconds);
+                j.OutputPath = paths.Relative(result.OutputPath);
+                j.ThumbnailPath = thumbnail;
+            });
+            log.LogInformation("Job {JobId} succeeded in {Seconds:0.00} s: {Frames} frames {Width}x{Height}, stages {StageSeconds}",
+                job.Id, clock.Elapsed.TotalSeconds, result.Frames, result.Width, result.Height, JsonSerializer.Serialize(result.StageSeconds));
+        }
+        catch (Exception e) when (stopping.IsCancellationRequested && e is OperationCanceledException)
+        {
+            log.LogWarning("Job {JobId} interrupted by shutdown after {Seconds:0.0} s; it runs again at the next start", job.Id, clock.Elapsed.TotalSeconds);
+            return false;
+        }
+        catch (Exception e) when (userCancel.IsCancellationRequested)
+        {
+            log.LogInformation("Job {JobId} cancelled by the user after {Seconds:0.0} s ({Error})", job.Id, clock.Elapsed.TotalSeconds, e.GetType().Name);
+            written = await FinishAsync(job, j =>
+            {
+                j.Status = JobStatus.Cancelled;
+                j.ErrorCode = EngineErrorCodes.Cancelled;
+                j.ErrorMessage = "Cancelled while running.";
+            });
+        }
+        catch (Exception e) when (watchdog.IsCancellationRequested)
+        {
+            var message = $"Stopped by the watchdog after {clock.Elapsed.TotalSeconds:0} s: the limit for this job is {limit.TotalSeconds:0} s " +
+                $"(max of {options.Value.WatchdogMultiplier:0.##} x the {job.EstimatedSeconds:0} s estimate and {options.Value.WatchdogMinimumSeconds:0} s; " +
+                "settings Jobs:WatchdogMultiplier and Jobs:WatchdogMinimumSeconds).";
+            log.LogWarning("Job {JobId} failed: {Message} ({Error})", job.Id, message, e.GetType().Name);
+            written = await FinishAsync(job, j => { j.Status = JobStatus.Failed; j.ErrorCode = WatchdogCode; j.ErrorMessage = message; });
+        }
+        catch (SonicEngineException e)
+        {
+            log.LogWarning("Job {JobId} failed with {Code}: {Message}", job.Id, e.Code, e.Message);
+            written = await FinishAsync(job, j => { j.Status = JobStatus.Failed; j.ErrorCode = e.Code; j.ErrorMessage = EngineSettingNames.Describe(e); });
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Job {JobId} failed unexpectedly", job.Id);
+            written = await FinishAsync(job, j =>
+            {
+                j.Status = JobStatus.Failed;
+                j.ErrorCode = EngineErrorCodes.Internal;
+                j.ErrorMessage = "Generation failed unexpectedly: " + e.Message;
+            });
+        }
+        finally
+        {
+            registration.Dispose();
+        }
+
+        if (written) await finishing.FinishedAsync(job.Id);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the final state while the row is still this run's claim (Running, this attempt); false when
+    /// it is not (deleted meanwhile: the delete raised the job's end). A failed run leaves no video behind.
+    /// </summary>
+    private async Task<bool> FinishAsync(Job claimed, Action<Job> update)
+    {
+        await using var context = await db.CreateDbContextAsync(CancellationToken.None);
+        var job = await context.Jobs.FirstOrDefaultAsync(j => j.Id == claimed.Id && j.Status == JobStatus.Running && j.Attempts == claimed.Attempts, CancellationToken.None);
+        if (job is null) return false;
+        update(job);
+        job.FinishedAt = DateTime.UtcNow;
+        if (job.Status != JobStatus.Succeeded)
+        {
+            if (File.Exists(paths.Video(claimed.Id))) File.Delete(paths.Video(claimed.Id)); // the encoder removes partial files; this makes sure
+        }
+        try { await context.SaveChangesAsync(CancellationToken.None); }
+        catch (DbUpdateConcurrencyException) { return false; } // deleted between the read and the write
+        return true;
+    }
+}

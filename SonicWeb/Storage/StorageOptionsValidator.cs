@@ -1,0 +1,14 @@
+using SonicWeb.Hosting;
+
+namespace SonicWeb.Storage;
+
+public sealed class StorageOptionsValidator : OptionsValidator<StorageOptions>
+{
+    public override IEnumerable<string> Problems(StorageOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.Root)) yield return "Storage:Root must be set";
+        if (o.MaxUploadBytes <= 0) yield return "Storage:MaxUploadBytes must be positive";
+        if (o.MinFreeBytes < 0) yield return $"Storage:MinFreeBytes is {o.MinFreeBytes}; it must not be negative";
+        if (!Enum.IsDefined(o.SqliteSynchronous)) yield return $"Storage:SqliteSynchronous is {o.SqliteSynchronous}; it must be Off, Normal, Full or Extra";
+    }
+}
