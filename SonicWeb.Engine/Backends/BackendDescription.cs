@@ -1,12 +1,29 @@
+using System.Globalization;
+using SonicWeb.Engine.Errors;
 using SonicWeb.Engine.Pipeline;
 
 namespace SonicWeb.Engine.Backends;
 
 /// <summary>
-/// The largest job a backend takes: longest audio and video, and the range of output resolutions.
-/// Inputs outside them are refused by the backend's inspection with the limit named.
+/// The largest job a backend takes: longest audio and video, and the range of output resolutions
+/// (short side). A backend refuses inspected inputs outside them (<see cref="Enforce"/>), naming the limit.
 /// </summary>
-public sealed record BackendLimits(double MaxAudioSeconds, double MaxVideoSeconds, int MinResolution, int MaxResolution);
+public sealed record BackendLimits(double MaxAudioSeconds, double MaxVideoSeconds, int MinResolution, int MaxResolution)
+{
+    /// <summary>Throws audio_too_long or invalid_parameter when the inspected job is beyond these limits.</summary>
+    public void Enforce(InspectionResult job, string backend)
+    {
+        if (job.AudioSeconds > MaxAudioSeconds)
+            throw new SonicEngineException(EngineErrorCodes.AudioTooLong, Text($"The audio is {job.AudioSeconds:0.###} s long; the {backend} backend takes at most {MaxAudioSeconds:0.###} s."));
+        if (job.VideoSeconds > MaxVideoSeconds)
+            throw new SonicEngineException(EngineErrorCodes.InvalidParameter, Text($"The video would be {job.VideoSeconds:0.###} s long; the {backend} backend makes at most {MaxVideoSeconds:0.###} s."));
+        int shortSide = Math.Min(job.Layout.Width, job.Layout.Height);
+        if (shortSide < MinResolution || shortSide > MaxResolution)
+            throw new SonicEngineException(EngineErrorCodes.InvalidParameter, Text($"The video would be {shortSide} px on its short side; the {backend} backend makes {MinResolution}..{MaxResolution} px."));
+    }
+
+    private static string Text(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>
 /// What a backend is and offers, for the pages, the REST API and the estimator.

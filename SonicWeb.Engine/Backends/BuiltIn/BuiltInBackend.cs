@@ -83,7 +83,10 @@ public sealed partial class BuiltInBackend : IGenerationBackend
         return result;
     }
 
-    /// <summary>The shared analysis with this backend's time estimate.</summary>
+    /// <summary>
+    /// The shared analysis with this backend's time estimate. (Its limits are the engine's own, already
+    /// enforced while the inputs were loaded; a backend with narrower ones calls <see cref="BackendLimits.Enforce"/>.)
+    /// </summary>
     private InspectionResult Inspection(InspectionResult analysis, GenerationParameters p) => analysis with
     {
         EstimatedSeconds = _estimator.EstimateSeconds(Name, analysis.VideoSeconds, Math.Min(analysis.Layout.Width, analysis.Layout.Height), p.InferenceSteps),
