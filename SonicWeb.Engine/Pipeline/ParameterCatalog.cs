@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SonicWeb.Engine.Pipeline;
 
 /// <summary>
-/// One tunable parameter: its name as the product brief spells it (used by the CLI, the REST API and
+/// One tunable parameter: its name as Sonic's users know it (used by the CLI, the REST API and
 /// the web form), default, the range we recommend, the hard range we accept, and one line of help.
 /// </summary>
 public sealed record ParameterSpec(
@@ -27,7 +27,7 @@ public sealed record ParameterSpec(
     public string HardRange => $"{Format(HardMin)}..{Format(HardMax)}";
 }
 
-/// <summary>A yes/no parameter: its name as the brief spells it, default and one line of help.</summary>
+/// <summary>A yes/no parameter: its name, default and one line of help.</summary>
 public sealed record SwitchSpec(string Name, string Help, bool Default)
 {
     public string Label { get; init; } = Name;

@@ -8,7 +8,7 @@ public sealed record TimingSample(double AudioSeconds, int Resolution, int Infer
 /// <summary>
 /// Cost model of one backend: seconds = Overhead + PerWorkUnit x work, where
 /// work = audio seconds x (resolution/512)^2 x (steps/20)^StepExponent.
-/// The product brief's formula is Overhead 0, PerWorkUnit 8 x 1.5 = 12, StepExponent 1.
+/// Sonic's published rule of thumb (the product's specification) is Overhead 0, PerWorkUnit 8 x 1.5 = 12, StepExponent 1.
 /// </summary>
 public sealed record CostModel(double OverheadSeconds, double SecondsPerWorkUnit, double StepExponent, int SampleCount = 0)
 {
@@ -20,7 +20,7 @@ public sealed record CostModel(double OverheadSeconds, double SecondsPerWorkUnit
 }
 
 /// <summary>
-/// Estimates how long a job takes, per backend. Starts from a prior (the brief's formula for
+/// Estimates how long a job takes, per backend. Starts from a prior (Sonic's rule of thumb for
 /// diffusion backends; a measured one for the built-in CPU animator) and, once finished jobs exist,
 /// replaces it with a least-squares fit on their (work, seconds) pairs, shrunk towards the prior while
 /// there are few samples so one odd job cannot swing the estimate.
@@ -30,7 +30,7 @@ public sealed class TimeEstimator
     public const string BuiltInBackend = "builtin";
     public const string DiffusionBackend = "sonic-diffusion";
 
-    /// <summary>The product brief: duration x 8 x (resolution/512)^2 x (steps/20) x 1.5.</summary>
+    /// <summary>Sonic's rule of thumb: duration x 8 x (resolution/512)^2 x (steps/20) x 1.5.</summary>
     public static readonly CostModel BriefPrior = new(0, 8 * 1.5, 1);
 
     /// <summary>
@@ -50,7 +50,7 @@ public sealed class TimeEstimator
     };
     private readonly ConcurrentDictionary<string, CostModel> _fitted = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>What a backend's estimate starts from until it has finished jobs to fit (the brief's formula for unknown backends).</summary>
+    /// <summary>What a backend's estimate starts from until it has finished jobs to fit (Sonic's rule of thumb for unknown backends).</summary>
     public CostModel PriorFor(string backend) => _priors.TryGetValue(backend, out var m) ? m : BriefPrior;
 
     /// <summary>Sets a backend's prior (a backend declares it when it is registered).</summary>

@@ -3,6 +3,7 @@ using SonicWeb.Engine.Backends;
 using SonicWeb.Engine.Imaging;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Pipeline;
+using SonicWeb.Engine.Rendering;
 
 namespace SonicWeb.Tests.TestSupport;
 
@@ -10,7 +11,7 @@ namespace SonicWeb.Tests.TestSupport;
 /// A generation backend for the web tests whose subject is not the engine (accounts, batches, emails,
 /// reviews, the queue): it checks and frames the inputs through the same <see cref="InputAnalyser"/> as
 /// every backend, so a photo without a face or a too long recording is refused as for real, but instead
-/// of animating a face it encodes flat grey frames with x264 ultrafast. The video still has the size,
+/// of analysing the inputs again and animating a face it encodes flat grey frames with x264 ultrafast. The video still has the size,
 /// the frame count, the duration and the audio that the real backend would give, and progress events
 /// with previews arrive as they would, in a fraction of the time.
 /// <para>
@@ -54,9 +55,8 @@ public sealed class FakeBackend(InputAnalyser analyser, TimeEstimator estimator,
     {
         var clock = Stopwatch.StartNew();
         progress?.Report(new GenerationProgress(GenerationStage.Loading, 0, 0, clock.Elapsed, null, null));
-        var inputs = await analyser.AnalyseAsync(request.ImagePath, request.AudioPath, request.Parameters, ct, progress: progress, clock: clock);
-        var layout = inputs.Inspection.Layout;
-        int frames = inputs.Inspection.FrameCount;
+        var (layout, videoSeconds, warnings) = await PlanAsync(request, progress, clock, ct);
+        int frames = GenerationParameters.FrameCountFor(videoSeconds);
         var frame = new byte[layout.Width * layout.Height * 3];
         Array.Fill(frame, (byte)128);
         var preview = Grey(PreviewSide, PreviewSide);
@@ -90,7 +90,28 @@ public sealed class FakeBackend(InputAnalyser analyser, TimeEstimator estimator,
         var stages = new Dictionary<string, double> { [GenerationStage.Rendering.ToString()] = rendering.Elapsed.TotalSeconds };
         progress?.Report(new GenerationProgress(GenerationStage.Completed, frames, frames, clock.Elapsed, TimeSpan.Zero, null));
         return new GenerationResult(request.OutputPath, frames, GenerationParameters.Fps, layout.Width, layout.Height,
-            (double)frames / GenerationParameters.Fps, clock.Elapsed.TotalSeconds, request.Parameters.Seed ?? 0, inputs.Inspection.Warnings, stages);
+            (double)frames / GenerationParameters.Fps, clock.Elapsed.TotalSeconds, request.Parameters.Seed ?? 0, warnings, stages);
+    }
+
+    /// <summary>
+    /// The video's framing, length and warnings. The inputs passed their check when the job was submitted,
+    /// so the usual square around the face needs only the audio's length (one ffprobe); the whole-photo crop
+    /// takes its size from the photo and goes through the analyser.
+    /// </summary>
+    private async Task<(FrameLayout Layout, double VideoSeconds, IReadOnlyList<string> Warnings)> PlanAsync(
+        GenerationRequest request, IProgress<GenerationProgress>? progress, Stopwatch clock, CancellationToken ct)
+    {
+        var p = request.Parameters;
+        if (p.Crop != CropMode.Face)
+        {
+            var inputs = await analyser.AnalyseAsync(request.ImagePath, request.AudioPath, p, ct, progress: progress, clock: clock);
+            return (inputs.Inspection.Layout, inputs.Inspection.VideoSeconds, inputs.Inspection.Warnings);
+        }
+        var audio = await MediaProbe.ProbeAsync(request.AudioPath, new MediaProbeOptions { Ffmpeg = options.Ffmpeg, FormatWhitelist = MediaProbe.AudioDemuxers }, ct);
+        double audioSeconds = audio.DurationSeconds ?? audio.FirstAudio?.DurationSeconds ?? 0;
+        // In face mode the output is a square of min_resolution whatever the face box: any box gives the size.
+        var layout = Framing.Compute(p.MinResolution, p.MinResolution, new RectF(0, 0, 1, 1), CropMode.Face, (float)p.ExpandRatio, p.MinResolution);
+        return (layout, p.Duration ?? audioSeconds, ParameterValidator.Validate(p, audioSeconds).Warnings.Select(w => w.Message).ToList());
     }
 
     private InspectionResult Inspection(InspectionResult analysis, GenerationParameters p) => analysis with

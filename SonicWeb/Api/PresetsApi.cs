@@ -9,7 +9,7 @@ using SonicWeb.Presets;
 
 namespace SonicWeb.Api;
 
-/// <summary>What POST/PUT /api/presets take: the parameters as a JSON object with the brief's names.</summary>
+/// <summary>What POST/PUT /api/presets take: the parameters as a JSON object with the API's parameter names.</summary>
 public sealed record PresetInput(string? Name, string? Description, JsonElement? Parameters);
 
 /// <summary>

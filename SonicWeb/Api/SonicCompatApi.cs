@@ -11,7 +11,7 @@ using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
 
-/// <summary>The finished result in the shape the product brief's clients expect.</summary>
+/// <summary>The finished result in the shape Sonic's own clients (ComfyUI workflows, scripts) expect.</summary>
 public sealed record SonicGenerateResult(
     [property: JsonPropertyName("success")] bool Success,
     [property: JsonPropertyName("task_id")] string TaskId,
@@ -23,7 +23,7 @@ public sealed record SonicGenerateResult(
     [property: JsonPropertyName("estimate_seconds")] double EstimateSeconds);
 
 /// <summary>
-/// POST /api/sonic/generate (multipart audio, image, config JSON with the brief's names). With
+/// POST /api/sonic/generate (multipart audio, image, config JSON with the API's parameter names). With
 /// ?wait=S it answers 200 with the result if the job finishes within S seconds (at most
 /// Jobs:MaxWaitSeconds), otherwise 202 with the task id and status URL: never a timeout.
 /// </summary>

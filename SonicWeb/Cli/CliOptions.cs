@@ -4,7 +4,7 @@ using SonicWeb.Engine.Rendering;
 
 namespace SonicWeb.Cli;
 
-/// <summary>The options of the generate and inspect verbs, named after the product brief's parameters.</summary>
+/// <summary>The options of the generate and inspect verbs, named after the API's parameters (--min-resolution for min_resolution, ...).</summary>
 internal sealed class CliOptions
 {
     public Option<string> Image { get; } = new("--image") { Description = "Portrait photo (PNG, JPEG or WebP).", Required = true };

@@ -12,7 +12,7 @@ public sealed class Preset
     /// <summary>Upper-case invariant form of <see cref="Name"/>, with a unique index.</summary>
     public string NormalizedName { get; set; } = "";
     public string? Description { get; set; }
-    /// <summary>A JSON object with the brief's names, e.g. {"min_resolution":512,"inference_steps":10}; validated on save.</summary>
+    /// <summary>A JSON object with the API's parameter names, e.g. {"min_resolution":512,"inference_steps":10}; validated on save.</summary>
     public string ParametersJson { get; set; } = "{}";
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;

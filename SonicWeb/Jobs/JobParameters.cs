@@ -4,7 +4,7 @@ using SonicWeb.Engine.Pipeline;
 
 namespace SonicWeb.Jobs;
 
-/// <summary>Stores <see cref="GenerationParameters"/> as JSON with the brief's names (min_resolution, ...).</summary>
+/// <summary>Stores <see cref="GenerationParameters"/> as JSON with the API's parameter names (min_resolution, ...).</summary>
 public static class JobParameters
 {
     public static readonly JsonSerializerOptions Json = new()

@@ -8,7 +8,7 @@ using SonicWeb.Errors;
 namespace SonicWeb.Jobs;
 
 /// <summary>
-/// Builds <see cref="GenerationParameters"/> from the brief's names as text, given either as form
+/// Builds <see cref="GenerationParameters"/> from the API's parameter names and text values, given either as form
 /// fields or inside a JSON object in the field "config" (form fields win): the REST API's forms, a
 /// preset's stored parameters, a batch's fields. Names, ranges and values come from the
 /// <see cref="ParameterCatalog"/>. Every problem names the field, the value and the accepted range;

@@ -10,7 +10,7 @@ namespace SonicWeb.Presets;
 
 /// <summary>
 /// What a preset may contain, and its parameters in one canonical JSON shape: an object with the
-/// brief's names in lower case, numbers as numbers, the switches (align_mouth, smooth_motion) as booleans
+/// API's parameter names in lower case, numbers as numbers, the switches (align_mouth, smooth_motion) as booleans
 /// and crop as a string. Values are checked by the same <see cref="ParameterBinder"/> (and so the
 /// engine's ParameterValidator) as a job's, so a preset can never hold a value a job would refuse.
 /// </summary>
