@@ -4,7 +4,8 @@ using SonicWeb.Hosting;
 // `SonicWeb generate ...` and `SonicWeb inspect ...` are command-line verbs; anything else starts the web app.
 if (CliApp.IsCliInvocation(args))
 {
-    return await CliApp.RunAsync(args, () => EngineSetup.CreatePipeline(EngineSetup.CliConfiguration(), w => Console.Error.WriteLine("warning: " + w)));
+    using var onnx = new SonicWeb.Engine.Onnx.OrtRuntime();
+    return await CliApp.RunAsync(args, () => EngineSetup.CreatePipeline(EngineSetup.CliConfiguration(), onnx, w => Console.Error.WriteLine("warning: " + w)));
 }
 
 var builder = WebApplication.CreateBuilder(args);

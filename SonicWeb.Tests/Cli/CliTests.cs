@@ -97,7 +97,7 @@ public class CliTests(EngineFixture engine)
     {
         var empty = Directory.CreateTempSubdirectory("no-models").FullName;
         var (code, stdout, _) = await RunWithAsync(
-            () => new GenerationPipeline(new EngineOptions(), AnalysisModels.Load(new ModelStore(empty), new())),
+            () => new GenerationPipeline(new EngineOptions(), AnalysisModels.Load(new ModelStore(empty), TestOnnx.Runtime, new())),
             "inspect", "--image", TestMedia.AstronautPng, "--audio", Voice, "--json");
         Assert.Equal(1, code);
         var error = JsonDocument.Parse(stdout).RootElement.GetProperty("error");

@@ -1,4 +1,5 @@
 using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Onnx;
 using SonicWeb.Engine.Pipeline;
 
 namespace SonicWeb.Hosting;
@@ -18,10 +19,11 @@ public static class EngineSetup
         return options;
     }
 
-    public static GenerationPipeline CreatePipeline(IConfiguration configuration, Action<string>? warn = null)
+    /// <summary>A pipeline whose ONNX sessions belong to <paramref name="onnx"/> (the caller disposes it).</summary>
+    public static GenerationPipeline CreatePipeline(IConfiguration configuration, OrtRuntime onnx, Action<string>? warn = null)
     {
         var options = BindOptions(configuration);
-        var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, warn);
+        var models = AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, warn);
         return new GenerationPipeline(options, models);
     }
 

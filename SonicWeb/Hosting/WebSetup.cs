@@ -8,6 +8,7 @@ using SonicWeb.Batches;
 using SonicWeb.Components;
 using SonicWeb.Data;
 using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Onnx;
 using SonicWeb.Engine.Pipeline;
 using SonicWeb.Health;
 using SonicWeb.Hubs;
@@ -40,11 +41,12 @@ public static class WebSetup
         builder.Logging.AddProvider(new JsonFileLoggerProvider(paths.LogsRoot));
 
         services.AddSingleton<EstimatorService>();
+        services.AddSingleton(_ => new OrtRuntime()); // owns the ONNX sessions; the container disposes it at shutdown
         services.AddSingleton(sp =>
         {
             var options = EngineSetup.BindOptions(config);
             var log = sp.GetRequiredService<ILogger<GenerationPipeline>>();
-            var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, w => log.LogWarning("{Warning}", w));
+            var models = AnalysisModels.Load(ModelStore.Default, sp.GetRequiredService<OrtRuntime>(), options.Onnx, w => log.LogWarning("{Warning}", w));
             return new GenerationPipeline(options, models, sp.GetRequiredService<EstimatorService>().Estimator);
         });
         services.AddSingleton<JobSignals>();
@@ -83,6 +85,7 @@ public static class WebSetup
             .AddDbContextCheck<SonicDbContext>("database")
             .AddCheck<FfmpegHealthCheck>("ffmpeg")
             .AddCheck<ModelsHealthCheck>("models")
+            .AddCheck<OnnxHealthCheck>("onnx")
             .AddCheck<DiskHealthCheck>("disk")
             .AddCheck<MemoryHealthCheck>("memory")
             .AddCheck<ServerBuffersHealthCheck>("buffers");

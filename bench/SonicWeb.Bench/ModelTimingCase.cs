@@ -21,9 +21,10 @@ public static class ModelTimingCase
 
     public static async Task<CaseResult> RunAsync(BenchOptions o)
     {
+        using var onnx = new OrtRuntime();
         var options = new EngineOptions();
         var load = Stopwatch.StartNew();
-        var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, Console.Error.WriteLine);
+        var models = AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, Console.Error.WriteLine);
         double modelLoad = load.Elapsed.TotalSeconds;
         var image = await ImageLoader.LoadAsync(CaseRunner.Require(o.Image, "image"), options.Limits, options.Ffmpeg, CancellationToken.None);
         var audio = await AudioLoader.LoadAsync(CaseRunner.Require(o.Audio, "audio"), options.Limits, options.Ffmpeg, CancellationToken.None);
@@ -59,7 +60,7 @@ public static class ModelTimingCase
             AudioSeconds = audio.DurationSeconds,
             ModelLoadSeconds = modelLoad,
             CallMilliseconds = calls,
-            OrtVersion = OrtRuntime.Instance.Version,
+            OrtVersion = onnx.Version,
         };
     }
 

@@ -18,6 +18,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string repoRoot = FindRepoRoot();
 string outDir = Path.Combine(repoRoot, "test-artifacts", "quality");
 string? only = null;
+using var onnx = new SonicWeb.Engine.Onnx.OrtRuntime();
 if (args.Contains("--derive-visemes"))
 {
     // Prints the numbers of SonicWeb.Engine/Audio/VisemeProfileTable.cs.
@@ -31,7 +32,7 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
 {
     // Close-ups of key poses (--poses) and renderer timing (--profile) on the astronaut at 512 and 1024.
     var opts = new EngineOptions();
-    var pipe = new GenerationPipeline(opts, AnalysisModels.Load(ModelStore.Default, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
+    var pipe = new GenerationPipeline(opts, AnalysisModels.Load(ModelStore.Default, onnx, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
     // --photo border: the border case's photo (face at the top-left edges), to check the reflection paths.
     var photoPath = new CaseInputs(repoRoot, outDir).Photo(args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut");
     var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, opts.Ffmpeg, CancellationToken.None);
@@ -66,7 +67,7 @@ for (int i = 0; i < args.Length; i++)
 Directory.CreateDirectory(outDir);
 var inputs = new CaseInputs(repoRoot, outDir);
 var options = new EngineOptions();
-var pipeline = new GenerationPipeline(options, AnalysisModels.Load(ModelStore.Default, options.Onnx, w => Console.Error.WriteLine("warning: " + w)));
+var pipeline = new GenerationPipeline(options, AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, w => Console.Error.WriteLine("warning: " + w)));
 
 var table = new StringBuilder();
 table.AppendLine("| case | frames | render fps | corr | corr@0 | best lag | silence/speech | corners diff (mean/max) | forehead diff (mean/max) | black border |");

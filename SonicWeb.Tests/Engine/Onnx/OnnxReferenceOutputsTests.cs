@@ -92,7 +92,7 @@ public class OnnxReferenceOutputsTests(EngineFixture engine, ITestOutputHelper o
         var image = TestMedia.LoadRgb(TestMedia.AstronautPng);
         var input = new float[128 * 128 * 3];
         AreaSampler.Sample(image, new RectF(0, 0, image.Width, image.Height), 128, 128, input);
-        var outputs = OrtRuntime.GetSession(ModelStore.Default.GetPath("blazeface")).Run(("input:0", OnnxTensor.FromFloats(input, 1, 128, 128, 3)));
+        var outputs = TestOnnx.Runtime.GetSession(ModelStore.Default.GetPath("blazeface")).Run(("input:0", OnnxTensor.FromFloats(input, 1, 128, 128, 3)));
 
         float[] Output(int anchors, int values) => outputs.Values.Single(t => t.Shape.SequenceEqual([1L, anchors, values])).Floats;
         foreach (var (anchors, values, sum, absSum) in BlazeFaceOutputSums)

@@ -19,7 +19,7 @@ public sealed class GeneratedVideoFixture
     private readonly Lazy<GenerationPipeline> _pipeline = new(() =>
     {
         var options = new EngineOptions();
-        return new GenerationPipeline(options, AnalysisModels.Load(ModelStore.Default, options.Onnx));
+        return new GenerationPipeline(options, AnalysisModels.Load(ModelStore.Default, TestOnnx.Runtime, options.Onnx));
     });
     private readonly Dictionary<string, Task<MeasuredVideo>> _videos = [];
 
