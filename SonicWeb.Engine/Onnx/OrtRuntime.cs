@@ -129,15 +129,25 @@ public sealed class OrtRuntime : IDisposable
             }
             catch (Exception e) when (e is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
             {
-                _cudaProblem = e is EntryPointNotFoundException
-                    ? $"this build carries the CPU-only ONNX Runtime {Version} (package Microsoft.ML.OnnxRuntime), which has no CUDA provider; build with -p:OnnxRuntimeFlavor=Gpu for it"
-                    : $"the CUDA provider of ONNX Runtime {Version} could not be loaded on device {deviceId} ({e.Message.Trim()}); a GPU host needs the CUDA 13 runtime libraries and cuDNN 9 on the library path (docs/gpu.md)";
+                _cudaProblem = e is EntryPointNotFoundException ? CpuOnlyBuild() : CudaProviderFailed(deviceId, e);
                 string message = $"CUDA was requested (Engine:Onnx:UseCuda=true) but {_cudaProblem}. The models run on the CPU.";
                 if (warn != null) warn(message);
                 else Trace.TraceWarning(message);
                 return false;
             }
         }
+    }
+
+    private string CpuOnlyBuild() =>
+        $"this build carries the CPU-only ONNX Runtime {Version} (package Microsoft.ML.OnnxRuntime), which has no CUDA provider; build with -p:OnnxRuntimeFlavor=Gpu for it";
+
+    private string CudaProviderFailed(int deviceId, Exception e)
+    {
+        var missing = CudaLibraries.Missing();
+        string what = missing.Count > 0
+            ? $"these libraries are missing: {string.Join(", ", missing)}"
+            : $"ONNX Runtime said: {e.Message.Trim()}";
+        return $"the CUDA provider of ONNX Runtime {Version} could not start on device {deviceId} ({what}); a GPU host needs the NVIDIA driver, the CUDA 13 runtime libraries and cuDNN 9 on the library path (docs/gpu.md)";
     }
 
     private static OrtEnv CreateEnvironment()

@@ -23,6 +23,6 @@ public sealed partial class GenerationPipeline
         var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout);
         var frame = new RgbImage(layout.Width, layout.Height);
         renderer.Render(FacePose.Neutral, frame.Pixels);
-        return new PreviewResult(inputs.Inspection, JpegEncoder.Encode(frame, PreviewJpegQuality), layout.Width, layout.Height);
+        return new PreviewResult(inputs.Inspection, ImageEncoder.Jpeg(frame, PreviewJpegQuality), layout.Width, layout.Height);
     }
 }

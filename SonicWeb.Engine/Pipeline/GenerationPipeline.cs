@@ -93,7 +93,7 @@ public sealed partial class GenerationPipeline(EngineOptions options, AnalysisMo
     {
         ParameterValidator.Validate(p).ThrowIfInvalid();
         var stage = Stopwatch.StartNew();
-        var imageTask = ImageLoader.LoadAsync(imagePath, options.Limits, options.Ffmpeg, ct);
+        var imageTask = ImageLoader.LoadAsync(imagePath, options.Limits, ct);
         var audioTask = AudioLoader.LoadAsync(audioPath, options.Limits, options.Ffmpeg, ct);
         try { await Task.WhenAll(imageTask, audioTask); }
         catch (Exception) { /* awaited again below, so that an image problem is reported before an audio one */ }

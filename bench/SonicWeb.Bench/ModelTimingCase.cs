@@ -26,8 +26,8 @@ public static class ModelTimingCase
         var load = Stopwatch.StartNew();
         var models = AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, Console.Error.WriteLine);
         double modelLoad = load.Elapsed.TotalSeconds;
-        var image = await ImageLoader.LoadAsync(CaseRunner.Require(o.Image, "image"), options.Limits, options.Ffmpeg, CancellationToken.None);
-        var audio = await AudioLoader.LoadAsync(CaseRunner.Require(o.Audio, "audio"), options.Limits, options.Ffmpeg, CancellationToken.None);
+        var image = await ImageLoader.LoadAsync(CaseRunner.Require(o.Image, "image"), options.Limits, CancellationToken.None);
+        var audio = await AudioLoader.LoadAsync(CaseRunner.Require(o.Audio, "audio"), options.Limits, CancellationToken.None);
 
         var box = models.FaceDetector.Detect(image).MaxBy(f => f.Box.Area)!.Box;
         var preview = BoxDownscale(image, PreviewSide);
@@ -40,8 +40,8 @@ public static class ModelTimingCase
         var imagePath = CaseRunner.Require(o.Image, "image");
         var jpegPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(CaseRunner.Require(o.Audio, "audio")))!, "photo-q90.jpg");
         Tool.Run("ffmpeg", "-hide_banner", "-v", "error", "-i", imagePath, "-q:v", "3", "-y", jpegPath);
-        double pngLoad = await MedianMsAsync(() => ImageLoader.LoadAsync(imagePath, options.Limits, options.Ffmpeg, CancellationToken.None));
-        double jpegLoad = await MedianMsAsync(() => ImageLoader.LoadAsync(jpegPath, options.Limits, options.Ffmpeg, CancellationToken.None));
+        double pngLoad = await MedianMsAsync(() => ImageLoader.LoadAsync(imagePath, options.Limits, CancellationToken.None));
+        double jpegLoad = await MedianMsAsync(() => ImageLoader.LoadAsync(jpegPath, options.Limits, CancellationToken.None));
 
         var calls = new Dictionary<string, double>
         {
@@ -50,7 +50,7 @@ public static class ModelTimingCase
             [$"blazeface_detect_{image.Width}x{image.Height}"] = MedianMs(() => models.FaceDetector.Detect(image)),
             ["landmarks68_per_face"] = MedianMs(() => models.LandmarkNet.DetectFromDetectorBox(image, box)),
             ["silero_vad_per_32ms_chunk"] = vadMs,
-            [$"jpeg_preview_{PreviewSide}x{PreviewSide}_q80"] = MedianMs(() => JpegEncoder.Encode(preview, 80)),
+            [$"jpeg_preview_{PreviewSide}x{PreviewSide}_q80"] = MedianMs(() => ImageEncoder.Jpeg(preview, 80)),
         };
         return new CaseResult
         {

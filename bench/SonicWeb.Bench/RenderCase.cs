@@ -24,8 +24,8 @@ public static class RenderCase
         var options = new EngineOptions();
         var p = CaseRunner.Parameters(o.Resolution);
         var models = AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, Console.Error.WriteLine);
-        var image = await ImageLoader.LoadAsync(CaseRunner.Require(o.Image, "image"), options.Limits, options.Ffmpeg, CancellationToken.None);
-        var audio = await AudioLoader.LoadAsync(CaseRunner.Require(o.Audio, "audio"), options.Limits, options.Ffmpeg, CancellationToken.None);
+        var image = await ImageLoader.LoadAsync(CaseRunner.Require(o.Image, "image"), options.Limits, CancellationToken.None);
+        var audio = await AudioLoader.LoadAsync(CaseRunner.Require(o.Audio, "audio"), options.Limits, CancellationToken.None);
         var face = new FaceAnalyzer(models.FaceDetector, models.LandmarkNet, options.MinFaceSizePixels).Analyze(image);
         var layout = Framing.Compute(image.Width, image.Height, face.Face.Box, p.Crop, (float)p.ExpandRatio, p.MinResolution);
         var poses = AnimateLikeThePipeline(models, audio, p);

@@ -35,7 +35,7 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
     var pipe = new GenerationPipeline(opts, AnalysisModels.Load(ModelStore.Default, onnx, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
     // --photo border: the border case's photo (face at the top-left edges), to check the reflection paths.
     var photoPath = new CaseInputs(repoRoot, outDir).Photo(args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut");
-    var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, opts.Ffmpeg, CancellationToken.None);
+    var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, CancellationToken.None);
     var probeAudio = Path.Combine(Directory.CreateTempSubdirectory("sonicweb-poses-").FullName, "tone.wav");
     File.WriteAllBytes(probeAudio, SilentWav(16000));
     int[] resolutions = dumpDir != null || compareDir != null ? FrameDump.Resolutions : args.Contains("--poses") ? [256, 512, 1024] : [512, 1024];
@@ -84,11 +84,11 @@ foreach (var c in QualityCase.All.Where(c => only == null || c.Name == only))
     double fps = result.Frames / clock.Elapsed.TotalSeconds;
     var clip = await AudioLoader.LoadAsync(audio, options.Limits, options.Ffmpeg, CancellationToken.None);
     // The photo framed as the video but not animated: the reference for "black beyond the photo's own".
-    var still = Still(await ImageLoader.LoadAsync(image, options.Limits, options.Ffmpeg, CancellationToken.None), inspection);
+    var still = Still(await ImageLoader.LoadAsync(image, options.Limits, CancellationToken.None), inspection);
     var report = await VideoQualityAnalyzer.AnalyseAsync(video, inspection.Face.Landmarks, inspection.Layout, clip,
         GenerationParameters.Fps, sheetEvery: 6, still);
-    File.WriteAllBytes(Path.Combine(outDir, c.Name + "-sheet.png"), PngEncoder.Encode(report.Sheet));
-    File.WriteAllBytes(Path.Combine(outDir, c.Name + "-mouth.png"), PngEncoder.Encode(report.MouthSheet));
+    File.WriteAllBytes(Path.Combine(outDir, c.Name + "-sheet.png"), ImageEncoder.Png(report.Sheet));
+    File.WriteAllBytes(Path.Combine(outDir, c.Name + "-mouth.png"), ImageEncoder.Png(report.MouthSheet));
     File.WriteAllText(Path.Combine(outDir, c.Name + "-curves.csv"),
         "frame,loudness,opening,opening_width\n" + string.Join("\n", Enumerable.Range(0, report.Frames).Select(i =>
             $"{i},{report.Loudness[i]:0.000},{report.Opening[i]:0.0000},{report.OpeningWidth[i]:0.000}")));

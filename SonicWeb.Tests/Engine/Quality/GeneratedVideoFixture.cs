@@ -43,7 +43,7 @@ public sealed class GeneratedVideoFixture
         var clip = await AudioLoader.LoadAsync(audioPath, new MediaLimits(), CancellationToken.None);
         var report = await VideoQualityAnalyzer.AnalyseAsync(video, inspection.Face.Landmarks, inspection.Layout, clip,
             GenerationParameters.Fps, sheetEvery: 4);
-        File.WriteAllBytes(Path.Combine(TestMedia.ArtifactsDir, $"quality-{name}-mouth.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(report.MouthSheet));
+        File.WriteAllBytes(Path.Combine(TestMedia.ArtifactsDir, $"quality-{name}-mouth.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(report.MouthSheet));
         return new MeasuredVideo(report.Opening, report.OpeningWidth, report.Loudness, report);
     }
 }
