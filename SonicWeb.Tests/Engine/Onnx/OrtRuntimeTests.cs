@@ -99,6 +99,17 @@ public class OrtRuntimeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_failed_cuda_start_can_name_the_missing_libraries()
+    {
+        // The probe the GPU flavour's warning uses: the dynamic loader's answer for each library.
+        var missing = CudaLibraries.Missing(["libc.so.6", "libsonicweb-does-not-exist.so.1"]);
+        Assert.Equal(["libsonicweb-does-not-exist.so.1"], missing);
+        Assert.Contains("libcublasLt.so.13", CudaLibraries.Required);
+        Assert.Contains("libcudnn.so.9", CudaLibraries.Required);
+        output.WriteLine("missing here: " + string.Join(", ", CudaLibraries.Missing()));
+    }
+
+    [Fact]
     public void Disposing_the_runtime_releases_its_sessions_and_refuses_new_ones()
     {
         var runtime = new OrtRuntime();
