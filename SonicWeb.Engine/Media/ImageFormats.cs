@@ -64,18 +64,8 @@ public static class ImageFormats
     /// </summary>
     private static bool JpegHasEnd(ReadOnlySpan<byte> f)
     {
-        int pos = 2;
-        while (pos + 4 <= f.Length)
-        {
-            if (f[pos] != 0xFF) return false;
-            byte marker = f[pos + 1];
-            if (marker == 0xFF) { pos++; continue; }
-            if (marker is 0xD8 or 0x01 || marker is >= 0xD0 and <= 0xD7) { pos += 2; continue; }
-            if (marker == 0xD9) return false; // an end before any scan
-            if (marker == 0xDA) return f[(pos + 2)..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
-            pos += 2 + BinaryPrimitives.ReadUInt16BigEndian(f[(pos + 2)..]);
-        }
-        return false;
+        int scan = FindJpegSegment(f, marker => marker == 0xDA);
+        return scan >= 0 && f[(scan + 2)..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
     }
 
     /// <summary>Walks the chunks (length, type, data, CRC) from the signature to IEND.</summary>
@@ -102,27 +92,40 @@ public static class ImageFormats
                (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(f[20..]), int.MaxValue))
             : null;
 
-    /// <summary>Walks the marker segments to the first SOFn frame header (height, then width).</summary>
+    /// <summary>The first SOFn frame header's size (height, then width).</summary>
     private static (int, int)? JpegSize(ReadOnlySpan<byte> f)
+    {
+        int frame = FindJpegSegment(f, IsFrameHeader);
+        return frame >= 0 && frame + 9 <= f.Length
+            ? (BinaryPrimitives.ReadUInt16BigEndian(f[(frame + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(f[(frame + 5)..]))
+            : null;
+    }
+
+    /// <summary>SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).</summary>
+    private static bool IsFrameHeader(byte marker) => marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
+
+    /// <summary>
+    /// Walks a JPEG's top-level marker segments from the start and returns the position of the first one
+    /// <paramref name="wanted"/> accepts; -1 when the walk meets a scan or an end first, leaves the marker
+    /// structure or runs out of bytes. Segments are skipped by their length, so data inside them (an EXIF
+    /// thumbnail, say) is never mistaken for markers.
+    /// </summary>
+    private static int FindJpegSegment(ReadOnlySpan<byte> f, Func<byte, bool> wanted)
     {
         int pos = 2;
         while (pos + 4 <= f.Length)
         {
-            if (f[pos] != 0xFF) return null;
+            if (f[pos] != 0xFF) return -1;
             byte marker = f[pos + 1];
-            if (marker == 0xFF) { pos++; continue; }
-            if (marker is 0xD8 or 0x01 || marker is >= 0xD0 and <= 0xD7) { pos += 2; continue; }
-            if (marker is 0xD9 or 0xDA) return null; // no frame header before the scan
+            if (marker == 0xFF) { pos++; continue; }                                       // fill byte
+            if (marker is 0xD8 or 0x01 || marker is >= 0xD0 and <= 0xD7) { pos += 2; continue; } // no length
+            if (wanted(marker)) return pos;
+            if (marker is 0xD9 or 0xDA) return -1;
             int length = BinaryPrimitives.ReadUInt16BigEndian(f[(pos + 2)..]);
-            // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
-                return pos + 9 <= f.Length
-                    ? (BinaryPrimitives.ReadUInt16BigEndian(f[(pos + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(f[(pos + 5)..]))
-                    : null;
-            if (length < 2) return null;
+            if (length < 2) return -1;
             pos += 2 + length;
         }
-        return null;
+        return -1;
     }
 
     /// <summary>Simple lossy (VP8), lossless (VP8L) and extended (VP8X) WebP headers.</summary>

@@ -33,8 +33,7 @@ public sealed class EmailTransportTests
     public async Task Tls_delivers_to_a_server_whose_self_signed_certificate_is_pinned(SmtpTestTls mode, string setting)
     {
         await using var smtp = await SmtpTestServer.StartAsync(tls: mode);
-        var settings = EmailSettings(smtp.Port);
-        settings["Email:Tls"] = setting;
+        var settings = TlsSettings(smtp, setting, retrySeconds: 1);
         // openssl's way of writing it: pairs of hex digits separated by colons.
         settings["Email:TrustedCertificateSha256"] = string.Join(":", smtp.CertificateSha256!.Chunk(2).Select(c => new string(c)));
         using var host = new WebTestHost(settings: settings);
@@ -49,9 +48,7 @@ public sealed class EmailTransportTests
     public async Task An_untrusted_certificate_is_refused_and_the_outbox_says_why(SmtpTestTls mode, string setting)
     {
         await using var smtp = await SmtpTestServer.StartAsync(tls: mode);
-        var settings = EmailSettings(smtp.Port, retrySeconds: 60);
-        settings["Email:Tls"] = setting;
-        using var host = new WebTestHost(settings: settings);
+        using var host = new WebTestHost(settings: TlsSettings(smtp, setting, retrySeconds: 60));
 
         await PressTestButtonAsync(host);
         var row = await WaitForRowAsync(host, d => d.Attempts >= 1);
@@ -110,6 +107,13 @@ public sealed class EmailTransportTests
         Assert.Contains(problems, p => p.StartsWith("Email:TrustedCertificateSha256"));
         Assert.Contains(problems, p => p.StartsWith("Email:ConnectTimeoutSeconds"));
         Assert.Empty(new EmailOptions { Host = "smtp.example", From = "a@b.example", TrustedCertificateSha256 = new string('a', 64) }.Problems());
+    }
+
+    private static Dictionary<string, string> TlsSettings(SmtpTestServer smtp, string tls, double retrySeconds)
+    {
+        var settings = EmailSettings(smtp.Port, retrySeconds);
+        settings["Email:Tls"] = tls;
+        return settings;
     }
 
     /// <summary>The admin page's "send me a test email" button, then the message as the server received it.</summary>
