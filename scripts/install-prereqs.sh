@@ -2,7 +2,8 @@
 # Installs the Debian packages SonicWeb needs. Usage: install-prereqs.sh [run|test]
 #   run:  ffmpeg (media), nodejs/npm (model packages)
 #   test: the above plus espeak-ng and sox (test speech), exiftool (EXIF test photos),
-#         chromium (browser tests), python3-aiosmtpd (SMTP server for email tests)
+#         chromium (browser tests), python3-aiosmtpd (SMTP server for email tests), openssl
+#         (throwaway certificates for the email TLS tests)
 # Packages already present are not reinstalled; apt-get update runs only when something is missing.
 set -euo pipefail
 mode="${1:-run}"
@@ -19,6 +20,7 @@ if [ "$mode" = test ]; then
   have exiftool || need+=(libimage-exiftool-perl)
   have chromium || need+=(chromium)
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+  have openssl || need+=(openssl)
   have dpkg-deb || need+=(dpkg)
 fi
 if [ ${#need[@]} -eq 0 ]; then say "all prerequisites present"; exit 0; fi

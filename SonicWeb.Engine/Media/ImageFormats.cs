@@ -28,15 +28,6 @@ public static class ImageFormats
         return ImageFormat.Unknown;
     }
 
-    /// <summary>ffmpeg demuxer for the format, so ffmpeg never guesses from the file name.</summary>
-    public static string FfmpegDemuxer(ImageFormat format) => format switch
-    {
-        ImageFormat.Png => "png_pipe",
-        ImageFormat.Jpeg => "jpeg_pipe",
-        ImageFormat.WebP => "webp_pipe",
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
-
     /// <summary>Format and stored size, or null when the header is missing or cut short.</summary>
     public static ImageHeader? ReadHeader(ReadOnlySpan<byte> file)
     {
@@ -52,17 +43,47 @@ public static class ImageFormats
     }
 
     /// <summary>
-    /// False for a JPEG cut short: ffmpeg decodes those "successfully" (grey below the cut, exit code 0), so
-    /// the file must show an end-of-image marker (FF D9) after its first start-of-scan (FF DA). Inside
-    /// entropy-coded data FF is only ever followed by 00 or a restart marker, so any FF D9 there is a real
-    /// end (or data appended after it, as in motion photos, which is fine).
+    /// Why the file is cut short, or null when its container is complete. Decoders treat a cut file
+    /// differently (ffmpeg and libjpeg decode a cut JPEG "successfully", grey below the cut; libwebp may
+    /// call a cut WebP "invalid"; a PNG cut after its pixel data decodes whole), so completeness is
+    /// decided here, from the container, the same way for every decoder.
     /// </summary>
-    public static bool JpegHasEnd(ReadOnlySpan<byte> file)
+    public static string? TruncationReason(ReadOnlySpan<byte> file, ImageFormat format) => format switch
     {
-        int scan = file.IndexOf([(byte)0xFF, (byte)0xDA]);
-        int end = file.LastIndexOf([(byte)0xFF, (byte)0xD9]);
-        return scan >= 0 && end > scan;
+        ImageFormat.Png => PngIsComplete(file) ? null : "it ends before its IEND chunk",
+        ImageFormat.Jpeg => JpegHasEnd(file) ? null : "it has no end-of-image marker after its image data",
+        ImageFormat.WebP => WebPIsComplete(file) ? null : "it is shorter than its RIFF header says",
+        _ => null,
+    };
+
+    /// <summary>
+    /// True when the marker segments lead to the main image's start of scan (FF DA; an EXIF thumbnail,
+    /// itself a small JPEG inside APP1, is skipped by its segment length) and an end-of-image marker
+    /// (FF D9) follows it. Inside entropy-coded data FF is only ever followed by 00 or a restart marker,
+    /// so any FF D9 there is a real end (or data appended after it, as in motion photos, which is fine).
+    /// </summary>
+    private static bool JpegHasEnd(ReadOnlySpan<byte> f)
+    {
+        int scan = FindJpegSegment(f, marker => marker == 0xDA);
+        return scan >= 0 && f[(scan + 2)..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
     }
+
+    /// <summary>Walks the chunks (length, type, data, CRC) from the signature to IEND.</summary>
+    private static bool PngIsComplete(ReadOnlySpan<byte> f)
+    {
+        long pos = 8;
+        while (pos + 12 <= f.Length)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(f[(int)pos..]);
+            if (f.Slice((int)pos + 4, 4).SequenceEqual("IEND"u8)) return true;
+            pos += 12L + length;
+        }
+        return false;
+    }
+
+    /// <summary>The RIFF header's size field counts every byte after it.</summary>
+    private static bool WebPIsComplete(ReadOnlySpan<byte> f)
+        => f.Length >= 12 && BinaryPrimitives.ReadUInt32LittleEndian(f[4..]) + 8L <= f.Length;
 
     /// <summary>IHDR is always the first chunk: width and height are big-endian at bytes 16 and 20.</summary>
     private static (int, int)? PngSize(ReadOnlySpan<byte> f) =>
@@ -71,27 +92,40 @@ public static class ImageFormats
                (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(f[20..]), int.MaxValue))
             : null;
 
-    /// <summary>Walks the marker segments to the first SOFn frame header (height, then width).</summary>
+    /// <summary>The first SOFn frame header's size (height, then width).</summary>
     private static (int, int)? JpegSize(ReadOnlySpan<byte> f)
+    {
+        int frame = FindJpegSegment(f, IsFrameHeader);
+        return frame >= 0 && frame + 9 <= f.Length
+            ? (BinaryPrimitives.ReadUInt16BigEndian(f[(frame + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(f[(frame + 5)..]))
+            : null;
+    }
+
+    /// <summary>SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).</summary>
+    private static bool IsFrameHeader(byte marker) => marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
+
+    /// <summary>
+    /// Walks a JPEG's top-level marker segments from the start and returns the position of the first one
+    /// <paramref name="wanted"/> accepts; -1 when the walk meets a scan or an end first, leaves the marker
+    /// structure or runs out of bytes. Segments are skipped by their length, so data inside them (an EXIF
+    /// thumbnail, say) is never mistaken for markers.
+    /// </summary>
+    private static int FindJpegSegment(ReadOnlySpan<byte> f, Func<byte, bool> wanted)
     {
         int pos = 2;
         while (pos + 4 <= f.Length)
         {
-            if (f[pos] != 0xFF) return null;
+            if (f[pos] != 0xFF) return -1;
             byte marker = f[pos + 1];
-            if (marker == 0xFF) { pos++; continue; }
-            if (marker is 0xD8 or 0x01 || marker is >= 0xD0 and <= 0xD7) { pos += 2; continue; }
-            if (marker is 0xD9 or 0xDA) return null; // no frame header before the scan
+            if (marker == 0xFF) { pos++; continue; }                                       // fill byte
+            if (marker is 0xD8 or 0x01 || marker is >= 0xD0 and <= 0xD7) { pos += 2; continue; } // no length
+            if (wanted(marker)) return pos;
+            if (marker is 0xD9 or 0xDA) return -1;
             int length = BinaryPrimitives.ReadUInt16BigEndian(f[(pos + 2)..]);
-            // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
-                return pos + 9 <= f.Length
-                    ? (BinaryPrimitives.ReadUInt16BigEndian(f[(pos + 7)..]), BinaryPrimitives.ReadUInt16BigEndian(f[(pos + 5)..]))
-                    : null;
-            if (length < 2) return null;
+            if (length < 2) return -1;
             pos += 2 + length;
         }
-        return null;
+        return -1;
     }
 
     /// <summary>Simple lossy (VP8), lossless (VP8L) and extended (VP8X) WebP headers.</summary>

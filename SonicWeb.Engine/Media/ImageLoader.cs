@@ -1,30 +1,32 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using SkiaSharp;
 using SonicWeb.Engine.Errors;
 using SonicWeb.Engine.Imaging;
 
 namespace SonicWeb.Engine.Media;
 
 /// <summary>
-/// Loads a PNG, JPEG or WebP photo as upright RGB24. Checks come cheapest first: file size, type by content,
-/// stored dimensions from the header (against the pixel limit, before any decoding), then ffmpeg decodes one
-/// frame to raw RGB24 and the EXIF orientation is applied with transpose/flip filters.
+/// Loads a PNG, JPEG or WebP photo as upright RGB24, in process with Skia (libpng, libjpeg-turbo, libwebp).
+/// Checks come cheapest first: file size, type by content, stored dimensions from the header (against the
+/// pixel limit, before any decoding), the container's completeness (a cut file is refused, never shown
+/// grey below the cut), then the decoder, which must deliver every row. The EXIF orientation is applied while
+/// the decoded rows are copied out: Skia's encoded origin for JPEG and WebP, our reader for PNG's eXIf
+/// chunk (which Skia does not read). Every failure is a <see cref="SonicEngineException"/> naming the
+/// problem; nothing from the decoder escapes untyped.
 /// </summary>
-/// <remarks>
-/// ffmpeg 5.1's command line does rotate JPEGs by their EXIF tag on its own (autorotate), but ignores it in
-/// PNG and WebP and ffprobe reports the stored, unrotated size. We therefore decode with -noautorotate and
-/// apply the tag ourselves, the same way for every format and every ffmpeg version.
-/// </remarks>
 public static class ImageLoader
 {
-    public static Task<RgbImage> LoadAsync(string path, MediaLimits limits, CancellationToken ct) =>
-        LoadAsync(path, limits, FfmpegOptions.Default, ct);
+    /// <summary>Rows decoded per step when the codec can decode row by row (JPEG, non-interlaced PNG).</summary>
+    private const int StripRows = 32;
 
-    public static async Task<RgbImage> LoadAsync(string path, MediaLimits limits, FfmpegOptions ffmpeg, CancellationToken ct)
+    public static async Task<RgbImage> LoadAsync(string path, MediaLimits limits, CancellationToken ct)
     {
         var name = Path.GetFileName(path);
         MediaText.RequireFile(path, "image", limits.MaxImageBytes, "Engine:Limits:MaxImageBytes",
             EngineErrorCodes.UnsupportedImage, EngineErrorCodes.UnsupportedImage);
 
-        // Bounded by MaxImageBytes; needed whole anyway for the EXIF block.
+        // Bounded by MaxImageBytes; needed whole anyway for the header and the EXIF block.
         var bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
         var format = ImageFormats.Detect(bytes);
         if (format == ImageFormat.Unknown)
@@ -32,15 +34,12 @@ public static class ImageLoader
         var header = ImageFormats.ReadHeader(bytes)
             ?? throw Unsupported($"'{name}' looks like a {format} image but its header is damaged or cut short.");
         CheckDimensions(header, limits);
-        if (format == ImageFormat.Jpeg && !ImageFormats.JpegHasEnd(bytes))
-            throw Unsupported($"The JPEG image '{name}' is truncated (it has no end-of-image marker); please upload the complete file.");
+        if (ImageFormats.TruncationReason(bytes, format) is { } cut)
+            throw Unsupported($"The {format} image '{name}' is truncated ({cut}); please upload the complete file.");
 
-        var orientation = ExifOrientationReader.Read(bytes);
-        var transform = ExifTransform.For(orientation);
-        int width = transform.SwapsSides ? header.Height : header.Width;
-        int height = transform.SwapsSides ? header.Width : header.Height;
-        var pixels = await DecodeAsync(path, format, transform, width * height * 3, ffmpeg, ct).ConfigureAwait(false);
-        return new RgbImage(width, height, pixels);
+        // Decoding is CPU work (a 40 MP JPEG takes a few hundred ms): off the caller's thread, so the
+        // pipeline's audio decoding runs beside it.
+        return await Task.Run(() => Decode(bytes, header, name, ct), ct).ConfigureAwait(false);
     }
 
     /// <summary>Throws image_too_large when the stored size exceeds a limit.</summary>
@@ -54,56 +53,93 @@ public static class ImageLoader
                 $"Image is {header.Width}x{header.Height}; the longest side may be at most {limits.MaxImageSide} pixels (Engine:Limits:MaxImageSide).");
     }
 
-    private static async Task<byte[]> DecodeAsync(string path, ImageFormat format, ExifTransform transform, int expectedBytes,
-        FfmpegOptions ffmpeg, CancellationToken ct)
+    private static RgbImage Decode(byte[] bytes, ImageHeader header, string name, CancellationToken ct)
     {
-        var args = new FfmpegArguments()
-            .Flag("-hide_banner").Flag("-nostdin").Option("-v", "error")
-            .Option("-protocol_whitelist", "file")
-            .Flag("-noautorotate")
-            .Option("-f", ImageFormats.FfmpegDemuxer(format))
-            .InputFile(path)
-            .Option("-frames:v", 1)
-            // Accurate chroma upsampling for JPEG/WebP (4:2:0) -> RGB; the default is faster but blurrier.
-            .Option("-sws_flags", "bicubic+accurate_rnd+full_chroma_int");
-        if (transform.Filter != null) args.Option("-vf", transform.Filter);
-        args.Option("-f", "rawvideo").Option("-pix_fmt", "rgb24").OutputStdout();
-
-        var pixels = new byte[expectedBytes];
-        int filled = 0;
-        await using var process = FfmpegProcess.Start(ffmpeg.FfmpegPath, args, new FfmpegRunOptions
+        var format = header.Format;
+        try
         {
-            ReadStdout = async (stdout, token) =>
+            using var data = SKData.CreateCopy(bytes);
+            using var codec = SKCodec.Create(data)
+                ?? throw Unsupported($"The {format} image '{name}' could not be decoded: its data is damaged.");
+            var info = codec.Info;
+            // Our header reader and the decoder must agree, or the limit was checked against the wrong size.
+            if (info.Width != header.Width || info.Height != header.Height)
+                throw Unsupported($"The {format} image '{name}' is damaged: its header says {header.Width}x{header.Height} but the image data is {info.Width}x{info.Height}.");
+
+            int orientation = format == ImageFormat.Png ? ExifOrientationReader.Read(bytes) : (int)codec.EncodedOrigin;
+            var writer = new UprightRgbWriter(info.Width, info.Height, orientation);
+            // No colour space: the pixels as stored, no colour management (as ffmpeg decoded them).
+            var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            ct.ThrowIfCancellationRequested();
+            if (codec.StartScanlineDecode(target) == SKCodecResult.Success && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown)
+                DecodeInStrips(codec, target, writer, format, name, ct);
+            else
+                DecodeWhole(codec, target, writer, format, name);
+            return writer.Image;
+        }
+        catch (Exception e) when (e is not SonicEngineException and not OperationCanceledException)
+        {
+            throw new SonicEngineException(EngineErrorCodes.UnsupportedImage, $"The {format} image '{name}' could not be decoded: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Row by row through a small buffer: the decoded picture is never held twice in full.</summary>
+    private static unsafe void DecodeInStrips(SKCodec codec, SKImageInfo target, UprightRgbWriter writer, ImageFormat format, string name, CancellationToken ct)
+    {
+        int rowBytes = target.Width * 4;
+        var strip = ArrayPool<byte>.Shared.Rent(rowBytes * StripRows);
+        try
+        {
+            fixed (byte* p = strip)
             {
-                int read;
-                while (filled < pixels.Length && (read = await stdout.ReadAsync(pixels.AsMemory(filled), token).ConfigureAwait(false)) > 0)
-                    filled += read;
-            },
-        });
-        var exit = await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        var name = Path.GetFileName(path);
-        if (exit != 0)
-            throw process.Failure(EngineErrorCodes.UnsupportedImage, $"The {format} image '{name}' could not be decoded; it may be corrupt or truncated");
-        if (filled < expectedBytes)
-            throw Unsupported($"The {format} image '{name}' is corrupt or truncated: it decoded to {filled} of {expectedBytes} expected bytes.");
-        return pixels;
+                for (int row = 0; row < target.Height; row += StripRows)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    int want = Math.Min(StripRows, target.Height - row);
+                    int got = codec.GetScanlines((nint)p, want, rowBytes);
+                    if (got < want)
+                        throw Unsupported($"The {format} image '{name}' is truncated or corrupt: only {row + got} of its {target.Height} rows could be decoded; please upload the complete file.");
+                    writer.WriteRows(strip.AsSpan(0, want * rowBytes), rowBytes, row, want);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(strip);
+        }
+    }
+
+    /// <summary>For codecs without row-by-row decoding (WebP, interlaced PNG): the whole picture at once, in native memory.</summary>
+    private static unsafe void DecodeWhole(SKCodec codec, SKImageInfo target, UprightRgbWriter writer, ImageFormat format, string name)
+    {
+        int rowBytes = target.Width * 4;
+        nuint size = (nuint)rowBytes * (nuint)target.Height;
+        void* pixels = NativeMemory.Alloc(size);
+        try
+        {
+            var result = codec.GetPixels(target, (nint)pixels, rowBytes, new SKCodecOptions());
+            switch (result)
+            {
+                case SKCodecResult.Success:
+                    break;
+                case SKCodecResult.IncompleteInput:
+                    throw Unsupported($"The {format} image '{name}' is truncated (its image data ends early); please upload the complete file.");
+                case SKCodecResult.ErrorInInput or SKCodecResult.InvalidInput:
+                    throw Unsupported($"The {format} image '{name}' is corrupt: its image data could not be decoded ({result}).");
+                default:
+                    throw Unsupported($"The {format} image '{name}' could not be decoded ({result}).");
+            }
+            for (int row = 0; row < target.Height; row += StripRows)
+            {
+                int count = Math.Min(StripRows, target.Height - row);
+                writer.WriteRows(new ReadOnlySpan<byte>((byte*)pixels + (long)row * rowBytes, count * rowBytes), rowBytes, row, count);
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(pixels);
+        }
     }
 
     private static SonicEngineException Unsupported(string message) => new(EngineErrorCodes.UnsupportedImage, message);
-}
-
-/// <summary>The ffmpeg filter that turns an image stored with EXIF orientation 1-8 upright.</summary>
-public sealed record ExifTransform(int Orientation, string? Filter, bool SwapsSides)
-{
-    public static ExifTransform For(int orientation) => orientation switch
-    {
-        2 => new(2, "hflip", false),                   // mirrored
-        3 => new(3, "hflip,vflip", false),             // upside down (180)
-        4 => new(4, "vflip", false),                   // mirrored upside down
-        5 => new(5, "transpose=cclock_flip", true),    // mirrored along the main diagonal
-        6 => new(6, "transpose=clock", true),          // stored 90 degrees counter-clockwise: turn clockwise
-        7 => new(7, "transpose=clock_flip", true),     // mirrored along the anti-diagonal
-        8 => new(8, "transpose=cclock", true),         // stored 90 degrees clockwise: turn counter-clockwise
-        _ => new(1, null, false),
-    };
 }

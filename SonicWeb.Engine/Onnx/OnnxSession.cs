@@ -1,40 +1,31 @@
-using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
 
 namespace SonicWeb.Engine.Onnx;
 
 /// <summary>
-/// One loaded model. Created and cached by <see cref="OrtRuntime.GetSession"/>; lives for the process.
+/// One loaded model: an ONNX Runtime <see cref="InferenceSession"/> with the names and shapes of its
+/// inputs and outputs. Created and cached by <see cref="OrtRuntime.GetSession"/>, which also disposes it.
 /// <see cref="Run"/> is thread-safe (ONNX Runtime allows concurrent runs on one session).
 /// </summary>
-public sealed unsafe class OnnxSession
+public sealed class OnnxSession : IDisposable
 {
-    private readonly OrtApi _api;
-    private readonly OrtSessionHandle _session;
-    private readonly OrtMemoryInfoHandle _cpuMemory;
-    private readonly Dictionary<string, int> _inputIndex;
-    // Null-terminated UTF-8 names on the pinned object heap (the arrays are kept here so they stay
-    // alive), so Run can pass char** without copying.
-    private readonly byte[][] _pinnedNames;
-    private readonly nint[] _inputNamePointers;
-    private readonly nint[] _outputNamePointers;
+    private readonly InferenceSession _session;
+    private readonly SessionOptions _sessionOptions;
+    private readonly RunOptions _runOptions = new();
+    private readonly HashSet<string> _inputNames;
+    private readonly string[] _outputNames;
+    private volatile bool _disposed;
 
-    internal OnnxSession(OrtApi api, OrtSessionHandle session, OrtMemoryInfoHandle cpuMemory, string modelPath, string executionProvider)
+    internal OnnxSession(InferenceSession session, string modelPath, string executionProvider, SessionOptions sessionOptions)
     {
-        _api = api;
         _session = session;
-        _cpuMemory = cpuMemory;
+        _sessionOptions = sessionOptions;
         ModelPath = modelPath;
         ExecutionProvider = executionProvider;
-
-        nint s = session.Pointer;
-        Inputs = Enumerable.Range(0, api.SessionInputCount(s))
-            .Select(i => api.SessionInputInfo(s, i, api.SessionInputName(s, i))).ToArray();
-        Outputs = Enumerable.Range(0, api.SessionOutputCount(s))
-            .Select(i => api.SessionOutputInfo(s, i, api.SessionOutputName(s, i))).ToArray();
-        _inputIndex = Inputs.Select((info, i) => (info.Name, i)).ToDictionary(p => p.Name, p => p.i);
-        _pinnedNames = Inputs.Concat(Outputs).Select(n => PinnedUtf8(n.Name)).ToArray();
-        _inputNamePointers = _pinnedNames.Take(Inputs.Count).Select(AddressOf).ToArray();
-        _outputNamePointers = _pinnedNames.Skip(Inputs.Count).Select(AddressOf).ToArray();
+        Inputs = session.InputNames.Select(n => Describe(n, session.InputMetadata[n])).ToArray();
+        Outputs = session.OutputNames.Select(n => Describe(n, session.OutputMetadata[n])).ToArray();
+        _inputNames = [.. session.InputNames];
+        _outputNames = [.. session.OutputNames];
     }
 
     public string ModelPath { get; }
@@ -47,49 +38,43 @@ public sealed unsafe class OnnxSession
     public IReadOnlyList<OnnxNodeInfo> Outputs { get; }
 
     /// <summary>
-    /// Runs the model on <paramref name="inputs"/> (by input name; float32 or int64) and returns every
-    /// output by name, copied into managed memory.
+    /// Runs the model on <paramref name="inputs"/> (by input name; float32 or int64, read in place) and
+    /// returns every output by name, copied into managed memory. ONNX Runtime's errors (a wrong shape,
+    /// say) become <see cref="OrtException"/>.
     /// </summary>
     public IReadOnlyDictionary<string, OnnxTensor> Run(IReadOnlyDictionary<string, OnnxTensor> inputs)
     {
-        int inputCount = inputs.Count;
-        var inputNames = new nint[inputCount];
-        var inputValues = new nint[inputCount];
-        var inputHandles = new OrtValueHandle?[inputCount];
-        var pins = new GCHandle[inputCount];
-        var outputValues = new nint[Outputs.Count];
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var names = new string[inputs.Count];
+        var values = new OrtValue[inputs.Count];
         try
         {
             int k = 0;
             foreach (var (name, tensor) in inputs)
             {
-                if (!_inputIndex.TryGetValue(name, out int index))
+                if (!_inputNames.Contains(name))
                     throw new ArgumentException($"Model {Path.GetFileName(ModelPath)} has no input '{name}'; its inputs are: {string.Join(", ", Inputs)}.", nameof(inputs));
-                inputNames[k] = _inputNamePointers[index];
-                // CreateTensorWithDataAsOrtValue does not copy: the array stays pinned until the value is released.
-                pins[k] = GCHandle.Alloc(tensor.Data, GCHandleType.Pinned);
-                inputHandles[k] = CreateInputValue(tensor, (void*)pins[k].AddrOfPinnedObject());
-                inputValues[k] = inputHandles[k]!.Pointer;
+                names[k] = name;
+                values[k] = tensor.WrapForRun();
                 k++;
             }
-
-            fixed (nint* inNames = inputNames)
-            fixed (nint* inValues = inputValues)
-            fixed (nint* outNames = _outputNamePointers)
-            fixed (nint* outValues = outputValues)
+            using var results = _session.Run(_runOptions, names, values, _outputNames);
+            var outputs = new Dictionary<string, OnnxTensor>(_outputNames.Length);
+            int i = 0;
+            foreach (var value in results)
             {
-                _api.Run(_session.Pointer, (byte**)inNames, inValues, (nuint)inputCount,
-                    (byte**)outNames, (nuint)outputValues.Length, outValues);
+                outputs[_outputNames[i]] = OnnxTensor.CopyFrom(value, _outputNames[i]);
+                i++;
             }
-            return CopyOutputs(outputValues);
+            return outputs;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OrtException($"running {Path.GetFileName(ModelPath)} failed: {e.Message}", e);
         }
         finally
         {
-            foreach (var value in outputValues)
-                if (value != nint.Zero) _api.ReleaseValue(value);
-            foreach (var handle in inputHandles) handle?.Dispose();
-            foreach (var pin in pins)
-                if (pin.IsAllocated) pin.Free();
+            foreach (var value in values) value?.Dispose();
         }
     }
 
@@ -97,45 +82,16 @@ public sealed unsafe class OnnxSession
     public IReadOnlyDictionary<string, OnnxTensor> Run(params (string Name, OnnxTensor Tensor)[] inputs)
         => Run(inputs.ToDictionary(p => p.Name, p => p.Tensor));
 
-    private OrtValueHandle CreateInputValue(OnnxTensor tensor, void* data)
+    /// <summary>Called by the owning <see cref="OrtRuntime"/> when the application ends.</summary>
+    public void Dispose()
     {
-        int elementSize = tensor.ElementType switch
-        {
-            OnnxElementType.Float => sizeof(float),
-            OnnxElementType.Int64 => sizeof(long),
-            _ => throw new NotSupportedException($"Input tensors of type {tensor.ElementType} are not supported."),
-        };
-        fixed (long* shape = tensor.Shape)
-        {
-            return new OrtValueHandle(_api.CreateTensorWithData(_cpuMemory.Pointer, data,
-                (nuint)(tensor.Length * elementSize), shape, (nuint)tensor.Shape.Length, tensor.ElementType));
-        }
+        if (_disposed) return;
+        _disposed = true;
+        _session.Dispose();
+        _sessionOptions.Dispose();
+        _runOptions.Dispose();
     }
 
-    private Dictionary<string, OnnxTensor> CopyOutputs(nint[] values)
-    {
-        var result = new Dictionary<string, OnnxTensor>(values.Length);
-        for (int i = 0; i < values.Length; i++)
-        {
-            var (type, shape) = _api.TensorTypeAndShape(values[i]);
-            int count = checked((int)OnnxTensor.ElementCount(shape));
-            void* data = _api.TensorData(values[i]);
-            result[Outputs[i].Name] = type switch
-            {
-                OnnxElementType.Float => OnnxTensor.FromFloats(new ReadOnlySpan<float>(data, count).ToArray(), shape),
-                OnnxElementType.Int64 => OnnxTensor.FromInt64s(new ReadOnlySpan<long>(data, count).ToArray(), shape),
-                _ => throw new NotSupportedException($"Output '{Outputs[i].Name}' has type {type}; only Float and Int64 outputs are supported."),
-            };
-        }
-        return result;
-    }
-
-    private static byte[] PinnedUtf8(string s)
-    {
-        var bytes = GC.AllocateArray<byte>(System.Text.Encoding.UTF8.GetByteCount(s) + 1, pinned: true);
-        System.Text.Encoding.UTF8.GetBytes(s, bytes);
-        return bytes;
-    }
-
-    private static nint AddressOf(byte[] pinned) => Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0);
+    private static OnnxNodeInfo Describe(string name, NodeMetadata metadata)
+        => new(name, metadata.ElementDataType, metadata.Dimensions.Select(d => (long)d).ToArray());
 }

@@ -11,7 +11,7 @@ public sealed record OnnxSessionOptions
     /// <summary>Threads inside one operator. 1 is fastest for our small models on 2 cores; 0 = ORT's choice.</summary>
     public int IntraOpThreads { get; init; } = 1;
 
-    /// <summary>Ask for the CUDA provider. Where CUDA is missing the session warns once and runs on the CPU.</summary>
+    /// <summary>Ask for the CUDA provider. Where CUDA is missing the runtime warns once and runs on the CPU (see <see cref="OrtRuntime"/>).</summary>
     public bool UseCuda { get; init; }
 
     public int CudaDeviceId { get; init; }

@@ -3,14 +3,13 @@ using SonicWeb.Engine.Errors;
 namespace SonicWeb.Engine.Onnx;
 
 /// <summary>
-/// An error reported by ONNX Runtime (a non-null OrtStatus). Code is always inference_failed;
-/// <see cref="OrtErrorCode"/> keeps ORT's own code (e.g. 7 = INVALID_PROTOBUF, 3 = NO_SUCHFILE).
+/// ONNX Runtime could not load or run a model. Code is always inference_failed; the message is ONNX
+/// Runtime's own (it names the file and the problem, e.g. "Protobuf parsing failed").
 /// </summary>
 public sealed class OrtException : SonicEngineException
 {
-    public OrtException(int ortErrorCode, string message)
-        : base(EngineErrorCodes.InferenceFailed, "ONNX Runtime: " + message)
-        => OrtErrorCode = ortErrorCode;
-
-    public int OrtErrorCode { get; }
+    public OrtException(string message, Exception? inner = null)
+        : base(EngineErrorCodes.InferenceFailed, "ONNX Runtime: " + message, inner)
+    {
+    }
 }

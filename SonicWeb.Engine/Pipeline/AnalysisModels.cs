@@ -19,13 +19,16 @@ public sealed class AnalysisModels(BlazeFaceDetector faceDetector, FaceLandmarkN
 
     /// <summary>
     /// Loads every network now (not on the first job), so a missing or corrupt model is reported at
-    /// start-up with the command that fetches it.
+    /// start-up with the command that fetches it. The ONNX sessions belong to <paramref name="runtime"/>
+    /// (the caller disposes it when the application ends).
     /// </summary>
-    public static AnalysisModels Load(ModelStore store, OnnxSessionOptions onnx, Action<string>? warn = null)
+    public static AnalysisModels Load(ModelStore store, OrtRuntime runtime, OnnxSessionOptions onnx, Action<string>? warn = null)
     {
-        store.GetPath("onnxruntime");
         var landmarks = new FaceLandmarkNet68(store);
         landmarks.EnsureLoaded();
-        return new AnalysisModels(new BlazeFaceDetector(onnx, warn, store), landmarks, new SileroVad(onnx, warn, store));
+        return new AnalysisModels(
+            new BlazeFaceDetector(runtime.GetSession(store.GetPath("blazeface"), onnx, warn)),
+            landmarks,
+            new SileroVad(runtime.GetSession(store.GetPath("silero-vad"), onnx, warn)));
     }
 }

@@ -35,7 +35,7 @@ public sealed class InputAnalyser(EngineOptions options, AnalysisModels models)
         ParameterValidator.Validate(p).ThrowIfInvalid();
         clock ??= Stopwatch.StartNew();
         var stage = Stopwatch.StartNew();
-        var imageTask = ImageLoader.LoadAsync(imagePath, options.Limits, options.Ffmpeg, ct);
+        var imageTask = ImageLoader.LoadAsync(imagePath, options.Limits, ct);
         var audioTask = AudioLoader.LoadAsync(audioPath, options.Limits, options.Ffmpeg, ct);
         try { await Task.WhenAll(imageTask, audioTask).ConfigureAwait(false); }
         catch (Exception) { /* awaited again below, so that an image problem is reported before an audio one */ }

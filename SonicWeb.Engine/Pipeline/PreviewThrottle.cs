@@ -15,7 +15,7 @@ internal sealed class PreviewThrottle(TimeSpan interval, int maxSide)
     {
         if (!force && _sinceLast.IsRunning && _sinceLast.Elapsed < interval) return null;
         _sinceLast.Restart();
-        return JpegEncoder.Encode(Downscale(rgb, width, height, maxSide), 80);
+        return ImageEncoder.Jpeg(Downscale(rgb, width, height, maxSide), 80);
     }
 
     /// <summary>Box-filter downscale by the smallest integer factor that fits <paramref name="maxSide"/>.</summary>

@@ -39,7 +39,9 @@ public sealed class UploadCheckBrowserTests
         Assert.Equal("Checking", list.GetProperty("items")[0].GetProperty("status").GetString());
         foreach (var slot in held) slot.Dispose();
 
-        await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("No face found");
+        // The background check first yields to uploads in flight (Uploads:BackgroundYieldMs, 3 s), then decodes and
+        // searches the photo: on a loaded 2-core machine that took longer than Playwright's default 5 s.
+        await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("No face found", new() { Timeout = 30_000 });
         Assert.EndsWith("/", page.Url);
         await Assertions.Expect(page.Locator("#queue-info")).ToHaveTextAsync(""); // the deleted job is not "ahead" any more
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-no-face.png"), FullPage = true });

@@ -99,7 +99,7 @@ public class CliTests(EngineFixture engine)
     {
         var empty = Directory.CreateTempSubdirectory("no-models").FullName;
         var (code, stdout, _) = await RunWithAsync(
-            () => new BuiltInBackend(new EngineOptions(), AnalysisModels.Load(new ModelStore(empty), new())),
+            () => new BuiltInBackend(new EngineOptions(), AnalysisModels.Load(new ModelStore(empty), TestOnnx.Runtime, new())),
             "inspect", "--image", TestMedia.AstronautPng, "--audio", Voice, "--json");
         Assert.Equal(1, code);
         var error = JsonDocument.Parse(stdout).RootElement.GetProperty("error");

@@ -10,7 +10,7 @@ public sealed class EngineFixture
     public EngineFixture()
     {
         Options = new EngineOptions();
-        Models = AnalysisModels.Load(ModelStore.Default, Options.Onnx);
+        Models = AnalysisModels.Load(ModelStore.Default, TestOnnx.Runtime, Options.Onnx);
         Backend = new BuiltInBackend(Options, Models);
     }
 

@@ -123,6 +123,6 @@ public sealed class FakeBackend(InputAnalyser analyser, TimeEstimator estimator,
     {
         var image = new RgbImage(width, height);
         Array.Fill(image.Pixels, (byte)128);
-        return JpegEncoder.Encode(image);
+        return ImageEncoder.Jpeg(image, 85);
     }
 }

@@ -3,6 +3,7 @@ using SonicWeb.Engine.Backends;
 using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Onnx;
 using SonicWeb.Engine.Pipeline;
 
 namespace SonicWeb.Hosting;
@@ -27,10 +28,12 @@ public static class EngineSetup
         services.AddValidatedOptions<BackendOptions, BackendOptionsValidator>(BackendOptions.Section);
 
         services.AddSingleton(_ => new ModelStore());
+        services.AddSingleton(_ => new OrtRuntime()); // owns the ONNX sessions; the container disposes it at shutdown
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILogger<AnalysisModels>>();
-            return AnalysisModels.Load(sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<EngineOptions>().Onnx, w => log.LogWarning("{Warning}", w));
+            return AnalysisModels.Load(sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<OrtRuntime>(),
+                sp.GetRequiredService<EngineOptions>().Onnx, w => log.LogWarning("{Warning}", w));
         });
         services.AddSingleton<TimeEstimator>();
         services.AddSingleton<InputAnalyser>();

@@ -63,6 +63,7 @@ public static class WebSetup
             .AddDbContextCheck<SonicDbContext>("database")
             .AddCheck<FfmpegHealthCheck>("ffmpeg")
             .AddCheck<ModelsHealthCheck>("models")
+            .AddCheck<OnnxHealthCheck>("onnx")
             .AddCheck<DiskHealthCheck>("disk")
             .AddCheck<MemoryHealthCheck>("memory")
             .AddCheck<ServerBuffersHealthCheck>("buffers");

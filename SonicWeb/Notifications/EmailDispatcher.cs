@@ -100,7 +100,7 @@ public sealed class EmailDispatcher(
         }
     }
 
-    /// <summary>SmtpClient wraps the useful part ("Connection refused") in an inner exception.</summary>
+    /// <summary>The message and its inner ones, once each (a TLS failure names the certificate problem one level down).</summary>
     private static string Describe(Exception e)
     {
         var messages = new List<string>();

@@ -2,10 +2,12 @@ namespace SonicWeb.Notifications;
 
 public enum EmailTls
 {
-    /// <summary>Plain SMTP (a relay on the same machine or network).</summary>
+    /// <summary>Plain SMTP (a relay on the same machine or network); never upgraded to TLS.</summary>
     None,
-    /// <summary>STARTTLS on the SMTP port (usually 587). System.Net.Mail has no implicit TLS (port 465).</summary>
+    /// <summary>STARTTLS on the submission port (usually 587): the connection must switch to TLS before anything is sent.</summary>
     StartTls,
+    /// <summary>Implicit TLS (SMTPS, usually port 465): TLS from the first byte.</summary>
+    Implicit,
 }
 
 /// <summary>
@@ -19,7 +21,13 @@ public sealed class EmailOptions
     public string? Host { get; set; }
     public int Port { get; set; } = 25;
     public EmailTls Tls { get; set; } = EmailTls.None;
-    /// <summary>With a user name, the client authenticates (use StartTls so the password is not sent in clear).</summary>
+    /// <summary>
+    /// SHA-256 of the SMTP server's certificate (hex; colons and spaces allowed), accepted even though no
+    /// trusted authority signed it: for a relay with a self-signed certificate, and for tests. Any other
+    /// certificate must still be valid for Host. Empty = ordinary validation only.
+    /// </summary>
+    public string? TrustedCertificateSha256 { get; set; }
+    /// <summary>With a user name, the client authenticates (use StartTls or Implicit so the password is not sent in clear).</summary>
     public string? Username { get; set; }
     public string? Password { get; set; }
     /// <summary>Sender address, e.g. "sonicweb@example.com"; required when Host is set.</summary>
@@ -35,6 +43,8 @@ public sealed class EmailOptions
     public int MaxAttempts { get; set; } = 24;
     /// <summary>Longest wait for one SMTP conversation.</summary>
     public double TimeoutSeconds { get; set; } = 30;
+    /// <summary>Longest wait for a connection: TCP, the TLS handshake and the server's greeting.</summary>
+    public double ConnectTimeoutSeconds { get; set; } = 10;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
@@ -48,12 +58,18 @@ public sealed class EmailOptions
     /// <summary>An absolute link to a page of the app ("/jobs/abc" becomes "https://host/jobs/abc").</summary>
     public string Link(string path) => PublicBaseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
 
+    /// <summary>A thumbprint as written by openssl ("AB:CD:...") or by hand ("ab cd ..."), reduced to hex digits.</summary>
+    public static string NormaliseThumbprint(string thumbprint) => thumbprint.Replace(":", "").Replace(" ", "").Trim();
+
     /// <summary>Problems with the settings, for start-up validation (empty when they are usable).</summary>
     public IEnumerable<string> Problems()
     {
         if (RetryInitialSeconds <= 0 || RetryMaxSeconds < RetryInitialSeconds) yield return "Email:RetryInitialSeconds must be positive and at most Email:RetryMaxSeconds";
         if (MaxAttempts < 1) yield return "Email:MaxAttempts must be at least 1";
         if (TimeoutSeconds <= 0) yield return "Email:TimeoutSeconds must be positive";
+        if (ConnectTimeoutSeconds <= 0) yield return "Email:ConnectTimeoutSeconds must be positive";
+        if (TrustedCertificateSha256 is { Length: > 0 } pin && !System.Text.RegularExpressions.Regex.IsMatch(NormaliseThumbprint(pin), "^[0-9A-Fa-f]{64}$"))
+            yield return "Email:TrustedCertificateSha256 must be the certificate's SHA-256 as 64 hex digits (colons or spaces between them are allowed)";
         if (!Enabled) yield break;
         if (Port is < 1 or > 65535) yield return $"Email:Port is {Port}; it must be 1..65535";
         if (!System.Net.Mail.MailAddress.TryCreate(From, out _)) yield return $"Email:From is '{From}'; it must be an email address when Email:Host is set";

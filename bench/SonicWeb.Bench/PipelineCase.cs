@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Onnx;
 using SonicWeb.Engine.Pipeline;
 
 namespace SonicWeb.Bench;
@@ -13,9 +14,10 @@ public static class PipelineCase
 {
     public static async Task<CaseResult> RunAsync(BenchOptions o)
     {
+        using var onnx = new OrtRuntime();
         var options = new EngineOptions();
         var load = Stopwatch.StartNew();
-        var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, Console.Error.WriteLine);
+        var models = AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, Console.Error.WriteLine);
         double modelLoad = load.Elapsed.TotalSeconds;
 
         var pipeline = new BuiltInBackend(options, models);

@@ -5,6 +5,7 @@ using SonicWeb.Engine.Audio.Vad;
 using SonicWeb.Engine.Faces;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Models;
+using SonicWeb.Engine.Onnx;
 using SonicWeb.Engine.Pipeline;
 using SonicWeb.Engine.Rendering;
 
@@ -19,11 +20,12 @@ public static class RenderCase
 {
     public static async Task<CaseResult> RunAsync(BenchOptions o)
     {
+        using var onnx = new OrtRuntime();
         var options = new EngineOptions();
         var p = CaseRunner.Parameters(o.Resolution);
-        var models = AnalysisModels.Load(ModelStore.Default, options.Onnx, Console.Error.WriteLine);
-        var image = await ImageLoader.LoadAsync(CaseRunner.Require(o.Image, "image"), options.Limits, options.Ffmpeg, CancellationToken.None);
-        var audio = await AudioLoader.LoadAsync(CaseRunner.Require(o.Audio, "audio"), options.Limits, options.Ffmpeg, CancellationToken.None);
+        var models = AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, Console.Error.WriteLine);
+        var image = await ImageLoader.LoadAsync(CaseRunner.Require(o.Image, "image"), options.Limits, CancellationToken.None);
+        var audio = await AudioLoader.LoadAsync(CaseRunner.Require(o.Audio, "audio"), options.Limits, CancellationToken.None);
         var face = new FaceAnalyzer(models.FaceDetector, models.LandmarkNet, options.MinFaceSizePixels).Analyze(image);
         var layout = Framing.Compute(image.Width, image.Height, face.Face.Box, p.Crop, (float)p.ExpandRatio, p.MinResolution);
         var poses = AnimateLikeThePipeline(models, audio, p);

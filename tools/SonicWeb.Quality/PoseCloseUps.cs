@@ -44,11 +44,11 @@ internal static class PoseCloseUps
         {
             var frame = new RgbImage(renderer.Width, renderer.Height);
             renderer.Render(pose, frame.Pixels);
-            File.WriteAllBytes(Path.Combine(outDir, $"{name}-lowerface.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(Enlarge(frame, lowerFace, zoom)));
-            File.WriteAllBytes(Path.Combine(outDir, $"{name}-darker.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(Enlarge(Darkening(neutral, frame), lowerFace, zoom)));
-            File.WriteAllBytes(Path.Combine(outDir, $"{name}-full.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(frame));
-            File.WriteAllBytes(Path.Combine(outDir, $"{name}-eyes.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(Enlarge(frame, eyes, zoom)));
-            File.WriteAllBytes(Path.Combine(outDir, $"{name}-mouth.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(Enlarge(frame, mouth, zoom)));
+            File.WriteAllBytes(Path.Combine(outDir, $"{name}-lowerface.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(Enlarge(frame, lowerFace, zoom)));
+            File.WriteAllBytes(Path.Combine(outDir, $"{name}-darker.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(Enlarge(Darkening(neutral, frame), lowerFace, zoom)));
+            File.WriteAllBytes(Path.Combine(outDir, $"{name}-full.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(frame));
+            File.WriteAllBytes(Path.Combine(outDir, $"{name}-eyes.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(Enlarge(frame, eyes, zoom)));
+            File.WriteAllBytes(Path.Combine(outDir, $"{name}-mouth.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(Enlarge(frame, mouth, zoom)));
         }
     }
 

@@ -19,6 +19,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string repoRoot = FindRepoRoot();
 string outDir = Path.Combine(repoRoot, "test-artifacts", "quality");
 string? only = null;
+using var onnx = new SonicWeb.Engine.Onnx.OrtRuntime();
 if (args.Contains("--derive-visemes"))
 {
     // Prints the numbers of SonicWeb.Engine/Audio/VisemeProfileTable.cs.
@@ -32,10 +33,10 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
 {
     // Close-ups of key poses (--poses) and renderer timing (--profile) on the astronaut at 512 and 1024.
     var opts = new EngineOptions();
-    var pipe = new BuiltInBackend(opts, AnalysisModels.Load(ModelStore.Default, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
+    var pipe = new BuiltInBackend(opts, AnalysisModels.Load(ModelStore.Default, onnx, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
     // --photo border: the border case's photo (face at the top-left edges), to check the reflection paths.
     var photoPath = new CaseInputs(repoRoot, outDir).Photo(args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut");
-    var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, opts.Ffmpeg, CancellationToken.None);
+    var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, CancellationToken.None);
     var probeAudio = Path.Combine(Directory.CreateTempSubdirectory("sonicweb-poses-").FullName, "tone.wav");
     File.WriteAllBytes(probeAudio, SilentWav(16000));
     int[] resolutions = dumpDir != null || compareDir != null ? FrameDump.Resolutions : args.Contains("--poses") ? [256, 512, 1024] : [512, 1024];
@@ -67,7 +68,7 @@ for (int i = 0; i < args.Length; i++)
 Directory.CreateDirectory(outDir);
 var inputs = new CaseInputs(repoRoot, outDir);
 var options = new EngineOptions();
-var pipeline = new BuiltInBackend(options, AnalysisModels.Load(ModelStore.Default, options.Onnx, w => Console.Error.WriteLine("warning: " + w)));
+var pipeline = new BuiltInBackend(options, AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, w => Console.Error.WriteLine("warning: " + w)));
 
 var table = new StringBuilder();
 table.AppendLine("| case | frames | render fps | corr | corr@0 | best lag | silence/speech | corners diff (mean/max) | forehead diff (mean/max) | black border |");
@@ -84,11 +85,11 @@ foreach (var c in QualityCase.All.Where(c => only == null || c.Name == only))
     double fps = result.Frames / clock.Elapsed.TotalSeconds;
     var clip = await AudioLoader.LoadAsync(audio, options.Limits, options.Ffmpeg, CancellationToken.None);
     // The photo framed as the video but not animated: the reference for "black beyond the photo's own".
-    var still = Still(await ImageLoader.LoadAsync(image, options.Limits, options.Ffmpeg, CancellationToken.None), inspection);
+    var still = Still(await ImageLoader.LoadAsync(image, options.Limits, CancellationToken.None), inspection);
     var report = await VideoQualityAnalyzer.AnalyseAsync(video, inspection.Face.Landmarks, inspection.Layout, clip,
         GenerationParameters.Fps, sheetEvery: 6, still);
-    File.WriteAllBytes(Path.Combine(outDir, c.Name + "-sheet.png"), PngEncoder.Encode(report.Sheet));
-    File.WriteAllBytes(Path.Combine(outDir, c.Name + "-mouth.png"), PngEncoder.Encode(report.MouthSheet));
+    File.WriteAllBytes(Path.Combine(outDir, c.Name + "-sheet.png"), ImageEncoder.Png(report.Sheet));
+    File.WriteAllBytes(Path.Combine(outDir, c.Name + "-mouth.png"), ImageEncoder.Png(report.MouthSheet));
     File.WriteAllText(Path.Combine(outDir, c.Name + "-curves.csv"),
         "frame,loudness,opening,opening_width\n" + string.Join("\n", Enumerable.Range(0, report.Frames).Select(i =>
             $"{i},{report.Loudness[i]:0.000},{report.Opening[i]:0.0000},{report.OpeningWidth[i]:0.000}")));

@@ -21,9 +21,8 @@ public sealed class SileroVad
 
     private readonly OnnxSession _session;
 
-    /// <param name="store">Where the model file is (by default <see cref="ModelStore.Default"/>).</param>
-    public SileroVad(OnnxSessionOptions? options = null, Action<string>? warn = null, ModelStore? store = null)
-        : this(OrtRuntime.GetSession((store ?? ModelStore.Default).GetPath("silero-vad"), options, warn)) { }
+    public SileroVad(OrtRuntime onnx, OnnxSessionOptions? options = null, Action<string>? warn = null)
+        : this(onnx.GetSession(ModelStore.Default.GetPath("silero-vad"), options, warn)) { }
 
     internal SileroVad(OnnxSession session)
     {
@@ -31,7 +30,7 @@ public sealed class SileroVad
         // Fail early, with the shapes, if a different Silero export is dropped in.
         var names = session.Inputs.Select(i => i.Name).Order().ToArray();
         if (!names.SequenceEqual(["input", "sr", "state"]) || !session.Outputs.Any(o => o.Name == "output") || !session.Outputs.Any(o => o.Name == "stateN"))
-            throw new OrtException(0, $"{Path.GetFileName(session.ModelPath)} is not the expected Silero VAD v5 model (inputs {string.Join(", ", session.Inputs)}; outputs {string.Join(", ", session.Outputs)}).");
+            throw new OrtException($"{Path.GetFileName(session.ModelPath)} is not the expected Silero VAD v5 model (inputs {string.Join(", ", session.Inputs)}; outputs {string.Join(", ", session.Outputs)}).");
     }
 
     /// <summary>

@@ -21,6 +21,6 @@ public sealed partial class BuiltInBackend
         var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout);
         var frame = new RgbImage(layout.Width, layout.Height);
         renderer.Render(FacePose.Neutral, frame.Pixels);
-        return new PreviewResult(Inspection(inputs.Inspection, parameters), JpegEncoder.Encode(frame, PreviewJpegQuality), layout.Width, layout.Height);
+        return new PreviewResult(Inspection(inputs.Inspection, parameters), ImageEncoder.Jpeg(frame, PreviewJpegQuality), layout.Width, layout.Height);
     }
 }

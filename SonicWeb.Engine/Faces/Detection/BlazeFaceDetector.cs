@@ -16,7 +16,7 @@ namespace SonicWeb.Engine.Faces.Detection;
 /// Searching stops at the first scale that finds a face big for it: a portrait app wants the main face,
 /// not the crowd behind it.
 /// </para>
-/// Thread-safe; create once and reuse (the ONNX session is cached process-wide anyway).
+/// Thread-safe; create once and reuse (the ONNX session is cached by the <see cref="OrtRuntime"/> anyway).
 /// </summary>
 public sealed class BlazeFaceDetector
 {
@@ -40,9 +40,8 @@ public sealed class BlazeFaceDetector
     private readonly string _inputName;
     private readonly (string Scores, string Boxes)[] _headOutputs;
 
-    /// <param name="store">Where the model file is (by default <see cref="ModelStore.Default"/>).</param>
-    public BlazeFaceDetector(OnnxSessionOptions? options = null, Action<string>? warn = null, ModelStore? store = null)
-        : this(OrtRuntime.GetSession((store ?? ModelStore.Default).GetPath("blazeface"), options, warn)) { }
+    public BlazeFaceDetector(OrtRuntime onnx, OnnxSessionOptions? options = null, Action<string>? warn = null)
+        : this(onnx.GetSession(ModelStore.Default.GetPath("blazeface"), options, warn)) { }
 
     internal BlazeFaceDetector(OnnxSession session)
     {

@@ -10,7 +10,7 @@ namespace SonicWeb.Tests.Engine.Onnx;
 
 public class BlazeFaceDetectorTests(ITestOutputHelper output)
 {
-    private static readonly BlazeFaceDetector Detector = new();
+    private static readonly BlazeFaceDetector Detector = new(TestOnnx.Runtime);
 
     [Fact]
     public void Finds_the_one_face_in_the_astronaut_portrait_with_plausible_keypoints()

@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
 using SonicWeb.Engine.Errors;
 using SonicWeb.Engine.Models;
 using SonicWeb.Engine.Onnx;
@@ -8,26 +9,26 @@ namespace SonicWeb.Tests.Engine.Onnx;
 
 public class OrtRuntimeTests(ITestOutputHelper output)
 {
+    private static OrtRuntime Runtime => TestOnnx.Runtime;
+
     [Fact]
     public void Runtime_reports_the_library_version_and_the_cpu_provider()
     {
-        var runtime = OrtRuntime.Instance;
-        output.WriteLine($"ORT {runtime.Version}, C API {runtime.ApiVersion}, providers: {string.Join(", ", runtime.AvailableProviders)}");
-        Assert.Equal("1.30.0", runtime.Version);
-        Assert.Equal(OrtApi.HeaderApiVersion, runtime.ApiVersion);
-        Assert.Contains("CPUExecutionProvider", runtime.AvailableProviders);
+        output.WriteLine($"ORT {Runtime.Version}, providers: {string.Join(", ", Runtime.AvailableProviders)}");
+        Assert.Equal("1.31.1", Runtime.Version); // Microsoft.ML.OnnxRuntime, Directory.Packages.props
+        Assert.Contains("CPUExecutionProvider", Runtime.AvailableProviders);
     }
 
     [Fact]
     public void Blazeface_session_exposes_input_and_output_names_and_shapes()
     {
-        var session = OrtRuntime.GetSession(ModelStore.Default.GetPath("blazeface"));
+        var session = Runtime.GetSession(ModelStore.Default.GetPath("blazeface"));
         foreach (var node in session.Inputs) output.WriteLine("in  " + node);
         foreach (var node in session.Outputs) output.WriteLine("out " + node);
 
         var input = Assert.Single(session.Inputs);
         Assert.Equal("input:0", input.Name);
-        Assert.Equal(OnnxElementType.Float, input.ElementType);
+        Assert.Equal(TensorElementType.Float, input.ElementType);
         Assert.Equal([1L, 128, 128, 3], input.Shape);
 
         Assert.Equal(4, session.Outputs.Count);
@@ -40,8 +41,8 @@ public class OrtRuntimeTests(ITestOutputHelper output)
     public void Same_model_and_options_give_the_same_cached_session()
     {
         var path = ModelStore.Default.GetPath("silero-vad");
-        Assert.Same(OrtRuntime.GetSession(path), OrtRuntime.GetSession(path, new OnnxSessionOptions()));
-        Assert.NotSame(OrtRuntime.GetSession(path), OrtRuntime.GetSession(path, new OnnxSessionOptions { IntraOpThreads = 2 }));
+        Assert.Same(Runtime.GetSession(path), Runtime.GetSession(path, new OnnxSessionOptions()));
+        Assert.NotSame(Runtime.GetSession(path), Runtime.GetSession(path, new OnnxSessionOptions { IntraOpThreads = 2 }));
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public class OrtRuntimeTests(ITestOutputHelper output)
     {
         var path = Path.Combine(TestMedia.WorkDir, "not-a-model.onnx");
         File.WriteAllText(path, "this is plain text, not a protobuf model");
-        var e = Assert.Throws<OrtException>(() => OrtRuntime.GetSession(path));
+        var e = Assert.Throws<OrtException>(() => Runtime.GetSession(path));
         output.WriteLine(e.Message);
         Assert.IsAssignableFrom<SonicEngineException>(e);
         Assert.Equal(EngineErrorCodes.InferenceFailed, e.Code);
@@ -62,38 +63,69 @@ public class OrtRuntimeTests(ITestOutputHelper output)
     public void A_missing_model_file_is_reported_by_path()
     {
         var path = Path.Combine(TestMedia.WorkDir, "does-not-exist.onnx");
-        var e = Assert.Throws<OrtException>(() => OrtRuntime.GetSession(path));
+        var e = Assert.Throws<OrtException>(() => Runtime.GetSession(path));
         output.WriteLine(e.Message);
         Assert.Contains("does-not-exist.onnx", e.Message);
     }
 
     [Fact]
-    public void Asking_for_cuda_on_a_cpu_only_machine_warns_once_and_still_runs()
+    public void Asking_for_cuda_on_the_cpu_build_warns_once_naming_what_is_missing_and_still_runs()
     {
-        // A private copy of the model gives this test its own cache entry, whatever ran before.
-        var path = Path.Combine(TestMedia.WorkDir, $"blazeface-cuda-{Guid.NewGuid():N}.onnx");
-        File.Copy(ModelStore.Default.GetPath("blazeface"), path);
+        // A runtime of its own: the one warning belongs to the runtime, whatever other tests asked for.
+        using var runtime = new OrtRuntime();
         var warnings = new List<string>();
         var options = new OnnxSessionOptions { UseCuda = true, CudaDeviceId = 0 };
 
-        var session = OrtRuntime.GetSession(path, options, warnings.Add);
-        var again = OrtRuntime.GetSession(path, options, warnings.Add);
+        var session = runtime.GetSession(ModelStore.Default.GetPath("blazeface"), options, warnings.Add);
+        var again = runtime.GetSession(ModelStore.Default.GetPath("blazeface"), options, warnings.Add);
+        var vad = runtime.GetSession(ModelStore.Default.GetPath("silero-vad"), options, warnings.Add);
         var outputs = session.Run(("input:0", OnnxTensor.FromFloats(new float[128 * 128 * 3], 1, 128, 128, 3)));
 
         foreach (var w in warnings) output.WriteLine(w);
         Assert.Same(session, again);
-        var warning = Assert.Single(warnings);
-        Assert.Contains("CUDA", warning);
-        Assert.Contains("CPU", warning);
-        Assert.Equal("CPUExecutionProvider", session.ExecutionProvider);
+        var warning = Assert.Single(warnings); // one for the runtime, not one per model
+        Assert.Contains("Engine:Onnx:UseCuda", warning);
+        Assert.Contains("CPU-only", warning);
+        Assert.Contains("OnnxRuntimeFlavor=Gpu", warning);
+        Assert.Contains("run on the CPU", warning);
+        Assert.Equal(OrtRuntime.CpuProvider, session.ExecutionProvider);
+        Assert.Equal(OrtRuntime.CpuProvider, vad.ExecutionProvider);
+        var status = runtime.Status;
+        Assert.True(status.CudaRequested);
+        Assert.Contains("CPU-only", status.CudaProblem);
+        Assert.Equal(OrtRuntime.CpuProvider, status.ExecutionProvider);
         Assert.Equal(4, outputs.Count);
         Assert.All(outputs.Values, t => Assert.All(t.Floats, v => Assert.True(float.IsFinite(v))));
     }
 
     [Fact]
+    public void A_failed_cuda_start_can_name_the_missing_libraries()
+    {
+        // The probe the GPU flavour's warning uses: the dynamic loader's answer for each library.
+        var missing = CudaLibraries.Missing(["libc.so.6", "libsonicweb-does-not-exist.so.1"]);
+        Assert.Equal(["libsonicweb-does-not-exist.so.1"], missing);
+        Assert.Contains("libcublasLt.so.13", CudaLibraries.Required);
+        Assert.Contains("libcudnn.so.9", CudaLibraries.Required);
+        output.WriteLine("missing here: " + string.Join(", ", CudaLibraries.Missing()));
+    }
+
+    [Fact]
+    public void Disposing_the_runtime_releases_its_sessions_and_refuses_new_ones()
+    {
+        var runtime = new OrtRuntime();
+        var session = runtime.GetSession(ModelStore.Default.GetPath("silero-vad"));
+        Assert.Equal("CPUExecutionProvider", runtime.Status.SessionProviders["silero_vad_v5.onnx"]);
+        runtime.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => runtime.GetSession(ModelStore.Default.GetPath("silero-vad")));
+        Assert.ThrowsAny<ObjectDisposedException>(() => session.Run(
+            ("input", OnnxTensor.FromFloats(new float[576], 1, 576)), ("state", OnnxTensor.FromFloats(new float[256], 2, 1, 128)), ("sr", OnnxTensor.Int64Scalar(16000))));
+        runtime.Dispose(); // twice is harmless
+    }
+
+    [Fact]
     public void Wrong_input_name_is_rejected_with_the_model_inputs_listed()
     {
-        var session = OrtRuntime.GetSession(ModelStore.Default.GetPath("blazeface"));
+        var session = Runtime.GetSession(ModelStore.Default.GetPath("blazeface"));
         var e = Assert.Throws<ArgumentException>(() => session.Run(("image", OnnxTensor.FromFloats(new float[3], 1, 3))));
         Assert.Contains("input:0", e.Message);
     }
@@ -101,7 +133,7 @@ public class OrtRuntimeTests(ITestOutputHelper output)
     [Fact]
     public void Wrong_input_shape_becomes_an_ort_error()
     {
-        var session = OrtRuntime.GetSession(ModelStore.Default.GetPath("blazeface"));
+        var session = Runtime.GetSession(ModelStore.Default.GetPath("blazeface"));
         var e = Assert.Throws<OrtException>(() => session.Run(("input:0", OnnxTensor.FromFloats(new float[64 * 64 * 3], 1, 64, 64, 3))));
         output.WriteLine(e.Message);
         Assert.Equal(EngineErrorCodes.InferenceFailed, e.Code);
@@ -110,7 +142,7 @@ public class OrtRuntimeTests(ITestOutputHelper output)
     [Fact]
     public void Silero_session_exposes_its_inputs_and_outputs()
     {
-        var session = OrtRuntime.GetSession(ModelStore.Default.GetPath("silero-vad"));
+        var session = Runtime.GetSession(ModelStore.Default.GetPath("silero-vad"));
         foreach (var node in session.Inputs) output.WriteLine("in  " + node);
         foreach (var node in session.Outputs) output.WriteLine("out " + node);
         // Silero v5 as shipped by vad-web: dynamic batch/length, the recurrent state, a scalar sample rate.

@@ -7,7 +7,7 @@ namespace SonicWeb.Tests.Engine.Onnx;
 
 public class SileroVadTests(ITestOutputHelper output)
 {
-    private static readonly SileroVad Vad = new();
+    private static readonly SileroVad Vad = new(TestOnnx.Runtime);
 
     [Fact]
     public void Speech_is_likely_inside_phrases_and_unlikely_in_the_pauses()

@@ -20,7 +20,7 @@ public sealed class GeneratedVideoFixture
     private readonly Lazy<BuiltInBackend> _pipeline = new(() =>
     {
         var options = new EngineOptions();
-        return new BuiltInBackend(options, AnalysisModels.Load(ModelStore.Default, options.Onnx));
+        return new BuiltInBackend(options, AnalysisModels.Load(ModelStore.Default, TestOnnx.Runtime, options.Onnx));
     });
     private readonly Dictionary<string, Task<MeasuredVideo>> _videos = [];
 
@@ -44,7 +44,7 @@ public sealed class GeneratedVideoFixture
         var clip = await AudioLoader.LoadAsync(audioPath, new MediaLimits(), CancellationToken.None);
         var report = await VideoQualityAnalyzer.AnalyseAsync(video, inspection.Face.Landmarks, inspection.Layout, clip,
             GenerationParameters.Fps, sheetEvery: 4);
-        File.WriteAllBytes(Path.Combine(TestMedia.ArtifactsDir, $"quality-{name}-mouth.png"), SonicWeb.Engine.Imaging.PngEncoder.Encode(report.MouthSheet));
+        File.WriteAllBytes(Path.Combine(TestMedia.ArtifactsDir, $"quality-{name}-mouth.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(report.MouthSheet));
         return new MeasuredVideo(report.Opening, report.OpeningWidth, report.Loudness, report);
     }
 }
