@@ -8,7 +8,8 @@ namespace SonicWeb.Engine.Quality;
 
 /// <summary>Everything measured on one output video.</summary>
 /// <param name="Opening">Measured mouth opening per decoded frame (see <see cref="MouthReading"/>).</param>
-/// <param name="Loudness">The speech loudness per frame (the same 0..1 envelope the animator uses).</param>
+/// <param name="Loudness">The speech loudness per frame (0..1 above the recording's own noise floor, <see cref="SpeechReference"/>).</param>
+/// <param name="Speech">Pauses and speech per frame, from the audio alone.</param>
 /// <param name="BlackBorderShare">Largest share, over frames, of outer-ring pixels that are near black beyond
 /// those already near black in the reference (still) frame: black padding revealed by motion shows up here,
 /// a black shirt touching the frame edge does not.</param>
@@ -18,7 +19,10 @@ public sealed record VideoQualityReport(
     double CornersMeanDiff, double CornersMaxDiff, double ForeheadMeanDiff, double ForeheadMaxDiff,
     double BlackBorderShare,
     float[] Opening, float[] OpeningWidth, float[] Loudness,
-    RgbImage Sheet, RgbImage MouthSheet);
+    RgbImage Sheet, RgbImage MouthSheet)
+{
+    public SpeechReference Speech { get; init; } = SpeechReference.FromLevels([]);
+}
 
 /// <summary>
 /// Decodes a generated MP4 and measures it: mouth opening per frame against the speech loudness,
@@ -53,13 +57,14 @@ public static class VideoQualityAnalyzer
             }
         }, ffmpeg, ct).ConfigureAwait(false);
 
-        var loudness = LoudnessEnvelope.PerFrame(audio.Samples, audio.SampleRate, fps, frames);
+        var speech = SpeechReference.FromAudio(audio, fps, frames);
+        var loudness = speech.Loudness;
         var open = RelativeToRest(opening.ToArray());
-        var sync = SyncStatistics.Compute(open, loudness, fps);
+        var sync = SyncStatistics.Compute(open, speech, fps);
         var (cm, cx, fm, fx) = stability.Result;
         return new VideoQualityReport(frames, sync, cm, cx, fm, fx, blackBorder, open, widths.ToArray(), loudness,
             sheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open),
-            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open));
+            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open)) { Speech = speech };
     }
 
     /// <summary>
