@@ -39,7 +39,7 @@ public static class Animator
         var poses = new FacePose[n];
         for (int i = 0; i < n; i++)
             poses[i] = new FacePose(shape.Open[i], shape.Width[i], blink[i],
-                head.Yaw[i], head.Pitch[i], head.Roll[i], head.ShiftX[i], head.ShiftY[i], shape.Press[i]);
+                head.Yaw[i], head.Pitch[i], head.Roll[i], head.ShiftX[i], head.ShiftY[i], shape.Press[i], shape.Closure[i]);
         return poses;
     }
 

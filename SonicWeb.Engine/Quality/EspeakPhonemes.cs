@@ -35,9 +35,32 @@ public static unsafe class EspeakPhonemes
         public fixed byte Id[8];
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct VoiceSpec
+    {
+        public nint Name, Languages, Identifier;
+        public byte Gender, Age, Variant, Spare1;
+        public int Score;
+        public nint Spare2;
+    }
+
+    /// <summary>A voice file name ("en-us", "en+f3") or, failing that, a language ("en-gb"), as the CLI's -v accepts.</summary>
+    private static bool SelectVoice(string voice)
+    {
+        if (espeak_SetVoiceByName(voice) == 0) return true;
+        var language = Marshal.StringToHGlobalAnsi(voice);
+        try
+        {
+            var spec = new VoiceSpec { Languages = language };
+            return espeak_SetVoiceByProperties(&spec) == 0;
+        }
+        finally { Marshal.FreeHGlobal(language); }
+    }
+
     [DllImport(Library)] private static extern int espeak_Initialize(int output, int bufferMs, nint path, int options);
     [DllImport(Library)] private static extern void espeak_SetSynthCallback(delegate* unmanaged<short*, int, EspeakEvent*, int> callback);
     [DllImport(Library)] private static extern int espeak_SetVoiceByName([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Library)] private static extern int espeak_SetVoiceByProperties(VoiceSpec* spec);
     [DllImport(Library)] private static extern int espeak_SetParameter(int parameter, int value, int relative);
     [DllImport(Library)] private static extern int espeak_Synth(byte* text, nuint size, uint position, int positionType, uint endPosition, uint flags, uint* uniqueIdentifier, nint userData);
     [DllImport(Library)] private static extern int espeak_Synchronize();
@@ -59,7 +82,7 @@ public static unsafe class EspeakPhonemes
                 if (_sampleRate <= 0) throw new InvalidOperationException("espeak-ng could not be initialised (libespeak-ng1 and espeak-ng-data installed?)");
                 espeak_SetSynthCallback(&OnSynth);
             }
-            if (espeak_SetVoiceByName(voice) != 0) throw new InvalidOperationException($"espeak-ng has no voice '{voice}'.");
+            if (!SelectVoice(voice)) throw new InvalidOperationException($"espeak-ng has no voice '{voice}'.");
             espeak_SetParameter(ParameterRate, 150, 0);
             _samples = []; _events = [];
             var text = Encoding.UTF8.GetBytes(ssml + "\0");

@@ -71,7 +71,7 @@ public sealed unsafe class FaceRenderer
         _faceSize = MathF.Max(max.X - min.X, max.Y - min.Y);
         _headCentre = (min + max) / 2;
 
-        _mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(source, landmarks));
+        _mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(source, landmarks), source);
         _leftEye = new EyelidWarp(pts[36], pts[39], [pts[37], pts[38]], [pts[40], pts[41]], Mean(pts, 17, 21));
         _rightEye = new EyelidWarp(pts[42], pts[45], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26));
 
@@ -150,7 +150,7 @@ public sealed unsafe class FaceRenderer
             float turnX = TurnParallax * r._faceSize * MathF.Sin(pose.Yaw);
             float turnY = TurnParallax * r._faceSize * MathF.Sin(pose.Pitch);
             return new FrameState(du0, b00 * r._stepX, b01 * r._stepY, dv0, b10 * r._stepX, b11 * r._stepY,
-                turnX, turnY, r._mouth.ForFrame(pose.MouthOpen, pose.MouthWidth, r._stepX, pose.MouthPress), Math.Clamp(pose.Blink, 0, 1), r);
+                turnX, turnY, r._mouth.ForFrame(pose.MouthOpen, pose.MouthWidth, r._stepX, pose.MouthPress, pose.LipClosure), Math.Clamp(pose.Blink, 0, 1), r);
         }
     }
 
@@ -178,7 +178,7 @@ public sealed unsafe class FaceRenderer
         float x0 = _x0, y0 = _y0, stepX = _stepX, stepY = _stepY;
         float duU = s.DuU, dvU = s.DvU, turnX = s.TurnX, turnY = s.TurnY, blink = s.Blink;
         var mouthBox = s.MouthBox; var eyesBox = s.EyesBox;
-        bool mouthActive = mouthPose.Drop > 0 || mouthPose.Width != 0 || mouthPose.Press > 0;
+        bool mouthActive = mouthPose.Drop > 0 || mouthPose.Width != 0 || mouthPose.Press > 0 || mouthPose.Closure > 0;
         int sw = _source.Width, sh = _source.Height;
         byte* destination = _destination;
         fixed (byte* src = _source.Pixels)

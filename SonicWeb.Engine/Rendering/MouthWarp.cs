@@ -32,6 +32,14 @@ internal sealed class MouthWarp
     private readonly Table2D _widthShift;      // horizontal motion of the corners per unit MouthWidth
     private readonly Table2D _pucker;          // 0..1, how much of the lips a rounding push thickens
     private readonly float _lipsY, _puckerMaxY;
+    // Lip closure over a parted photo mouth (a smile showing teeth): per x, the upper inner lip U(x),
+    // the gap the photo shows between the lips g(x) (0 beyond the inner corners), and how far above U
+    // the upper lip stretches; below the lower inner lip, how far down the lower lip stretches.
+    private readonly Table1DTriple _closureLines;   // band top T(x), band height g(x), landmark lower lip below T
+    private readonly Table1DTriple _closureReach;   // how far the upper / lower lip stretches (and a spare 0)
+    private readonly bool _photoLipsParted;
+    /// <summary>Share of the photo's lip gap the upper lip covers when the lips close (the lower lip rises the rest).</summary>
+    private const float ClosureSplit = 0.4f;
     /// <summary>At full rounding the lips look this much taller: pushed forward, more of their surface faces the camera.</summary>
     private const float PuckerGain = 0.3f;
     /// <summary>Fully pressed lips (p, b, m) look this much thinner.</summary>
@@ -41,7 +49,8 @@ internal sealed class MouthWarp
 
     /// <param name="photoShowsTeeth">The photo already shows upper teeth above the lower lip (a smile): then no
     /// synthetic teeth band is drawn; one under the real teeth reads as a grey second row.</param>
-    public MouthWarp(FaceLandmarks landmarks, bool photoShowsTeeth = false)
+    /// <param name="photo">The photo, to find the lips' real inner edges for closing them (null: the landmark lines).</param>
+    public MouthWarp(FaceLandmarks landmarks, bool photoShowsTeeth = false, SonicWeb.Engine.Imaging.RgbImage? photo = null)
     {
         var pts = landmarks.Points;
         Vector2 leftCorner = pts[48], rightCorner = pts[54];
@@ -104,17 +113,47 @@ internal sealed class MouthWarp
             MathF.Exp(-(x * x) / (1.1f * halfWidth * halfWidth) - (y - lipsMid) * (y - lipsMid) / (halfWidth * halfWidth)));
         _widthShift = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
             0.3f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
+
+        // Closing a parted mouth: the lips are stretched over the gap (teeth) from their outer edges, the
+        // upper lip from a little above its vermilion border, the lower lip down to a little below its
+        // own, so the lip texture itself covers the teeth.
+        var outerUpper = FitCurve([pts[48], pts[49], pts[50], pts[51], pts[52], pts[53], pts[54]]);
+        var outerLower = FitCurve([pts[54], pts[55], pts[56], pts[57], pts[58], pts[59], pts[48]]);
+        // The band between the lips' real inner edges (teeth reach past the landmark lines), from the photo.
+        // Teeth of a broad smile reach a little past the landmark inner corners.
+        const float scanStep = 0.5f;
+        float reach = 1.2f * inner;
+        var (bandTop, bandBottom) = photo == null
+            ? (Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => upper(-reach + i * scanStep)).ToArray(),
+               Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => lower(-reach + i * scanStep)).ToArray())
+            : LipGap.Scan(photo, _frame, reach, scanStep, upper, lower, outerUpper, outerLower);
+        float Band(float[] v, float x) => v[Math.Clamp((int)MathF.Round((x + reach) / scanStep), 0, v.Length - 1)];
+        float Taper(float x) => 1 - Smooth.Step(0.95f * inner, 1.2f * inner, MathF.Abs(x));
+        float BandTop(float x) => Band(bandTop, x);
+        float PhotoGap(float x) => MathF.Max(0, Band(bandBottom, x) - BandTop(x)) * Taper(x);
+        _closureLines = new Table1DTriple(_minX, _maxX, 0.25f, BandTop, PhotoGap,
+            x => Math.Clamp(lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) - BandTop(x), 0, PhotoGap(x)));
+        _closureReach = new Table1DTriple(_minX, _maxX, 0.25f,
+            x => 1.4f * MathF.Max(0, BandTop(x) - outerUpper(x)) + 0.15f * halfWidth,
+            x => 1.2f * MathF.Max(0, outerLower(x) - BandTop(x) - PhotoGap(x)) + 0.25f * halfWidth,
+            _ => 0);
+        _photoLipsParted = PhotoGap(0) > 0.6f;
     }
 
     /// <summary>Where in the source photo this warp can change anything.</summary>
     public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(_minX, _maxX, _minY, _maxY);
 
     /// <summary>Per-frame constants, computed once per Render.</summary>
-    public readonly record struct Pose(float Drop, float Width, float Feather, float Press = 0);
+    /// <param name="Closure">0..1, how far parted lips in the photo are closed over the gap (0 when the photo's lips meet).</param>
+    public readonly record struct Pose(float Drop, float Width, float Feather, float Press = 0, float Closure = 0);
 
-    public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel, float mouthPress = 0)
+    public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel, float mouthPress = 0, float lipClosure = 0)
         => new(Math.Clamp(mouthOpen, 0, 1.2f) * _maxDrop, Math.Clamp(mouthWidth, -1, 1),
-               0.45f + 0.6f * sourcePixelsPerOutputPixel, Math.Clamp(mouthPress, 0, 1));
+               0.45f + 0.6f * sourcePixelsPerOutputPixel, Math.Clamp(mouthPress, 0, 1),
+               _photoLipsParted ? Math.Clamp(lipClosure, 0, 1) : 0);
+
+    /// <summary>True when the photo's lips are parted in the middle (teeth or a gap show), so closing them changes the picture.</summary>
+    public bool PhotoLipsParted => _photoLipsParted;
 
     /// <summary>
     /// Moves the source position (x, y) of one output pixel according to the mouth pose. Returns the
@@ -143,6 +182,16 @@ internal sealed class MouthWarp
             }
         }
         _lipLine.At(sx, out float lip, out float dropAtLip, out float outside);
+        // Closing parted lips: the jaw below works on the closed face, whose lower lip edge is higher.
+        float bandTop = 0, photoGap = 0, closeUp = 0, closeDown = 0;
+        if (pose.Closure > 0)
+        {
+            _closureLines.At(sx, out bandTop, out photoGap, out float lipInBand);
+            closeUp = pose.Closure * ClosureSplit * photoGap;
+            closeDown = pose.Closure * (1 - ClosureSplit) * photoGap;
+            // Where the landmark lower lip (the jaw's tear line) lands once the band is squeezed.
+            lip = bandTop + closeUp + lipInBand * (1 - pose.Closure);
+        }
         float dropHere = pose.Drop * dropAtLip;
         float gapTop = lip + dropHere * outside, gapBottom = lip + dropHere;
 
@@ -157,6 +206,7 @@ internal sealed class MouthWarp
             // (the offset fades out over three pixels, so nothing further down moves).
             sy += MathF.Min(1, dropHere) * TearLineSkip * (1 - Smooth.Step(0, 3, ly - gapBottom));
         }
+        if (closeUp + closeDown > 0.01f) sy = PhotoYOfClosedLips(sx, sy, bandTop, photoGap, closeUp, closeDown);
         _frame.ToImage(sx, sy, out x, out y);
 
         float gap = gapBottom - gapTop;
@@ -165,6 +215,25 @@ internal sealed class MouthWarp
         float alpha = Smooth.Clamp01((ly - gapTop) / f + 0.5f) * Smooth.Clamp01((gapBottom - ly) / f + 0.5f) * Smooth.Step(0, 2.5f, gap);
         Interior(sx, ly - gapTop, gap, f, out r, out g, out b);
         return alpha;
+    }
+
+    /// <summary>
+    /// Inverse of the lip closure in one column: the closed face's y to the photo's y. Forward, the upper
+    /// lip band [U - reach, U] stretches down to U + closeUp, the gap [U, U + gap] (teeth) is squeezed
+    /// into what is left, and the lower lip band [L, L + reach] stretches up from L - closeDown; each
+    /// piece is linear, so the inverse is exact and monotonic (no folds, no tears). U is the band's top
+    /// (<see cref="LipGap"/>), L = U + gap its bottom.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float PhotoYOfClosedLips(float sx, float y, float upperLip, float gap, float closeUp, float closeDown)
+    {
+        _closureReach.At(sx, out float upperReach, out float lowerReach, out _);
+        float lowerLip = upperLip + gap;
+        float top = upperLip - upperReach, upperEdge = upperLip + closeUp, lowerEdge = lowerLip - closeDown;
+        if (y <= top || y >= lowerLip + lowerReach) return y;
+        if (y < upperEdge) return top + (y - top) * upperReach / (upperReach + closeUp);
+        if (y < lowerEdge) return upperLip + (y - upperEdge) * gap / (lowerEdge - upperEdge);
+        return lowerLip + (y - lowerEdge) * lowerReach / (lowerReach + closeDown);
     }
 
     /// <summary>Shaded cavity, dark red-brown, darkest in the middle, with a soft upper-teeth band on top.</summary>
@@ -212,31 +281,5 @@ internal sealed class MouthWarp
 
     /// <summary>Least-squares y = a + b x + c x^2 through lip points given in image coordinates.</summary>
     private Func<float, float> FitCurve(Vector2[] imagePoints)
-    {
-        // Normal equations for 3 unknowns.
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, t0 = 0, t1 = 0, t2 = 0;
-        foreach (var p in imagePoints)
-        {
-            var l = _frame.ToLocal(p);
-            double x = l.X, y = l.Y, x2 = x * x;
-            s0 += 1; s1 += x; s2 += x2; s3 += x2 * x; s4 += x2 * x2;
-            t0 += y; t1 += x * y; t2 += x2 * y;
-        }
-        var m = new double[3, 4] { { s0, s1, s2, t0 }, { s1, s2, s3, t1 }, { s2, s3, s4, t2 } };
-        for (int col = 0; col < 3; col++)
-        {
-            int pivot = col;
-            for (int row = col + 1; row < 3; row++) if (Math.Abs(m[row, col]) > Math.Abs(m[pivot, col])) pivot = row;
-            for (int k = 0; k < 4; k++) (m[col, k], m[pivot, k]) = (m[pivot, k], m[col, k]);
-            if (Math.Abs(m[col, col]) < 1e-9) return _ => (float)(t0 / s0); // degenerate: flat line
-            for (int row = 0; row < 3; row++)
-            {
-                if (row == col) continue;
-                double factor = m[row, col] / m[col, col];
-                for (int k = 0; k < 4; k++) m[row, k] -= factor * m[col, k];
-            }
-        }
-        float a = (float)(m[0, 3] / m[0, 0]), bb = (float)(m[1, 3] / m[1, 1]), c = (float)(m[2, 3] / m[2, 2]);
-        return x => a + bb * x + c * x * x;
-    }
+        => Quadratic.Fit(imagePoints.Select(p => { var l = _frame.ToLocal(p); return (l.X, l.Y); }));
 }

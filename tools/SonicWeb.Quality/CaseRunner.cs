@@ -27,6 +27,9 @@ internal static class CaseRunner
             GenerationParameters.Fps, sheetEvery: 6, still);
         var phonemes = inputs.Phonemes(c.Voice);
         var closure = phonemes == null ? null : ClosureStatistics.Compute(report.Opening, GenerationParameters.Fps, phonemes);
+        if (phonemes != null)
+            File.WriteAllText(Path.Combine(outDir, c.Name + "-phonemes.csv"), "phoneme,start_s,end_s,bilabial,vowel\n" +
+                string.Join("\n", phonemes.Select(p => $"{p.Name},{p.Start:0.000},{p.End:0.000},{(p.IsBilabial ? 1 : 0)},{(p.IsVowel ? 1 : 0)}")));
         File.WriteAllText(Path.Combine(outDir, c.Name + "-curves.csv"),
             "frame,loudness,pause,speech,opening,opening_width\n" + string.Join("\n", Enumerable.Range(0, report.Frames).Select(i =>
                 $"{i},{report.Loudness[i]:0.000},{(report.Speech.Pause[i] ? 1 : 0)},{(report.Speech.Speech[i] ? 1 : 0)},{report.Opening[i]:0.0000},{report.OpeningWidth[i]:0.000}")));

@@ -35,7 +35,8 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
     var opts = new EngineOptions();
     var pipe = new GenerationPipeline(opts, AnalysisModels.Load(ModelStore.Default, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
     // --photo border: the border case's photo (face at the top-left edges), to check the reflection paths.
-    var photoPath = new CaseInputs(repoRoot, outDir).Photo(args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut");
+    string photoName = args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut";
+    var photoPath = new CaseInputs(repoRoot, outDir).Photo(photoName);
     var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, opts.Ffmpeg, CancellationToken.None);
     var probeAudio = Path.Combine(Directory.CreateTempSubdirectory("sonicweb-poses-").FullName, "tone.wav");
     File.WriteAllBytes(probeAudio, SilentWav(16000));
@@ -47,7 +48,7 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
         if (compareDir != null) Console.WriteLine(FrameDump.Compare(photo, insp.Face.Landmarks, insp.Layout, compareDir));
         if (args.Contains("--poses"))
         {
-            string dir = Path.Combine(outDir, "poses-" + resolution);
+            string dir = Path.Combine(outDir, (photoName == "astronaut" ? "" : photoName + "-") + "poses-" + resolution);
             PoseCloseUps.Write(photo, insp.Face.Landmarks, insp.Layout, dir, zoom: resolution >= 1024 ? 3 : resolution >= 512 ? 5 : 8);
             Console.WriteLine($"close-ups in {dir}");
         }
