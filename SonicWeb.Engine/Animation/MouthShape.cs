@@ -49,7 +49,8 @@ internal static class MouthShape
             // Closures: an m heard as a nasal murmur, or the short silent hold of p/b inside a phrase
             // (a dip of the loudness below both neighbours two frames away).
             float murmur = CurveFilters.SmoothStep(0.15f, 0.4f, closed[i]);
-            press[i] = Math.Clamp(ClosurePress * MathF.Max(murmur, LoudnessDip(controls.Loudness, i)) * gate, 0f, 1f);
+            float occlusion = visemes.Occlusion?[i] ?? 0;
+            press[i] = Math.Clamp(ClosurePress * MathF.Max(MathF.Max(murmur, occlusion), LoudnessDip(controls.Loudness, i)) * gate, 0f, 1f);
             width[i] = gate * (SpreadWidth * spread[i] + RoundWidth * round[i]);
         }
 

@@ -20,7 +20,7 @@ public sealed partial class GenerationPipeline
     {
         var inputs = await LoadAndAnalyseAsync(imagePath, audioPath, parameters, timings: null, ct);
         var layout = inputs.Inspection.Layout;
-        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout);
+        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout, inputs.Inspection.Face.OtherFaces);
         var frame = new RgbImage(layout.Width, layout.Height);
         renderer.Render(FacePose.Neutral, frame.Pixels);
         return new PreviewResult(inputs.Inspection, JpegEncoder.Encode(frame, PreviewJpegQuality), layout.Width, layout.Height);

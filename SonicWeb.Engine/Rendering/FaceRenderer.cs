@@ -46,7 +46,8 @@ public sealed unsafe class FaceRenderer
     private FrameState _state;
     private byte* _destination;
 
-    public FaceRenderer(RgbImage source, FaceLandmarks landmarks, FrameLayout layout)
+    /// <param name="stillFaces">Other faces in the photo (source boxes): nothing moves there, not even by the body's follow.</param>
+    public FaceRenderer(RgbImage source, FaceLandmarks landmarks, FrameLayout layout, IReadOnlyList<RectF>? stillFaces = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(landmarks);
@@ -81,7 +82,7 @@ public sealed unsafe class FaceRenderer
         _eyesBounds = new RectF(ex0, ey0, MathF.Max(left.Right, right.Right) - ex0, MathF.Max(left.Bottom, right.Bottom) - ey0);
 
         _weights = new ushort[2 * _width * _height];
-        FillHeadWeights(pts[30]);
+        FillHeadWeights(pts[30], stillFaces ?? []);
 
         _rowsPerBand = Math.Max(8, _height / (Environment.ProcessorCount * 4));
         _bandCount = (_height + _rowsPerBand - 1) / _rowsPerBand;
@@ -236,11 +237,14 @@ public sealed unsafe class FaceRenderer
     /// shoulders and background move only a little. Turn weight: how far a point "sticks out" of the
     /// head's rotation axis; the nose region shifts most when the head turns, the outline less.
     /// </summary>
-    private void FillHeadWeights(Vector2 noseTip)
+    private void FillHeadWeights(Vector2 noseTip, IReadOnlyList<RectF> stillFaces)
     {
         float f = _faceSize;
         Vector2 centre = _headCentre - new Vector2(0, 0.18f * f);
         float rx = 0.78f * f, ry = 0.98f * f;
+        // Other people's heads (a group photo): weight 0 over each head (the detector box grown to take
+        // in hair and chin), fading out around it, but never inside the animated head itself.
+        var heads = stillFaces.Select(b => (Centre: b.Center, Rx: 0.85f * b.Width, Ry: 1.05f * b.Height)).ToArray();
         Parallel.For(0, _height, v =>
         {
             float y = _y0 + v * _stepY;
@@ -250,6 +254,16 @@ public sealed unsafe class FaceRenderer
                 float dx = (x - centre.X) / rx, dy = (y - centre.Y) / ry;
                 float e = MathF.Sqrt(dx * dx + dy * dy);
                 float w = 1 - (1 - BodyFollow) * Smooth.Step(0.95f, 1.9f, e);
+                if (heads.Length > 0)
+                {
+                    float still = 0;
+                    foreach (var h in heads)
+                    {
+                        float hx = (x - h.Centre.X) / h.Rx, hy = (y - h.Centre.Y) / h.Ry;
+                        still = MathF.Max(still, 1 - Smooth.Step(1f, 1.6f, MathF.Sqrt(hx * hx + hy * hy)));
+                    }
+                    w *= 1 - MathF.Min(still, Smooth.Step(0.95f, 1.3f, e));
+                }
                 float nx = (x - noseTip.X) / (0.6f * f), ny = (y - noseTip.Y) / (0.75f * f);
                 float depth = MathF.Exp(-(nx * nx + ny * ny));
                 _weights[2 * (v * _width + u)] = (ushort)MathF.Round(w * 65535f);

@@ -44,7 +44,7 @@ internal static class CaseRunner
 
     private static RgbImage Still(RgbImage photo, InspectionResult inspection)
     {
-        var renderer = new FaceRenderer(photo, inspection.Face.Landmarks, inspection.Layout);
+        var renderer = new FaceRenderer(photo, inspection.Face.Landmarks, inspection.Layout, inspection.Face.OtherFaces);
         var frame = new RgbImage(renderer.Width, renderer.Height);
         renderer.Render(FacePose.Neutral, frame.Pixels);
         return frame;
