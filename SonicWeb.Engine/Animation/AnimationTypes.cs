@@ -36,4 +36,7 @@ public readonly record struct FacePose(
     float ShiftX, float ShiftY, float MouthPress = 0, float LipClosure = 0)
 {
     public static FacePose Neutral => default;
+
+    /// <summary>The face between phrases: mouth shut and the lips together (covering a smile's teeth).</summary>
+    public static FacePose AtRest => new(0, 0, 0, 0, 0, 0, 0, 0, 0, LipClosure: 1);
 }

@@ -10,12 +10,14 @@ public sealed record ClosureFigures(double MeanShare, double WorstShare, int Bil
 public static class ClosureStatistics
 {
     /// <summary>
-    /// <paramref name="opening"/>: measured opening per frame. A p/b/m spoken over [start, end) seconds
-    /// may show its closure on any frame overlapping [start - lead, end) (the mouth is designed to lead
-    /// the sound by <paramref name="leadSeconds"/>); its figure is the smallest opening there. Vowel
-    /// frames are those whose centre, moved by the lead, falls inside a vowel.
+    /// <paramref name="opening"/>: measured opening per frame. A p/b/m whose phoneme event spans
+    /// [start, end) seconds may show its closure on any frame overlapping [start - lead - hold, end): the
+    /// mouth is designed to lead the sound by <paramref name="leadSeconds"/>, and espeak-ng's p and b
+    /// events start at the release burst, after the lips have been shut for the silent hold of the stop
+    /// (<paramref name="holdSeconds"/>). Its figure is the smallest opening there. Vowel frames are those
+    /// whose centre, moved by the lead, falls inside a vowel.
     /// </summary>
-    public static ClosureFigures Compute(float[] opening, int fps, IReadOnlyList<TimedPhoneme> phonemes, double leadSeconds = 0.04)
+    public static ClosureFigures Compute(float[] opening, int fps, IReadOnlyList<TimedPhoneme> phonemes, double leadSeconds = 0.04, double holdSeconds = 0.04)
     {
         var vowelOpenings = new List<float>();
         for (int i = 0; i < opening.Length; i++)
@@ -28,7 +30,7 @@ public static class ClosureStatistics
         var shares = new List<double>();
         foreach (var p in phonemes.Where(p => p.IsBilabial))
         {
-            int first = Math.Max(0, (int)Math.Floor((p.Start - leadSeconds) * fps));
+            int first = Math.Max(0, (int)Math.Floor((p.Start - leadSeconds - holdSeconds) * fps));
             int last = Math.Min(opening.Length - 1, (int)Math.Ceiling(p.End * fps) - 1);
             if (last < first) continue;
             float least = float.MaxValue;

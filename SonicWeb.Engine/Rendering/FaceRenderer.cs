@@ -40,6 +40,7 @@ public sealed unsafe class FaceRenderer
     private readonly EyelidWarp _leftEye, _rightEye;
     private readonly RectF _mouthBounds, _eyesBounds;  // source regions the local warps can touch
     private readonly Action<int> _renderBand;
+    private readonly IReadOnlyList<Vector2> _landmarkPoints = [];
     private readonly int _bandCount, _rowsPerBand;
 
     // Per-frame state, set by Render before the bands run.
@@ -82,6 +83,7 @@ public sealed unsafe class FaceRenderer
         _eyesBounds = new RectF(ex0, ey0, MathF.Max(left.Right, right.Right) - ex0, MathF.Max(left.Bottom, right.Bottom) - ey0);
 
         _weights = new ushort[2 * _width * _height];
+        _landmarkPoints = pts;
         FillHeadWeights(pts[30], stillFaces ?? []);
 
         _rowsPerBand = Math.Max(8, _height / (Environment.ProcessorCount * 4));
@@ -244,7 +246,12 @@ public sealed unsafe class FaceRenderer
         float rx = 0.78f * f, ry = 0.98f * f;
         // Other people's heads (a group photo): weight 0 over each head (the detector box grown to take
         // in hair and chin), fading out around it, but never inside the animated head itself.
-        var heads = stillFaces.Select(b => (Centre: b.Center, Rx: 0.85f * b.Width, Ry: 1.05f * b.Height)).ToArray();
+        // In a tight group a neighbour's head touches the animated one: the neighbour wins everywhere
+        // outside the animated face itself (its landmark box grown by 10%).
+        var heads = stillFaces.Select(b => (Centre: b.Center, Rx: 0.6f * b.Width, Ry: 0.7f * b.Height)).ToArray();
+        Vector2 faceMin = new(float.MaxValue), faceMax = new(float.MinValue);
+        foreach (var p in _landmarkPoints) { faceMin = Vector2.Min(faceMin, p); faceMax = Vector2.Max(faceMax, p); }
+        Vector2 faceCentre = (faceMin + faceMax) / 2, faceHalf = (faceMax - faceMin) / 2;
         Parallel.For(0, _height, v =>
         {
             float y = _y0 + v * _stepY;
@@ -260,9 +267,10 @@ public sealed unsafe class FaceRenderer
                     foreach (var h in heads)
                     {
                         float hx = (x - h.Centre.X) / h.Rx, hy = (y - h.Centre.Y) / h.Ry;
-                        still = MathF.Max(still, 1 - Smooth.Step(1f, 1.6f, MathF.Sqrt(hx * hx + hy * hy)));
+                        still = MathF.Max(still, 1 - Smooth.Step(1f, 1.5f, MathF.Sqrt(hx * hx + hy * hy)));
                     }
-                    w *= 1 - MathF.Min(still, Smooth.Step(0.95f, 1.3f, e));
+                    float inFace = MathF.Max(MathF.Abs(x - faceCentre.X) / faceHalf.X, MathF.Abs(y - faceCentre.Y) / faceHalf.Y);
+                    w *= 1 - MathF.Min(still, Smooth.Step(1.0f, 1.1f, inFace));
                 }
                 float nx = (x - noseTip.X) / (0.6f * f), ny = (y - noseTip.Y) / (0.75f * f);
                 float depth = MathF.Exp(-(nx * nx + ny * ny));

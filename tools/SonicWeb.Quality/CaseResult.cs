@@ -12,7 +12,7 @@ internal sealed record CaseResult(QualityCase Case, double RenderFps, VideoQuali
     {
         yield return new Measure("pause/speech opening", Sync.SilenceShare, Targets.PauseShare, LowerIsBetter: true);
         yield return new Measure("correlation at best lag", Sync.Correlation, Targets.Correlation, LowerIsBetter: false);
-        yield return new Measure("|best lag| ms", Math.Abs(Sync.BestLagMs), Targets.LagMs, LowerIsBetter: true);
+        yield return new Measure("best lag (ms either way)", Math.Abs(Sync.BestLagMs), Targets.LagMs, LowerIsBetter: true);
         if (Closure != null) yield return new Measure("p/b/m opening / vowel median", Closure.MeanShare, Targets.BilabialShare, LowerIsBetter: true);
         yield return new Measure("black border", Report.BlackBorderShare, Targets.BlackBorder, LowerIsBetter: true);
     }
