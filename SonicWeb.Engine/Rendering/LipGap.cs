@@ -12,11 +12,16 @@ namespace SonicWeb.Engine.Rendering;
 /// </summary>
 internal static class LipGap
 {
+    /// <summary>The band's edges per x, and the colours sampled on the way (the lip bodies' median, the band's middle).</summary>
+    public sealed record Result(float[] Top, float[] Bottom, Rgb LipColour, Rgb BandColour);
+
+    public readonly record struct Rgb(float R, float G, float B);
+
     /// <summary>
     /// Returns, per x in [-inner, inner] (<paramref name="inner"/>: how far to look either side; sampled every <paramref name="step"/>), the top and bottom of
     /// the parted band in the mouth frame's y; (top, top) where the lips meet.
     /// </summary>
-    public static (float[] Top, float[] Bottom) Scan(RgbImage photo, LocalFrame frame, float inner, float step,
+    public static Result Scan(RgbImage photo, LocalFrame frame, float inner, float step,
         Func<float, float> upperInner, Func<float, float> lowerInner, Func<float, float> outerUpper, Func<float, float> outerLower)
     {
         int n = (int)MathF.Ceiling(2 * inner / step) + 1;
@@ -51,7 +56,8 @@ internal static class LipGap
             while (y + 0.5f < downLimit && !LipLike(Sample(photo, frame, x, y + 0.5f))) y += 0.5f;
             bottom[i] = MathF.Max(MathF.Min(downLimit, y + margin), l);
         }
-        return (Outline(top, bottom, inner, step, above: true), Outline(top, bottom, inner, step, above: false));
+        return new Result(Outline(top, bottom, inner, step, above: true), Outline(top, bottom, inner, step, above: false),
+            new Rgb(lipColour.Item1, lipColour.Item2, lipColour.Item3), new Rgb(bandColour.Item1, bandColour.Item2, bandColour.Item3));
     }
 
     /// <summary>

@@ -38,12 +38,20 @@ internal sealed class MouthWarp
     private readonly Table1DTriple _closureLines;   // band top T(x), band height g(x), landmark lower lip below T
     private readonly Table1DTriple _closureReach;   // how far the upper / lower lip stretches (and a spare 0)
     private readonly bool _photoLipsParted;
+    private readonly InteriorColours _interior;
+    private static readonly LipGap.Rgb DefaultLipColour = new(170, 90, 85);
+
     /// <summary>Share of the photo's lip gap the upper lip covers when the lips close (the lower lip rises the rest).</summary>
     private const float ClosureSplit = 0.4f;
     /// <summary>At full rounding the lips look this much taller: pushed forward, more of their surface faces the camera.</summary>
     private const float PuckerGain = 0.3f;
     /// <summary>Fully pressed lips (p, b, m) look this much thinner.</summary>
     private const float PressThinning = 0.22f;
+    /// <summary>
+    /// Softest the cavity's edge gets, in source pixels: a photo's own edges are about a source pixel soft,
+    /// so when a small photo is enlarged (1024 from a 250 px face) a sharper cavity edge reads as pasted on.
+    /// </summary>
+    private const float MinFeather = 1.1f;
     /// <summary>Source pixels of the tear line's light edge hidden under an open mouth.</summary>
     private const float TearLineSkip = 0.9f;
 
@@ -68,6 +76,7 @@ internal sealed class MouthWarp
         _maxDrop = 0.6f * halfWidth;
         _upFade = 0.9f * halfWidth;
         _teethHeight = 0.28f * halfWidth;
+        _seamWidth = 0.45f / _innerHalfWidth;
         float neckFade = MathF.Max(1.3f * (chin - lipCentre), 2.5f * _maxDrop);
 
         float Drop(float x, float y)
@@ -123,10 +132,13 @@ internal sealed class MouthWarp
         // Teeth of a broad smile reach a little past the landmark inner corners.
         const float scanStep = 0.5f;
         float reach = 1.2f * inner;
-        var (bandTop, bandBottom) = photo == null
-            ? (Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => upper(-reach + i * scanStep)).ToArray(),
-               Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => lower(-reach + i * scanStep)).ToArray())
+        var scan = photo == null
+            ? new LipGap.Result(Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => upper(-reach + i * scanStep)).ToArray(),
+                Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => lower(-reach + i * scanStep)).ToArray(),
+                DefaultLipColour, DefaultLipColour)
             : LipGap.Scan(photo, _frame, reach, scanStep, upper, lower, outerUpper, outerLower);
+        var (bandTop, bandBottom) = (scan.Top, scan.Bottom);
+        _interior = InteriorColours.From(photo, landmarks, scan.LipColour);
         float Band(float[] v, float x) => v[Math.Clamp((int)MathF.Round((x + reach) / scanStep), 0, v.Length - 1)];
         float Taper(float x) => 1 - Smooth.Step(0.95f * inner, 1.2f * inner, MathF.Abs(x));
         float BandTop(float x) => Band(bandTop, x);
@@ -137,7 +149,9 @@ internal sealed class MouthWarp
             x => 1.4f * MathF.Max(0, BandTop(x) - outerUpper(x)) + 0.15f * halfWidth,
             x => 1.2f * MathF.Max(0, outerLower(x) - BandTop(x) - PhotoGap(x)) + 0.25f * halfWidth,
             _ => 0);
-        _photoLipsParted = PhotoGap(0) > 0.6f;
+        // Only a mouth that is really parted: teeth show, or the landmark lips stand apart. In a beard the
+        // colour scan alone can mistake moustache for lips (the lips then read as a "gap").
+        _photoLipsParted = PhotoGap(0) > 0.6f && (photoShowsTeeth || lower(0) - upper(0) > 0.12f * halfWidth);
     }
 
     /// <summary>Where in the source photo this warp can change anything.</summary>
@@ -149,7 +163,7 @@ internal sealed class MouthWarp
 
     public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel, float mouthPress = 0, float lipClosure = 0)
         => new(Math.Clamp(mouthOpen, 0, 1.2f) * _maxDrop, Math.Clamp(mouthWidth, -1, 1),
-               0.45f + 0.6f * sourcePixelsPerOutputPixel, Math.Clamp(mouthPress, 0, 1),
+               MathF.Max(0.45f + 0.6f * sourcePixelsPerOutputPixel, MinFeather), Math.Clamp(mouthPress, 0, 1),
                _photoLipsParted ? Math.Clamp(lipClosure, 0, 1) : 0);
 
     /// <summary>True when the photo's lips are parted in the middle (teeth or a gap show), so closing them changes the picture.</summary>
@@ -236,26 +250,56 @@ internal sealed class MouthWarp
         return lowerLip + (y - lowerEdge) * lowerReach / (lowerReach + closeDown);
     }
 
-    /// <summary>Shaded cavity, dark red-brown, darkest in the middle, with a soft upper-teeth band on top.</summary>
+    /// <summary>
+    /// The mouth interior at depth <paramref name="depth"/> below the opening's top (source px) in an opening
+    /// <paramref name="gap"/> tall: a cavity in the person's own lip colour, darkened, darkest in the middle
+    /// and towards the back; the tongue low in the middle and the lower teeth's tips just above the lower lip
+    /// when the mouth is wide open; a band of upper teeth (separate teeth, in shadow under the lip, dimmer
+    /// towards the corners, as bright as the photo's light allows) where the photo shows none.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Interior(float sx, float depth, float gap, float feather, out float r, out float g, out float b)
     {
+        var c = _interior;
         float e = Smooth.Clamp01(MathF.Abs(sx) / _innerHalfWidth);
         float t = Smooth.Clamp01(depth / gap);
         float centre = (1 - e * e) * (1 - 0.7f * (2 * t - 1) * (2 * t - 1));
-        r = 112 - 82 * centre; g = 46 - 36 * centre; b = 42 - 32 * centre;
-        // A hint of tongue low in the middle of a wide opening.
-        float tongue = Smooth.Step(0.55f, 1f, t) * (1 - e * e) * Smooth.Step(3f, 8f, gap) * 0.45f;
-        r += tongue * (150 - r); g += tongue * (62 - g); b += tongue * (64 - b);
+        float dark = 0.62f - 0.46f * centre;
+        r = c.CavityR * dark; g = c.CavityG * dark; b = c.CavityB * dark;
+        float wide = Smooth.Step(3f, 8f, gap);
+        // The tongue low in the middle of a wide opening.
+        float tongue = Smooth.Step(0.55f, 1f, t) * (1 - e * e) * wide * 0.45f;
+        r += tongue * (c.TongueR - r); g += tongue * (c.TongueG - g); b += tongue * (c.TongueB - b);
+        // Tips of the lower teeth just above the lower lip, in the middle, only when wide open.
+        float lowerBand = 0.12f * gap;
+        float lowerTeeth = wide * Smooth.Step(0.5f, 0.0f, e) * Smooth.Clamp01((depth - (gap - lowerBand)) / feather + 0.5f) * 0.55f;
+        r += lowerTeeth * (0.8f * c.TeethR - r); g += lowerTeeth * (0.8f * c.TeethG - g); b += lowerTeeth * (0.8f * c.TeethB - b);
 
         float band = MathF.Min(0.32f * gap, _teethRoom.At(sx));
         if (band > 0.05f)
         {
-            float teeth = Smooth.Clamp01((band - depth) / feather + 0.5f) * Smooth.Step(0.05f, 0.6f, band);
-            float shade = (1 - 0.45f * e * e) * (1 - 0.25f * Smooth.Clamp01(depth / band));
-            r += teeth * (226 * shade - r); g += teeth * (218 * shade - g); b += teeth * (202 * shade - b);
+            // Separate teeth: soft darker seams between them, each tooth's lower edge a little rounded.
+            float seam = ToothSeam(MathF.Abs(sx) / _innerHalfWidth);
+            float bandHere = band * (1 - 0.1f * seam);
+            float teeth = Smooth.Clamp01((bandHere - depth) / feather + 0.5f) * Smooth.Step(0.05f, 0.6f, band);
+            float shade = (1 - 0.45f * e * e) * (1 - 0.2f * Smooth.Clamp01(depth / band)) * (1 - 0.13f * seam)
+                * (0.86f + 0.14f * Smooth.Step(0, 0.4f * band + 0.5f, depth));   // in the upper lip's shadow at the top
+            r += teeth * (c.TeethR * shade - r); g += teeth * (c.TeethG * shade - g); b += teeth * (c.TeethB * shade - b);
         }
     }
+
+    /// <summary>0..1 near the gap between two teeth; <paramref name="s"/> = |x| / inner half width (incisors are widest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float ToothSeam(float s)
+    {
+        float best = 1;
+        foreach (float edge in ToothEdges) best = MathF.Min(best, MathF.Abs(s - edge));
+        float width = _seamWidth; // 0.45 source px as a share of the half width
+        return MathF.Exp(-best * best / (width * width));
+    }
+
+    private static readonly float[] ToothEdges = [0f, 0.23f, 0.43f, 0.6f, 0.75f, 0.88f];
+    private readonly float _seamWidth;
 
     /// <summary>
     /// True when the photo shows teeth just above the middle of the lower inner lip: bright, barely
