@@ -132,12 +132,14 @@ internal sealed class MouthWarp
         // Teeth of a broad smile reach a little past the landmark inner corners.
         const float scanStep = 0.5f;
         float reach = 1.2f * inner;
-        var scan = photo == null
-            ? new LipGap.Result(Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => upper(-reach + i * scanStep)).ToArray(),
-                Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => lower(-reach + i * scanStep)).ToArray(),
-                DefaultLipColour, DefaultLipColour)
-            : LipGap.Scan(photo, _frame, reach, scanStep, upper, lower, outerUpper, outerLower);
-        var (bandTop, bandBottom) = (scan.Top, scan.Bottom);
+        var landmarkBand = new LipGap.Result(
+            Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => upper(-reach + i * scanStep)).ToArray(),
+            Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => lower(-reach + i * scanStep)).ToArray(),
+            DefaultLipColour, DefaultLipColour);
+        var scan = photo == null ? landmarkBand : LipGap.Scan(photo, _frame, reach, scanStep, upper, lower, outerUpper, outerLower);
+        // The colour scan is trusted only where teeth show: on closed or barely parted lips of low contrast
+        // it took the lips themselves for the gap and squeezed them away (a three-quarter view, looked at).
+        var (bandTop, bandBottom) = photoShowsTeeth ? (scan.Top, scan.Bottom) : (landmarkBand.Top, landmarkBand.Bottom);
         _interior = InteriorColours.From(photo, landmarks, scan.LipColour);
         float Band(float[] v, float x) => v[Math.Clamp((int)MathF.Round((x + reach) / scanStep), 0, v.Length - 1)];
         float Taper(float x) => 1 - Smooth.Step(0.95f * inner, 1.2f * inner, MathF.Abs(x));
