@@ -54,7 +54,10 @@ internal static class MouthShape
             width[i] = gate * (SpreadWidth * spread[i] + RoundWidth * round[i]);
         }
 
-        float[] mouth = CurveFilters.AttackRelease(target, fps, Animator.MouthAttackSeconds, Animator.MouthReleaseSeconds);
+        // Where the voice has stopped (no speech, nothing heard) the jaw closes in ~3 frames rather than ~6.
+        var stopped = new float[n];
+        for (int i = 0; i < n; i++) stopped[i] = speech[i] < 0.5f && controls.Loudness[i] < 0.05f ? 1 : 0;
+        float[] mouth = CurveFilters.AttackRelease(target, fps, Animator.MouthAttackSeconds, Animator.MouthReleaseSeconds, Animator.MouthStopSeconds, stopped);
         // The lips press shut as fast as they open (a closure lasts only 2-3 frames), after the jaw envelope.
         for (int i = 0; i < n; i++) mouth[i] *= 1 - press[i];
         // The visible squeeze: closures inside phrases, plus a phrase that starts with a closure (p, b,
