@@ -35,6 +35,7 @@ public static class VideoQualityAnalyzer
         AudioClip audio, int fps, int sheetEvery, RgbImage? stillReference = null, FfmpegOptions? ffmpeg = null, CancellationToken ct = default)
     {
         var mouth = new MouthMeter(landmarks, layout);
+        if (stillReference != null) mouth.UseReference(stillReference);
         var stability = new StabilityMeter(landmarks, layout);
         var sheet = new ContactSheet(Math.Min(192, layout.Width));
         var mouthSheet = new ContactSheet(Math.Min(mouth.Region.Width, 240));
@@ -81,8 +82,9 @@ public static class VideoQualityAnalyzer
         return raw.Select(v => Math.Max(0, v - rest)).ToArray();
     }
 
-    /// <summary>How far (output pixels) the picture near the frame edge may move: body follow plus head sway.</summary>
-    public const int BorderReach = 8;
+    /// <summary>How far (output pixels) the picture near the frame edge may move: hair touching the top edge moves with the
+    /// whole head (about 10 px at 512 with the default motion), the background with the body's follow.</summary>
+    public const int BorderReach = 16;
 
     /// <summary>
     /// Share of the 2-pixel outer ring darker than luma 12 (black padding shows up here), not counting
