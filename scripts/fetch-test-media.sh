@@ -13,3 +13,5 @@ if [ ! -s "$dir/astronaut.png" ]; then
   rm -rf "$tmp"
   echo "[test-media] astronaut.png fetched" >&2
 fi
+# The quality set (real portraits and voices; sources and licences in test-media/quality/SOURCES.tsv).
+bash "$root/scripts/fetch-quality-media.sh"

@@ -26,12 +26,17 @@ public sealed record AnimationSettings(
 /// The face's state in one frame, consumed by the renderer.
 /// MouthOpen 0..1 (closed..wide open); MouthWidth -1..1 (0 = as in the photo, negative = corners in);
 /// Blink 0 open..1 closed; Yaw, Pitch, Roll in radians (small); ShiftX, ShiftY as a fraction of the face size;
-/// MouthPress 0..1, closed lips squeezed together (p, b, m), shown as thinner lips.
+/// MouthPress 0..1, closed lips squeezed together (p, b, m), shown as thinner lips;
+/// LipClosure 0..1, lips that are parted in the photo (a smile showing teeth) brought together by the
+/// warp, so the lip texture covers the teeth (pauses, closures); no effect on a photo whose lips meet.
 /// </summary>
 public readonly record struct FacePose(
     float MouthOpen, float MouthWidth, float Blink,
     float Yaw, float Pitch, float Roll,
-    float ShiftX, float ShiftY, float MouthPress = 0)
+    float ShiftX, float ShiftY, float MouthPress = 0, float LipClosure = 0)
 {
     public static FacePose Neutral => default;
+
+    /// <summary>The face between phrases: mouth shut and the lips together (covering a smile's teeth).</summary>
+    public static FacePose AtRest => new(0, 0, 0, 0, 0, 0, 0, 0, 0, LipClosure: 1);
 }

@@ -16,6 +16,9 @@ public static class Animator
     /// <summary>Mouth opening time constants: opens within 1-2 frames, closes over ~3-4 frames.</summary>
     public const double MouthAttackSeconds = 0.020, MouthReleaseSeconds = 0.085;
 
+    /// <summary>Release once the voice has stopped (a pause begins): the lips meet within ~3 frames.</summary>
+    public const double MouthStopSeconds = 0.04;
+
     // Head motion amplitudes at MotionScale 1 (radians / fraction of face size): small, like a calm speaker.
     private const float YawAmplitude = 0.055f, PitchAmplitude = 0.035f, RollAmplitude = 0.025f;
     private const float ShiftAmplitude = 0.012f;
@@ -39,7 +42,7 @@ public static class Animator
         var poses = new FacePose[n];
         for (int i = 0; i < n; i++)
             poses[i] = new FacePose(shape.Open[i], shape.Width[i], blink[i],
-                head.Yaw[i], head.Pitch[i], head.Roll[i], head.ShiftX[i], head.ShiftY[i], shape.Press[i]);
+                head.Yaw[i], head.Pitch[i], head.Roll[i], head.ShiftX[i], head.ShiftY[i], shape.Press[i], shape.Closure[i]);
         return poses;
     }
 

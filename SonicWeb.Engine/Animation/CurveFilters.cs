@@ -8,15 +8,23 @@ internal static class CurveFilters
     /// as fast as the sound starts and closes more slowly, as real jaws do.
     /// </summary>
     public static float[] AttackRelease(float[] target, int fps, double attackSeconds, double releaseSeconds)
+        => AttackRelease(target, fps, attackSeconds, releaseSeconds, releaseSeconds, null);
+
+    /// <summary>
+    /// The same, with a second, shorter release on frames where <paramref name="quiet"/> is above 0.5 (the
+    /// voice has stopped: the jaw closes briskly instead of drifting shut over the first frames of a pause).
+    /// </summary>
+    public static float[] AttackRelease(float[] target, int fps, double attackSeconds, double releaseSeconds, double quietReleaseSeconds, float[]? quiet)
     {
         var result = new float[target.Length];
         float attack = (float)(1 - Math.Exp(-1.0 / (fps * attackSeconds)));
         float release = (float)(1 - Math.Exp(-1.0 / (fps * releaseSeconds)));
+        float quietRelease = (float)(1 - Math.Exp(-1.0 / (fps * quietReleaseSeconds)));
         float y = 0;
         for (int i = 0; i < target.Length; i++)
         {
             float x = target[i];
-            y += (x > y ? attack : release) * (x - y);
+            y += (x > y ? attack : quiet != null && quiet[i] > 0.5f ? quietRelease : release) * (x - y);
             result[i] = y;
         }
         return result;

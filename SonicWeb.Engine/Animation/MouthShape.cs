@@ -12,7 +12,11 @@ namespace SonicWeb.Engine.Animation;
 internal static class MouthShape
 {
     /// <param name="Press">0..1, lips squeezed shut (shown thinner), for closures inside phrases and at their start.</param>
-    public sealed record Curves(float[] Open, float[] Width, float[] Press);
+    /// <param name="Closure">0..1, parted lips of the photo brought together: through every pause, and at closures.</param>
+    public sealed record Curves(float[] Open, float[] Width, float[] Press, float[] Closure);
+
+    /// <summary>Lips close over a smile's teeth within ~3 frames of the voice stopping, and part within ~2 when it resumes.</summary>
+    public const double RestCloseSeconds = 0.06, RestOpenSeconds = 0.03;
 
     // How strongly each class reshapes the mouth (fractions of the loudness-driven opening / of MouthWidth's range).
     private const float OpenBoost = 0.35f, SpreadCut = 0.4f, RoundCut = 0.35f, ClosurePress = 1.0f;
@@ -45,11 +49,15 @@ internal static class MouthShape
             // Closures: an m heard as a nasal murmur, or the short silent hold of p/b inside a phrase
             // (a dip of the loudness below both neighbours two frames away).
             float murmur = CurveFilters.SmoothStep(0.15f, 0.4f, closed[i]);
-            press[i] = Math.Clamp(ClosurePress * MathF.Max(murmur, LoudnessDip(controls.Loudness, i)) * gate, 0f, 1f);
+            float occlusion = visemes.Occlusion?[i] ?? 0;
+            press[i] = Math.Clamp(ClosurePress * MathF.Max(MathF.Max(murmur, occlusion), LoudnessDip(controls.Loudness, i)) * gate, 0f, 1f);
             width[i] = gate * (SpreadWidth * spread[i] + RoundWidth * round[i]);
         }
 
-        float[] mouth = CurveFilters.AttackRelease(target, fps, Animator.MouthAttackSeconds, Animator.MouthReleaseSeconds);
+        // Where the voice has stopped (no speech, nothing heard) the jaw closes in ~3 frames rather than ~6.
+        var stopped = new float[n];
+        for (int i = 0; i < n; i++) stopped[i] = speech[i] < 0.5f && controls.Loudness[i] < 0.05f ? 1 : 0;
+        float[] mouth = CurveFilters.AttackRelease(target, fps, Animator.MouthAttackSeconds, Animator.MouthReleaseSeconds, Animator.MouthStopSeconds, stopped);
         // The lips press shut as fast as they open (a closure lasts only 2-3 frames), after the jaw envelope.
         for (int i = 0; i < n; i++) mouth[i] *= 1 - press[i];
         // The visible squeeze: closures inside phrases, plus a phrase that starts with a closure (p, b,
@@ -75,8 +83,16 @@ internal static class MouthShape
             // Opening the jaw pulls the corners in a little on any vowel.
             width[i] = Math.Clamp(width[i] + JawWidth * mouth[i], -1f, 1f);
         }
+        // Lips at rest: wherever there is no speech, the lips meet (a smiling photo's teeth are covered
+        // by the lips, moved there by the warp), and they part again as the next phrase starts. Closures
+        // inside speech (p, b, m) bring them together as well.
+        var rest = new float[n];
+        for (int i = 0; i < n; i++) rest[i] = 1 - CurveFilters.SmoothStep(0.1f, 0.35f, speech[i]);
+        float[] closure = CurveFilters.AttackRelease(rest, fps, RestCloseSeconds, RestOpenSeconds);
+        if (settings.AlignMouth) closure = CurveFilters.ShiftEarlier(closure, (int)Math.Round(Animator.MouthLeadSeconds * fps));
         for (int i = 0; i < n; i++) squeeze[i] = Math.Clamp(squeeze[i] * (1 - 4 * mouth[i]), 0f, 1f); // an open mouth is not pressed
-        return new Curves(mouth, width, squeeze);
+        for (int i = 0; i < n; i++) closure[i] = Math.Clamp(MathF.Max(closure[i] * (1 - 3 * mouth[i]), 1.6f * squeeze[i]), 0f, 1f);
+        return new Curves(mouth, width, squeeze, closure);
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace SonicWeb.Engine.Audio;
 /// <summary>
 /// Loudness per video frame: RMS level in dB over a window centred on each frame, mapped to 0..1
 /// between a floor and the clip's loud level, so quiet and loud recordings animate alike
-/// (normalised per clip).
+/// (normalised per clip); the floor sits above the recording's own noise, so hiss is silence.
 /// </summary>
 public static class LoudnessEnvelope
 {
@@ -12,6 +12,14 @@ public static class LoudnessEnvelope
 
     /// <summary>Absolute floor: anything quieter is silence whatever the clip's level.</summary>
     public const float AbsoluteFloorDb = -55f;
+
+    /// <summary>
+    /// A recording's own noise (radio hiss, room tone, a phone line) is silence too: levels up to this
+    /// far above its noise floor (the 10th percentile of the frame levels) count as nothing, as long as
+    /// that floor lies at least <see cref="MinSpeechRangeDb"/> below the loud level (otherwise the
+    /// quietest tenth is speech, not noise).
+    /// </summary>
+    public const float NoiseMarginDb = 6f, MinSpeechRangeDb = 20f;
 
     public static float[] PerFrame(ReadOnlySpan<float> samples, int sampleRate, int fps, int frameCount)
     {
@@ -44,7 +52,9 @@ public static class LoudnessEnvelope
         var sorted = (float[])levelsDb.Clone();
         Array.Sort(sorted);
         float loud = sorted[(int)Math.Min(sorted.Length - 1, Math.Round(0.95 * (sorted.Length - 1)))];
+        float noise = sorted[(int)Math.Round(0.10 * (sorted.Length - 1))];
         float floor = Math.Max(AbsoluteFloorDb, loud - DynamicRangeDb);
+        if (noise <= loud - MinSpeechRangeDb) floor = Math.Max(floor, Math.Min(noise + NoiseMarginDb, loud - MinSpeechRangeDb));
         if (loud <= floor) return result; // the whole clip is silence
         for (int i = 0; i < levelsDb.Length; i++)
             result[i] = Math.Clamp((levelsDb[i] - floor) / (loud - floor), 0f, 1f);

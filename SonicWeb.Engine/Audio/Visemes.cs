@@ -21,6 +21,13 @@ public sealed record VisemeWeights(float[] Open, float[] Spread, float[] Rounded
 {
     public int FrameCount => Open.Length;
 
+    /// <summary>
+    /// 0..1 per frame, a stop closure inside speech: the energy between 0.9 and 3.5 kHz (formants, which
+    /// need an open vocal tract) falls at least 8 dB below the loudest of the frames around it on both
+    /// sides, as in the silent hold of p and b or the murmur of m (null: not computed).
+    /// </summary>
+    public float[]? Occlusion { get; init; }
+
     public static VisemeWeights Empty(int frames) => new(new float[frames], new float[frames], new float[frames], new float[frames]);
 
     public float[] Of(VisemeClass c) => c switch
@@ -87,8 +94,8 @@ public static class VisemeClassifier
     public static VisemeWeights PerFrame(ReadOnlySpan<float> samples, int sampleRate, int fps, int frameCount, VisemeProfiles? profiles = null)
     {
         profiles ??= VisemeProfileTable.Default;
-        var (shape, _) = SpectralBands.PerFrame(samples, sampleRate, fps, frameCount);
-        var weights = VisemeWeights.Empty(frameCount);
+        var (shape, level) = SpectralBands.PerFrame(samples, sampleRate, fps, frameCount);
+        var weights = VisemeWeights.Empty(frameCount) with { Occlusion = Occlusions(shape, level) };
         var classes = Enum.GetValues<VisemeClass>();
         var likelihood = new double[classes.Length];
         for (int f = 0; f < frameCount; f++)
@@ -104,6 +111,34 @@ public static class VisemeClassifier
                 weights.Of(classes[c])[f] = (float)(likelihood[c] / sum);
         }
         return weights;
+    }
+
+    /// <summary>See <see cref="VisemeWeights.Occlusion"/>: a dip of the formant bands' level between louder frames within 3 frames each side.</summary>
+    private static float[] Occlusions(float[][] shape, float[] level)
+    {
+        int n = level.Length;
+        var high = new float[n];
+        for (int f = 0; f < n; f++) high[f] = level[f] + (shape[f][3] + shape[f][4] + shape[f][5] + shape[f][6]) / 4;
+        var occlusion = new float[n];
+        const float Db = 0.2303f; // natural-log energy units per dB
+        for (int f = 0; f < n; f++)
+        {
+            float before = float.MinValue, after = float.MinValue;
+            for (int k = 1; k <= 3; k++)
+            {
+                before = MathF.Max(before, high[Math.Max(0, f - k)]);
+                after = MathF.Max(after, high[Math.Min(n - 1, f + k)]);
+            }
+            float depth = MathF.Min(before, after) - high[f];
+            occlusion[f] = Smooth(8 * Db, 16 * Db, depth);
+        }
+        return occlusion;
+    }
+
+    private static float Smooth(float edge0, float edge1, float x)
+    {
+        float t = Math.Clamp((x - edge0) / (edge1 - edge0), 0f, 1f);
+        return t * t * (3 - 2 * t);
     }
 
     /// <summary>Mean over bands of the squared, spread-normalised difference.</summary>

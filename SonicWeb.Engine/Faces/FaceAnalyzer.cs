@@ -7,7 +7,11 @@ using SonicWeb.Engine.Imaging;
 namespace SonicWeb.Engine.Faces;
 
 /// <summary>The face the engine animates, and what the user should know about the photo.</summary>
-public sealed record FaceAnalysis(FaceDetection Face, FaceLandmarks Landmarks, int FacesFound, IReadOnlyList<string> Warnings);
+public sealed record FaceAnalysis(FaceDetection Face, FaceLandmarks Landmarks, int FacesFound, IReadOnlyList<string> Warnings)
+{
+    /// <summary>The other faces found (a group photo): they are kept still while the chosen face talks.</summary>
+    public IReadOnlyList<RectF> OtherFaces { get; init; } = [];
+}
 
 /// <summary>
 /// Detection then landmarks: picks the largest confident face, warns when there are several, and
@@ -25,7 +29,7 @@ public sealed class FaceAnalyzer(BlazeFaceDetector detector, FaceLandmarkNet68 l
         var face = faces.MaxBy(f => f.Box.Area)!;
         var warnings = new List<string>();
         if (faces.Count > 1)
-            warnings.Add($"{faces.Count} faces found; animating the largest one (at {Describe(face.Box)}).");
+            warnings.Add($"{faces.Count} faces found; animating the largest one (at {Describe(face.Box)}); the others stay still.");
 
         if (face.Box.Width < minFaceSizePixels)
             throw new SonicEngineException(EngineErrorCodes.FaceTooSmall, string.Create(CultureInfo.InvariantCulture,
@@ -33,7 +37,7 @@ public sealed class FaceAnalyzer(BlazeFaceDetector detector, FaceLandmarkNet68 l
             { Setting = "MinFaceSizePixels" };
 
         var landmarks = landmarkNet.DetectFromDetectorBox(image, face.Box);
-        return new FaceAnalysis(face, landmarks, faces.Count, warnings);
+        return new FaceAnalysis(face, landmarks, faces.Count, warnings) { OtherFaces = faces.Where(f => f != face).Select(f => f.Box).ToList() };
     }
 
     private static string Describe(RectF box) => string.Create(CultureInfo.InvariantCulture,

@@ -42,18 +42,57 @@ public sealed class MouthMeter
         MouthWidthPixels = width * layout.Width / layout.SourceCrop.Width;
     }
 
+    private float? _fixedThreshold;
+
+    /// <summary>
+    /// Takes the dark threshold from the still photo's mouth region once, instead of from each frame: a
+    /// light beard or skin that moves through the region as the jaw drops shifts a frame's own median,
+    /// and with it what counts as dark (a bearded photo read 20-40% "open" in pauses whose frames showed
+    /// a shut mouth).
+    /// <para>
+    /// With a reference, brightness is also taken as the brightest channel instead of luma: a red lipstick is
+    /// dark in luma (under half the skin's, so it read as an open mouth in pauses) but bright in red, while a
+    /// mouth cavity is dark in every channel.
+    /// </para>
+    /// </summary>
+    public void UseReference(RgbImage still)
+    {
+        _brightestChannel = true;
+        _fixedThreshold = DarkShare * Median(Lumas(still));
+    }
+
+    private bool _brightestChannel;
+
+    private static float Brightest(RgbImage frame, int x, int y)
+    {
+        int i = y * frame.Stride + x * 3;
+        return Math.Max(frame.Pixels[i], Math.Max(frame.Pixels[i + 1], frame.Pixels[i + 2]));
+    }
+
+    private static float Median(float[] values)
+    {
+        var sorted = (float[])values.Clone();
+        Array.Sort(sorted);
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
+
+    private float[] Lumas(RgbImage frame)
+    {
+        var r = Region;
+        var lumas = new float[Math.Max(0, r.Width * r.Height)];
+        int k = 0;
+        for (int y = r.Y0; y < r.Y1; y++)
+            for (int x = r.X0; x < r.X1; x++)
+                lumas[k++] = _brightestChannel ? Brightest(frame, x, y) : PixelRegion.Luma(frame, x, y);
+        return lumas;
+    }
+
     public MouthReading Measure(RgbImage frame)
     {
         var r = Region;
         if (r.IsEmpty) return default;
-        var lumas = new float[r.Width * r.Height];
-        int k = 0;
-        for (int y = r.Y0; y < r.Y1; y++)
-            for (int x = r.X0; x < r.X1; x++)
-                lumas[k++] = PixelRegion.Luma(frame, x, y);
-        var sorted = (float[])lumas.Clone();
-        Array.Sort(sorted);
-        float threshold = DarkShare * sorted[sorted.Length / 2];
+        var lumas = Lumas(frame);
+        float threshold = _fixedThreshold ?? DarkShare * Median(lumas);
 
         int dark = 0, firstColumn = int.MaxValue, lastColumn = -1;
         for (int x = 0; x < r.Width; x++)

@@ -37,6 +37,24 @@ public static class SyncStatistics
         return new SyncFigures(best, zero, bestLag, bestLag * 1000.0 / fps, share, silence, speech);
     }
 
+    /// <summary>
+    /// The same figures against a <see cref="SpeechReference"/>: correlation with its noise-floor-relative
+    /// loudness, pauses and speech as it marks them (so hiss and breaths in a pause count as pause).
+    /// </summary>
+    public static SyncFigures Compute(float[] opening, SpeechReference speech, int fps, int maxLagFrames = 6)
+    {
+        int n = Math.Min(opening.Length, speech.Frames);
+        var lagged = Compute(opening, speech.Loudness, fps, maxLagFrames);
+        double silenceSum = 0, speechSum = 0; int silence = 0, spoken = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (speech.Pause[i]) { silenceSum += opening[i]; silence++; }
+            else if (speech.Speech[i]) { speechSum += opening[i]; spoken++; }
+        }
+        double share = spoken == 0 || speechSum <= 0 ? double.NaN : (silence == 0 ? 0 : silenceSum / silence) / (speechSum / spoken);
+        return lagged with { SilenceShare = share, SilenceFrames = silence, SpeechFrames = spoken };
+    }
+
     private static bool InsidePause(float[] loudness, int i, int n)
     {
         for (int j = Math.Max(0, i - PauseMarginFrames); j <= Math.Min(n - 1, i + PauseMarginFrames); j++)

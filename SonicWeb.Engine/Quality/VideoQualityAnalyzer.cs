@@ -8,17 +8,21 @@ namespace SonicWeb.Engine.Quality;
 
 /// <summary>Everything measured on one output video.</summary>
 /// <param name="Opening">Measured mouth opening per decoded frame (see <see cref="MouthReading"/>).</param>
-/// <param name="Loudness">The speech loudness per frame (the same 0..1 envelope the animator uses).</param>
-/// <param name="BlackBorderShare">Largest share, over frames, of outer-ring pixels that are near black beyond
-/// those already near black in the reference (still) frame: black padding revealed by motion shows up here,
-/// a black shirt touching the frame edge does not.</param>
+/// <param name="Loudness">The speech loudness per frame (0..1 above the recording's own noise floor, <see cref="SpeechReference"/>).</param>
+/// <param name="Speech">Pauses and speech per frame, from the audio alone.</param>
+/// <param name="BlackBorderShare">Largest share, over frames, of outer-ring pixels that are near black where the
+/// reference (still) frame has nothing dark nearby (within <see cref="VideoQualityAnalyzer.BorderReach"/> pixels): black
+/// padding revealed by motion shows up here, a black shirt or suit at the frame edge moving with the body does not.</param>
 public sealed record VideoQualityReport(
     int Frames,
     SyncFigures Sync,
     double CornersMeanDiff, double CornersMaxDiff, double ForeheadMeanDiff, double ForeheadMaxDiff,
     double BlackBorderShare,
     float[] Opening, float[] OpeningWidth, float[] Loudness,
-    RgbImage Sheet, RgbImage MouthSheet);
+    RgbImage Sheet, RgbImage MouthSheet)
+{
+    public SpeechReference Speech { get; init; } = SpeechReference.FromLevels([]);
+}
 
 /// <summary>
 /// Decodes a generated MP4 and measures it: mouth opening per frame against the speech loudness,
@@ -31,13 +35,15 @@ public static class VideoQualityAnalyzer
         AudioClip audio, int fps, int sheetEvery, RgbImage? stillReference = null, FfmpegOptions? ffmpeg = null, CancellationToken ct = default)
     {
         var mouth = new MouthMeter(landmarks, layout);
+        if (stillReference != null) mouth.UseReference(stillReference);
         var stability = new StabilityMeter(landmarks, layout);
         var sheet = new ContactSheet(Math.Min(192, layout.Width));
         var mouthSheet = new ContactSheet(Math.Min(mouth.Region.Width, 240));
         var whole = new PixelRegion(0, 0, layout.Width, layout.Height);
         var opening = new List<float>();
         var widths = new List<float>();
-        double blackBorder = 0, referenceBorder = stillReference == null ? 0 : BlackBorderShare(stillReference);
+        double blackBorder = 0;
+        var darkNearby = stillReference == null ? null : DarkNearRing(stillReference);
 
         int frames = await VideoFrameReader.ReadAsync(videoPath, layout.Width, layout.Height, (i, frame) =>
         {
@@ -45,7 +51,7 @@ public static class VideoQualityAnalyzer
             opening.Add(reading.Opening);
             widths.Add(reading.Width);
             stability.Observe(frame);
-            blackBorder = Math.Max(blackBorder, BlackBorderShare(frame) - referenceBorder);
+            blackBorder = Math.Max(blackBorder, BlackBorderShare(frame, darkNearby));
             if (i % sheetEvery == 0)
             {
                 sheet.Add(i, frame, whole);
@@ -53,13 +59,14 @@ public static class VideoQualityAnalyzer
             }
         }, ffmpeg, ct).ConfigureAwait(false);
 
-        var loudness = LoudnessEnvelope.PerFrame(audio.Samples, audio.SampleRate, fps, frames);
+        var speech = SpeechReference.FromAudio(audio, fps, frames);
+        var loudness = speech.Loudness;
         var open = RelativeToRest(opening.ToArray());
-        var sync = SyncStatistics.Compute(open, loudness, fps);
+        var sync = SyncStatistics.Compute(open, speech, fps);
         var (cm, cx, fm, fx) = stability.Result;
         return new VideoQualityReport(frames, sync, cm, cx, fm, fx, blackBorder, open, widths.ToArray(), loudness,
             sheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open),
-            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open));
+            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open)) { Speech = speech };
     }
 
     /// <summary>
@@ -75,18 +82,43 @@ public static class VideoQualityAnalyzer
         return raw.Select(v => Math.Max(0, v - rest)).ToArray();
     }
 
-    /// <summary>Share of the 2-pixel outer ring darker than luma 12 (black padding shows up here).</summary>
-    public static double BlackBorderShare(RgbImage frame)
+    /// <summary>How far (output pixels) the picture near the frame edge may move: hair touching the top edge moves with the
+    /// whole head (about 10 px at 512 with the default motion), the background with the body's follow.</summary>
+    public const int BorderReach = 16;
+
+    /// <summary>
+    /// Share of the 2-pixel outer ring darker than luma 12 (black padding shows up here), not counting
+    /// ring pixels marked in <paramref name="darkNearby"/> (the photo itself is dark near them).
+    /// </summary>
+    public static double BlackBorderShare(RgbImage frame, bool[]? darkNearby = null)
     {
         int dark = 0, total = 0;
         for (int y = 0; y < frame.Height; y++)
             for (int x = 0; x < frame.Width; x++)
             {
-                bool ring = y < 2 || y >= frame.Height - 2 || x < 2 || x >= frame.Width - 2;
-                if (!ring) continue;
+                if (!InRing(frame, x, y)) continue;
                 total++;
-                if (PixelRegion.Luma(frame, x, y) < 12) dark++;
+                if (PixelRegion.Luma(frame, x, y) < 12 && !(darkNearby?[y * frame.Width + x] ?? false)) dark++;
             }
         return total == 0 ? 0 : dark / (double)total;
+    }
+
+    private static bool InRing(RgbImage frame, int x, int y) => y < 2 || y >= frame.Height - 2 || x < 2 || x >= frame.Width - 2;
+
+    /// <summary>Per ring pixel of the still frame: is any pixel within <see cref="BorderReach"/> darker than luma 30?</summary>
+    private static bool[] DarkNearRing(RgbImage still)
+    {
+        var marks = new bool[still.Width * still.Height];
+        for (int y = 0; y < still.Height; y++)
+            for (int x = 0; x < still.Width; x++)
+            {
+                if (!InRing(still, x, y)) continue;
+                bool found = false;
+                for (int yy = Math.Max(0, y - BorderReach); yy <= Math.Min(still.Height - 1, y + BorderReach) && !found; yy++)
+                    for (int xx = Math.Max(0, x - BorderReach); xx <= Math.Min(still.Width - 1, x + BorderReach) && !found; xx++)
+                        found = PixelRegion.Luma(still, xx, yy) < 30;
+                marks[y * still.Width + x] = found;
+            }
+        return marks;
     }
 }

@@ -40,13 +40,15 @@ public sealed unsafe class FaceRenderer
     private readonly EyelidWarp _leftEye, _rightEye;
     private readonly RectF _mouthBounds, _eyesBounds;  // source regions the local warps can touch
     private readonly Action<int> _renderBand;
+    private readonly IReadOnlyList<Vector2> _landmarkPoints = [];
     private readonly int _bandCount, _rowsPerBand;
 
     // Per-frame state, set by Render before the bands run.
     private FrameState _state;
     private byte* _destination;
 
-    public FaceRenderer(RgbImage source, FaceLandmarks landmarks, FrameLayout layout)
+    /// <param name="stillFaces">Other faces in the photo (source boxes): nothing moves there, not even by the body's follow.</param>
+    public FaceRenderer(RgbImage source, FaceLandmarks landmarks, FrameLayout layout, IReadOnlyList<RectF>? stillFaces = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(landmarks);
@@ -71,7 +73,7 @@ public sealed unsafe class FaceRenderer
         _faceSize = MathF.Max(max.X - min.X, max.Y - min.Y);
         _headCentre = (min + max) / 2;
 
-        _mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(source, landmarks));
+        _mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(source, landmarks), source);
         _leftEye = new EyelidWarp(pts[36], pts[39], [pts[37], pts[38]], [pts[40], pts[41]], Mean(pts, 17, 21));
         _rightEye = new EyelidWarp(pts[42], pts[45], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26));
 
@@ -81,7 +83,8 @@ public sealed unsafe class FaceRenderer
         _eyesBounds = new RectF(ex0, ey0, MathF.Max(left.Right, right.Right) - ex0, MathF.Max(left.Bottom, right.Bottom) - ey0);
 
         _weights = new ushort[2 * _width * _height];
-        FillHeadWeights(pts[30]);
+        _landmarkPoints = pts;
+        FillHeadWeights(pts[30], stillFaces ?? []);
 
         _rowsPerBand = Math.Max(8, _height / (Environment.ProcessorCount * 4));
         _bandCount = (_height + _rowsPerBand - 1) / _rowsPerBand;
@@ -150,7 +153,7 @@ public sealed unsafe class FaceRenderer
             float turnX = TurnParallax * r._faceSize * MathF.Sin(pose.Yaw);
             float turnY = TurnParallax * r._faceSize * MathF.Sin(pose.Pitch);
             return new FrameState(du0, b00 * r._stepX, b01 * r._stepY, dv0, b10 * r._stepX, b11 * r._stepY,
-                turnX, turnY, r._mouth.ForFrame(pose.MouthOpen, pose.MouthWidth, r._stepX, pose.MouthPress), Math.Clamp(pose.Blink, 0, 1), r);
+                turnX, turnY, r._mouth.ForFrame(pose.MouthOpen, pose.MouthWidth, r._stepX, pose.MouthPress, pose.LipClosure), Math.Clamp(pose.Blink, 0, 1), r);
         }
     }
 
@@ -178,7 +181,7 @@ public sealed unsafe class FaceRenderer
         float x0 = _x0, y0 = _y0, stepX = _stepX, stepY = _stepY;
         float duU = s.DuU, dvU = s.DvU, turnX = s.TurnX, turnY = s.TurnY, blink = s.Blink;
         var mouthBox = s.MouthBox; var eyesBox = s.EyesBox;
-        bool mouthActive = mouthPose.Drop > 0 || mouthPose.Width != 0 || mouthPose.Press > 0;
+        bool mouthActive = mouthPose.Drop > 0 || mouthPose.Width != 0 || mouthPose.Press > 0 || mouthPose.Closure > 0;
         int sw = _source.Width, sh = _source.Height;
         byte* destination = _destination;
         fixed (byte* src = _source.Pixels)
@@ -236,11 +239,19 @@ public sealed unsafe class FaceRenderer
     /// shoulders and background move only a little. Turn weight: how far a point "sticks out" of the
     /// head's rotation axis; the nose region shifts most when the head turns, the outline less.
     /// </summary>
-    private void FillHeadWeights(Vector2 noseTip)
+    private void FillHeadWeights(Vector2 noseTip, IReadOnlyList<RectF> stillFaces)
     {
         float f = _faceSize;
         Vector2 centre = _headCentre - new Vector2(0, 0.18f * f);
         float rx = 0.78f * f, ry = 0.98f * f;
+        // Other people's heads (a group photo): weight 0 over each head (the detector box grown to take
+        // in hair and chin), fading out around it, but never inside the animated head itself.
+        // In a tight group a neighbour's head touches the animated one: the neighbour wins everywhere
+        // outside the animated face itself (its landmark box grown by 10%).
+        var heads = stillFaces.Select(b => (Centre: b.Center, Rx: 0.6f * b.Width, Ry: 0.7f * b.Height)).ToArray();
+        Vector2 faceMin = new(float.MaxValue), faceMax = new(float.MinValue);
+        foreach (var p in _landmarkPoints) { faceMin = Vector2.Min(faceMin, p); faceMax = Vector2.Max(faceMax, p); }
+        Vector2 faceCentre = (faceMin + faceMax) / 2, faceHalf = (faceMax - faceMin) / 2;
         Parallel.For(0, _height, v =>
         {
             float y = _y0 + v * _stepY;
@@ -250,6 +261,17 @@ public sealed unsafe class FaceRenderer
                 float dx = (x - centre.X) / rx, dy = (y - centre.Y) / ry;
                 float e = MathF.Sqrt(dx * dx + dy * dy);
                 float w = 1 - (1 - BodyFollow) * Smooth.Step(0.95f, 1.9f, e);
+                if (heads.Length > 0)
+                {
+                    float still = 0;
+                    foreach (var h in heads)
+                    {
+                        float hx = (x - h.Centre.X) / h.Rx, hy = (y - h.Centre.Y) / h.Ry;
+                        still = MathF.Max(still, 1 - Smooth.Step(1f, 1.5f, MathF.Sqrt(hx * hx + hy * hy)));
+                    }
+                    float inFace = MathF.Max(MathF.Abs(x - faceCentre.X) / faceHalf.X, MathF.Abs(y - faceCentre.Y) / faceHalf.Y);
+                    w *= 1 - MathF.Min(still, Smooth.Step(1.0f, 1.1f, inFace));
+                }
                 float nx = (x - noseTip.X) / (0.6f * f), ny = (y - noseTip.Y) / (0.75f * f);
                 float depth = MathF.Exp(-(nx * nx + ny * ny));
                 _weights[2 * (v * _width + u)] = (ushort)MathF.Round(w * 65535f);

@@ -32,16 +32,33 @@ internal sealed class MouthWarp
     private readonly Table2D _widthShift;      // horizontal motion of the corners per unit MouthWidth
     private readonly Table2D _pucker;          // 0..1, how much of the lips a rounding push thickens
     private readonly float _lipsY, _puckerMaxY;
+    // Lip closure over a parted photo mouth (a smile showing teeth): per x, the upper inner lip U(x),
+    // the gap the photo shows between the lips g(x) (0 beyond the inner corners), and how far above U
+    // the upper lip stretches; below the lower inner lip, how far down the lower lip stretches.
+    private readonly Table1DTriple _closureLines;   // band top T(x), band height g(x), landmark lower lip below T
+    private readonly Table1DTriple _closureReach;   // how far the upper / lower lip stretches (and a spare 0)
+    private readonly bool _photoLipsParted;
+    private readonly InteriorColours _interior;
+    private static readonly LipGap.Rgb DefaultLipColour = new(170, 90, 85);
+
+    /// <summary>Share of the photo's lip gap the upper lip covers when the lips close (the lower lip rises the rest).</summary>
+    private const float ClosureSplit = 0.4f;
     /// <summary>At full rounding the lips look this much taller: pushed forward, more of their surface faces the camera.</summary>
     private const float PuckerGain = 0.3f;
     /// <summary>Fully pressed lips (p, b, m) look this much thinner.</summary>
     private const float PressThinning = 0.22f;
+    /// <summary>
+    /// Softest the cavity's edge gets, in source pixels: a photo's own edges are about a source pixel soft,
+    /// so when a small photo is enlarged (1024 from a 250 px face) a sharper cavity edge reads as pasted on.
+    /// </summary>
+    private const float MinFeather = 1.1f;
     /// <summary>Source pixels of the tear line's light edge hidden under an open mouth.</summary>
     private const float TearLineSkip = 0.9f;
 
     /// <param name="photoShowsTeeth">The photo already shows upper teeth above the lower lip (a smile): then no
     /// synthetic teeth band is drawn; one under the real teeth reads as a grey second row.</param>
-    public MouthWarp(FaceLandmarks landmarks, bool photoShowsTeeth = false)
+    /// <param name="photo">The photo, to find the lips' real inner edges for closing them (null: the landmark lines).</param>
+    public MouthWarp(FaceLandmarks landmarks, bool photoShowsTeeth = false, SonicWeb.Engine.Imaging.RgbImage? photo = null)
     {
         var pts = landmarks.Points;
         Vector2 leftCorner = pts[48], rightCorner = pts[54];
@@ -59,6 +76,7 @@ internal sealed class MouthWarp
         _maxDrop = 0.6f * halfWidth;
         _upFade = 0.9f * halfWidth;
         _teethHeight = 0.28f * halfWidth;
+        _seamWidth = 0.45f / _innerHalfWidth;
         float neckFade = MathF.Max(1.3f * (chin - lipCentre), 2.5f * _maxDrop);
 
         float Drop(float x, float y)
@@ -104,17 +122,54 @@ internal sealed class MouthWarp
             MathF.Exp(-(x * x) / (1.1f * halfWidth * halfWidth) - (y - lipsMid) * (y - lipsMid) / (halfWidth * halfWidth)));
         _widthShift = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
             0.3f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
+
+        // Closing a parted mouth: the lips are stretched over the gap (teeth) from their outer edges, the
+        // upper lip from a little above its vermilion border, the lower lip down to a little below its
+        // own, so the lip texture itself covers the teeth.
+        var outerUpper = FitCurve([pts[48], pts[49], pts[50], pts[51], pts[52], pts[53], pts[54]]);
+        var outerLower = FitCurve([pts[54], pts[55], pts[56], pts[57], pts[58], pts[59], pts[48]]);
+        // The band between the lips' real inner edges (teeth reach past the landmark lines), from the photo.
+        // Teeth of a broad smile reach a little past the landmark inner corners.
+        const float scanStep = 0.5f;
+        float reach = 1.2f * inner;
+        var landmarkBand = new LipGap.Result(
+            Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => upper(-reach + i * scanStep)).ToArray(),
+            Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => lower(-reach + i * scanStep)).ToArray(),
+            DefaultLipColour, DefaultLipColour);
+        var scan = photo == null ? landmarkBand : LipGap.Scan(photo, _frame, reach, scanStep, upper, lower, outerUpper, outerLower);
+        // The colour scan is trusted only where teeth show: on closed or barely parted lips of low contrast
+        // it took the lips themselves for the gap and squeezed them away (a three-quarter view, looked at).
+        var (bandTop, bandBottom) = photoShowsTeeth ? (scan.Top, scan.Bottom) : (landmarkBand.Top, landmarkBand.Bottom);
+        _interior = InteriorColours.From(photo, landmarks, scan.LipColour);
+        float Band(float[] v, float x) => v[Math.Clamp((int)MathF.Round((x + reach) / scanStep), 0, v.Length - 1)];
+        float Taper(float x) => 1 - Smooth.Step(0.95f * inner, 1.2f * inner, MathF.Abs(x));
+        float BandTop(float x) => Band(bandTop, x);
+        float PhotoGap(float x) => MathF.Max(0, Band(bandBottom, x) - BandTop(x)) * Taper(x);
+        _closureLines = new Table1DTriple(_minX, _maxX, 0.25f, BandTop, PhotoGap,
+            x => Math.Clamp(lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) - BandTop(x), 0, PhotoGap(x)));
+        _closureReach = new Table1DTriple(_minX, _maxX, 0.25f,
+            x => 1.4f * MathF.Max(0, BandTop(x) - outerUpper(x)) + 0.15f * halfWidth,
+            x => 1.2f * MathF.Max(0, outerLower(x) - BandTop(x) - PhotoGap(x)) + 0.25f * halfWidth,
+            _ => 0);
+        // Only a mouth that is really parted: teeth show, or the landmark lips stand apart. In a beard the
+        // colour scan alone can mistake moustache for lips (the lips then read as a "gap").
+        _photoLipsParted = PhotoGap(0) > 0.6f && (photoShowsTeeth || lower(0) - upper(0) > 0.12f * halfWidth);
     }
 
     /// <summary>Where in the source photo this warp can change anything.</summary>
     public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(_minX, _maxX, _minY, _maxY);
 
     /// <summary>Per-frame constants, computed once per Render.</summary>
-    public readonly record struct Pose(float Drop, float Width, float Feather, float Press = 0);
+    /// <param name="Closure">0..1, how far parted lips in the photo are closed over the gap (0 when the photo's lips meet).</param>
+    public readonly record struct Pose(float Drop, float Width, float Feather, float Press = 0, float Closure = 0);
 
-    public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel, float mouthPress = 0)
+    public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel, float mouthPress = 0, float lipClosure = 0)
         => new(Math.Clamp(mouthOpen, 0, 1.2f) * _maxDrop, Math.Clamp(mouthWidth, -1, 1),
-               0.45f + 0.6f * sourcePixelsPerOutputPixel, Math.Clamp(mouthPress, 0, 1));
+               MathF.Max(0.45f + 0.6f * sourcePixelsPerOutputPixel, MinFeather), Math.Clamp(mouthPress, 0, 1),
+               _photoLipsParted ? Math.Clamp(lipClosure, 0, 1) : 0);
+
+    /// <summary>True when the photo's lips are parted in the middle (teeth or a gap show), so closing them changes the picture.</summary>
+    public bool PhotoLipsParted => _photoLipsParted;
 
     /// <summary>
     /// Moves the source position (x, y) of one output pixel according to the mouth pose. Returns the
@@ -143,6 +198,16 @@ internal sealed class MouthWarp
             }
         }
         _lipLine.At(sx, out float lip, out float dropAtLip, out float outside);
+        // Closing parted lips: the jaw below works on the closed face, whose lower lip edge is higher.
+        float bandTop = 0, photoGap = 0, closeUp = 0, closeDown = 0;
+        if (pose.Closure > 0)
+        {
+            _closureLines.At(sx, out bandTop, out photoGap, out float lipInBand);
+            closeUp = pose.Closure * ClosureSplit * photoGap;
+            closeDown = pose.Closure * (1 - ClosureSplit) * photoGap;
+            // Where the landmark lower lip (the jaw's tear line) lands once the band is squeezed.
+            lip = bandTop + closeUp + lipInBand * (1 - pose.Closure);
+        }
         float dropHere = pose.Drop * dropAtLip;
         float gapTop = lip + dropHere * outside, gapBottom = lip + dropHere;
 
@@ -157,6 +222,7 @@ internal sealed class MouthWarp
             // (the offset fades out over three pixels, so nothing further down moves).
             sy += MathF.Min(1, dropHere) * TearLineSkip * (1 - Smooth.Step(0, 3, ly - gapBottom));
         }
+        if (closeUp + closeDown > 0.01f) sy = PhotoYOfClosedLips(sx, sy, bandTop, photoGap, closeUp, closeDown);
         _frame.ToImage(sx, sy, out x, out y);
 
         float gap = gapBottom - gapTop;
@@ -167,26 +233,75 @@ internal sealed class MouthWarp
         return alpha;
     }
 
-    /// <summary>Shaded cavity, dark red-brown, darkest in the middle, with a soft upper-teeth band on top.</summary>
+    /// <summary>
+    /// Inverse of the lip closure in one column: the closed face's y to the photo's y. Forward, the upper
+    /// lip band [U - reach, U] stretches down to U + closeUp, the gap [U, U + gap] (teeth) is squeezed
+    /// into what is left, and the lower lip band [L, L + reach] stretches up from L - closeDown; each
+    /// piece is linear, so the inverse is exact and monotonic (no folds, no tears). U is the band's top
+    /// (<see cref="LipGap"/>), L = U + gap its bottom.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float PhotoYOfClosedLips(float sx, float y, float upperLip, float gap, float closeUp, float closeDown)
+    {
+        _closureReach.At(sx, out float upperReach, out float lowerReach, out _);
+        float lowerLip = upperLip + gap;
+        float top = upperLip - upperReach, upperEdge = upperLip + closeUp, lowerEdge = lowerLip - closeDown;
+        if (y <= top || y >= lowerLip + lowerReach) return y;
+        if (y < upperEdge) return top + (y - top) * upperReach / (upperReach + closeUp);
+        if (y < lowerEdge) return upperLip + (y - upperEdge) * gap / (lowerEdge - upperEdge);
+        return lowerLip + (y - lowerEdge) * lowerReach / (lowerReach + closeDown);
+    }
+
+    /// <summary>
+    /// The mouth interior at depth <paramref name="depth"/> below the opening's top (source px) in an opening
+    /// <paramref name="gap"/> tall: a cavity in the person's own lip colour, darkened, darkest in the middle
+    /// and towards the back; the tongue low in the middle and the lower teeth's tips just above the lower lip
+    /// when the mouth is wide open; a band of upper teeth (separate teeth, in shadow under the lip, dimmer
+    /// towards the corners, as bright as the photo's light allows) where the photo shows none.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Interior(float sx, float depth, float gap, float feather, out float r, out float g, out float b)
     {
+        var c = _interior;
         float e = Smooth.Clamp01(MathF.Abs(sx) / _innerHalfWidth);
         float t = Smooth.Clamp01(depth / gap);
         float centre = (1 - e * e) * (1 - 0.7f * (2 * t - 1) * (2 * t - 1));
-        r = 112 - 82 * centre; g = 46 - 36 * centre; b = 42 - 32 * centre;
-        // A hint of tongue low in the middle of a wide opening.
-        float tongue = Smooth.Step(0.55f, 1f, t) * (1 - e * e) * Smooth.Step(3f, 8f, gap) * 0.45f;
-        r += tongue * (150 - r); g += tongue * (62 - g); b += tongue * (64 - b);
+        float dark = 0.62f - 0.46f * centre;
+        r = c.CavityR * dark; g = c.CavityG * dark; b = c.CavityB * dark;
+        float wide = Smooth.Step(3f, 8f, gap);
+        // The tongue low in the middle of a wide opening.
+        float tongue = Smooth.Step(0.55f, 1f, t) * (1 - e * e) * wide * 0.45f;
+        r += tongue * (c.TongueR - r); g += tongue * (c.TongueG - g); b += tongue * (c.TongueB - b);
+        // Tips of the lower teeth just above the lower lip, in the middle, only when wide open.
+        float lowerBand = 0.12f * gap;
+        float lowerTeeth = wide * Smooth.Step(0.5f, 0.0f, e) * Smooth.Clamp01((depth - (gap - lowerBand)) / feather + 0.5f) * 0.55f;
+        r += lowerTeeth * (0.8f * c.TeethR - r); g += lowerTeeth * (0.8f * c.TeethG - g); b += lowerTeeth * (0.8f * c.TeethB - b);
 
         float band = MathF.Min(0.32f * gap, _teethRoom.At(sx));
         if (band > 0.05f)
         {
-            float teeth = Smooth.Clamp01((band - depth) / feather + 0.5f) * Smooth.Step(0.05f, 0.6f, band);
-            float shade = (1 - 0.45f * e * e) * (1 - 0.25f * Smooth.Clamp01(depth / band));
-            r += teeth * (226 * shade - r); g += teeth * (218 * shade - g); b += teeth * (202 * shade - b);
+            // Separate teeth: soft darker seams between them, each tooth's lower edge a little rounded.
+            float seam = ToothSeam(MathF.Abs(sx) / _innerHalfWidth);
+            float bandHere = band * (1 - 0.1f * seam);
+            float teeth = Smooth.Clamp01((bandHere - depth) / feather + 0.5f) * Smooth.Step(0.05f, 0.6f, band);
+            float shade = (1 - 0.45f * e * e) * (1 - 0.2f * Smooth.Clamp01(depth / band)) * (1 - 0.13f * seam)
+                * (0.86f + 0.14f * Smooth.Step(0, 0.4f * band + 0.5f, depth));   // in the upper lip's shadow at the top
+            r += teeth * (c.TeethR * shade - r); g += teeth * (c.TeethG * shade - g); b += teeth * (c.TeethB * shade - b);
         }
     }
+
+    /// <summary>0..1 near the gap between two teeth; <paramref name="s"/> = |x| / inner half width (incisors are widest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float ToothSeam(float s)
+    {
+        float best = 1;
+        foreach (float edge in ToothEdges) best = MathF.Min(best, MathF.Abs(s - edge));
+        float width = _seamWidth; // 0.45 source px as a share of the half width
+        return MathF.Exp(-best * best / (width * width));
+    }
+
+    private static readonly float[] ToothEdges = [0f, 0.23f, 0.43f, 0.6f, 0.75f, 0.88f];
+    private readonly float _seamWidth;
 
     /// <summary>
     /// True when the photo shows teeth just above the middle of the lower inner lip: bright, barely
@@ -212,31 +327,5 @@ internal sealed class MouthWarp
 
     /// <summary>Least-squares y = a + b x + c x^2 through lip points given in image coordinates.</summary>
     private Func<float, float> FitCurve(Vector2[] imagePoints)
-    {
-        // Normal equations for 3 unknowns.
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, t0 = 0, t1 = 0, t2 = 0;
-        foreach (var p in imagePoints)
-        {
-            var l = _frame.ToLocal(p);
-            double x = l.X, y = l.Y, x2 = x * x;
-            s0 += 1; s1 += x; s2 += x2; s3 += x2 * x; s4 += x2 * x2;
-            t0 += y; t1 += x * y; t2 += x2 * y;
-        }
-        var m = new double[3, 4] { { s0, s1, s2, t0 }, { s1, s2, s3, t1 }, { s2, s3, s4, t2 } };
-        for (int col = 0; col < 3; col++)
-        {
-            int pivot = col;
-            for (int row = col + 1; row < 3; row++) if (Math.Abs(m[row, col]) > Math.Abs(m[pivot, col])) pivot = row;
-            for (int k = 0; k < 4; k++) (m[col, k], m[pivot, k]) = (m[pivot, k], m[col, k]);
-            if (Math.Abs(m[col, col]) < 1e-9) return _ => (float)(t0 / s0); // degenerate: flat line
-            for (int row = 0; row < 3; row++)
-            {
-                if (row == col) continue;
-                double factor = m[row, col] / m[col, col];
-                for (int k = 0; k < 4; k++) m[row, k] -= factor * m[col, k];
-            }
-        }
-        float a = (float)(m[0, 3] / m[0, 0]), bb = (float)(m[1, 3] / m[1, 1]), c = (float)(m[2, 3] / m[2, 2]);
-        return x => a + bb * x + c * x * x;
-    }
+        => Quadratic.Fit(imagePoints.Select(p => { var l = _frame.ToLocal(p); return (l.X, l.Y); }));
 }

@@ -42,6 +42,19 @@ public static class TestMedia
         }
     }
 
+    /// <summary>A file of the real-use quality set (test-media/quality/, fetched by scripts/fetch-quality-media.sh).</summary>
+    public static string QualitySet(string file)
+    {
+        var path = Path.Combine(RepoRoot, "test-media", "quality", file);
+        if (!File.Exists(path))
+        {
+            Gate.Wait();
+            try { if (!File.Exists(path)) Run("bash", Path.Combine(RepoRoot, "scripts", "fetch-quality-media.sh")); }
+            finally { Gate.Release(); }
+        }
+        return path;
+    }
+
     /// <summary>
     /// Speech by espeak-ng as a 22.05 kHz mono WAV. Pauses: use "[[_:500]]"-free text with commas, or
     /// call <see cref="SpeechWithPauses"/>.

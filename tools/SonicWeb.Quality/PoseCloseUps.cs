@@ -26,6 +26,11 @@ internal static class PoseCloseUps
         // The animator's largest opening (dynamic_scale above 1 reaches the clamp), still and with the head turned.
         ("open-max", new FacePose(1.2f, 0, 0, 0, 0, 0, 0, 0)),
         ("open-max-turned", new FacePose(1.2f, 0.3f, 0, -0.1f, 0.05f, -0.04f, -0.02f, 0.01f)),
+        // Parted lips of a smiling photo closed by the warp (pauses), half-way, and a closure while pressed (p, b, m).
+        ("lips-closed", new FacePose(0, 0, 0, 0, 0, 0, 0, 0, 0, 1)),
+        ("lips-half-closed", new FacePose(0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5f)),
+        ("lips-closed-pressed", new FacePose(0, 0, 0, 0, 0, 0, 0, 0, 1, 1)),
+        ("open-half", new FacePose(0.5f, 0, 0, 0, 0, 0, 0, 0)),
     ];
 
     /// <summary>Writes NAME-eyes.png and NAME-mouth.png per pose, plus NAME-full.png, into <paramref name="outDir"/>.</summary>

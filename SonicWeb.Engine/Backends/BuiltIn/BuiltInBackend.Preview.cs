@@ -18,7 +18,7 @@ public sealed partial class BuiltInBackend
     {
         var inputs = await _analyser.AnalyseAsync(imagePath, audioPath, parameters, ct);
         var layout = inputs.Inspection.Layout;
-        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout);
+        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout, inputs.Inspection.Face.OtherFaces);
         var frame = new RgbImage(layout.Width, layout.Height);
         renderer.Render(FacePose.Neutral, frame.Pixels);
         return new PreviewResult(Inspection(inputs.Inspection, parameters), ImageEncoder.Jpeg(frame, PreviewJpegQuality), layout.Width, layout.Height);

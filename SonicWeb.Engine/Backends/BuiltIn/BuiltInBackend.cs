@@ -73,7 +73,7 @@ public sealed partial class BuiltInBackend : IGenerationBackend
         timings[GenerationStage.AnalyzingAudio.ToString()] += stage.Elapsed.TotalSeconds;
 
         stage.Restart();
-        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout);
+        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout, inputs.Inspection.Face.OtherFaces);
         await RenderAndEncodeAsync(request, renderer, poses, layout, progress, clock, ct);
         timings[GenerationStage.Rendering.ToString()] = stage.Elapsed.TotalSeconds;
 

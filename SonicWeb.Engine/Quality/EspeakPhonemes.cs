@@ -1,0 +1,129 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SonicWeb.Engine.Quality;
+
+/// <summary>One phoneme as espeak-ng spoke it: its mnemonic and where it sits in the audio (seconds).</summary>
+public readonly record struct TimedPhoneme(string Name, double Start, double End)
+{
+    /// <summary>p, b, m: the lips close for these (espeak's English mnemonics; "m-" is a syllabic m).</summary>
+    public bool IsBilabial => Name.TrimEnd('-', '#') is "p" or "b" or "m";
+
+    /// <summary>Vowels and diphthongs of espeak's English phoneme set (mnemonics start with a vowel letter or '@', '3').</summary>
+    public bool IsVowel => Name.Length > 0 && "aeiouAEIOUV@03".Contains(Name[0]);
+}
+
+/// <summary>
+/// Speech with known phoneme timing: espeak-ng's library synthesises the text and reports a phoneme
+/// event (mnemonic, audio position) for every phoneme while it hands over the samples, so the WAV we
+/// write and the timing come from the same run (the CLI prints no timing for its own voices:
+/// <c>--pho</c> works only with mbrola voices). Used by the report's bilabial-closure measure.
+/// </summary>
+public static unsafe class EspeakPhonemes
+{
+    private const string Library = "libespeak-ng.so.1";
+    private const int AudioOutputSynchronous = 2, InitialisePhonemeEvents = 0x0001, InitialiseDontExit = 0x8000;
+    private const int EventListTerminated = 0, EventPhoneme = 7, ParameterRate = 1, PositionCharacter = 1, CharsUtf8 = 1, Ssml = 0x10;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct EspeakEvent
+    {
+        public int Type;
+        public uint UniqueIdentifier;
+        public int TextPosition, Length, AudioPositionMs, Sample;
+        public nint UserData;
+        public fixed byte Id[8];
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct VoiceSpec
+    {
+        public nint Name, Languages, Identifier;
+        public byte Gender, Age, Variant, Spare1;
+        public int Score;
+        public nint Spare2;
+    }
+
+    /// <summary>A voice file name ("en-us", "en+f3") or, failing that, a language ("en-gb"), as the CLI's -v accepts.</summary>
+    private static bool SelectVoice(string voice)
+    {
+        if (espeak_SetVoiceByName(voice) == 0) return true;
+        var language = Marshal.StringToHGlobalAnsi(voice);
+        try
+        {
+            var spec = new VoiceSpec { Languages = language };
+            return espeak_SetVoiceByProperties(&spec) == 0;
+        }
+        finally { Marshal.FreeHGlobal(language); }
+    }
+
+    [DllImport(Library)] private static extern int espeak_Initialize(int output, int bufferMs, nint path, int options);
+    [DllImport(Library)] private static extern void espeak_SetSynthCallback(delegate* unmanaged<short*, int, EspeakEvent*, int> callback);
+    [DllImport(Library)] private static extern int espeak_SetVoiceByName([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+    [DllImport(Library)] private static extern int espeak_SetVoiceByProperties(VoiceSpec* spec);
+    [DllImport(Library)] private static extern int espeak_SetParameter(int parameter, int value, int relative);
+    [DllImport(Library)] private static extern int espeak_Synth(byte* text, nuint size, uint position, int positionType, uint endPosition, uint flags, uint* uniqueIdentifier, nint userData);
+    [DllImport(Library)] private static extern int espeak_Synchronize();
+
+    private static readonly object Gate = new();
+    private static int _sampleRate;
+    private static List<short>? _samples;
+    private static List<(string Name, int Sample)>? _events;
+
+    /// <summary>Synthesises <paramref name="ssml"/> with <paramref name="voice"/> at 150 words a minute into
+    /// <paramref name="wavPath"/> and returns the phonemes with their times.</summary>
+    public static IReadOnlyList<TimedPhoneme> Synthesise(string ssml, string voice, string wavPath)
+    {
+        lock (Gate) // the library is a process-wide singleton
+        {
+            if (_sampleRate == 0)
+            {
+                _sampleRate = espeak_Initialize(AudioOutputSynchronous, 200, 0, InitialisePhonemeEvents | InitialiseDontExit);
+                if (_sampleRate <= 0) throw new InvalidOperationException("espeak-ng could not be initialised (libespeak-ng1 and espeak-ng-data installed?)");
+                espeak_SetSynthCallback(&OnSynth);
+            }
+            if (!SelectVoice(voice)) throw new InvalidOperationException($"espeak-ng has no voice '{voice}'.");
+            espeak_SetParameter(ParameterRate, 150, 0);
+            _samples = []; _events = [];
+            var text = Encoding.UTF8.GetBytes(ssml + "\0");
+            fixed (byte* t = text)
+                if (espeak_Synth(t, (nuint)text.Length, 0, PositionCharacter, 0, CharsUtf8 | Ssml, null, 0) != 0)
+                    throw new InvalidOperationException("espeak-ng failed to synthesise the text.");
+            espeak_Synchronize();
+            WriteWav(wavPath, _samples, _sampleRate);
+            var phonemes = new List<TimedPhoneme>();
+            for (int i = 0; i < _events.Count; i++)
+            {
+                int end = i + 1 < _events.Count ? _events[i + 1].Sample : _samples.Count;
+                phonemes.Add(new TimedPhoneme(_events[i].Name, _events[i].Sample / (double)_sampleRate, end / (double)_sampleRate));
+            }
+            return phonemes;
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int OnSynth(short* wav, int count, EspeakEvent* events)
+    {
+        for (int i = 0; i < count; i++) _samples!.Add(wav[i]);
+        for (var e = events; e->Type != EventListTerminated; e++)
+            if (e->Type == EventPhoneme)
+            {
+                // Phoneme mnemonics are packed into the 8-byte id (zero-terminated when shorter).
+                int length = 0;
+                while (length < 8 && e->Id[length] != 0) length++;
+                string name = Encoding.ASCII.GetString(e->Id, length);
+                // The event's audio position is in milliseconds from the start of the text.
+                if (name.Length > 0) _events!.Add((name, (int)((long)e->AudioPositionMs * _sampleRate / 1000)));
+            }
+        return 0;
+    }
+
+    private static void WriteWav(string path, List<short> samples, int rate)
+    {
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write("RIFF"u8); w.Write(36 + samples.Count * 2); w.Write("WAVE"u8);
+        w.Write("fmt "u8); w.Write(16); w.Write((short)1); w.Write((short)1); w.Write(rate); w.Write(rate * 2); w.Write((short)2); w.Write((short)16);
+        w.Write("data"u8); w.Write(samples.Count * 2);
+        foreach (var s in samples) w.Write(s);
+    }
+}

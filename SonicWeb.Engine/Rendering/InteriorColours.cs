@@ -1,0 +1,39 @@
+using SonicWeb.Engine.Faces;
+using SonicWeb.Engine.Imaging;
+
+namespace SonicWeb.Engine.Rendering;
+
+/// <summary>
+/// Colours of the synthesised mouth interior, taken from the person's photo so the inside of the mouth
+/// belongs to the face: the cavity is the lip colour darkened, the tongue a muted lip colour, and the
+/// teeth an ivory as bright as the skin's light allows (a dim photo gets dim teeth, never a white band).
+/// </summary>
+internal sealed record InteriorColours(float CavityR, float CavityG, float CavityB, float TongueR, float TongueG, float TongueB,
+    float TeethR, float TeethG, float TeethB)
+{
+    private const float IvoryR = 232, IvoryG = 222, IvoryB = 200;
+
+    public static InteriorColours From(RgbImage? photo, FaceLandmarks landmarks, LipGap.Rgb lip)
+    {
+        // Skin between nose and upper lip (philtrum): how bright the face is lit.
+        float sr = 200, sg = 160, sb = 140;
+        if (photo != null)
+        {
+            var p = landmarks.Points;
+            var at = (p[33] + p[51]) / 2;
+            int x = Math.Clamp((int)at.X, 0, photo.Width - 1), y = Math.Clamp((int)at.Y, 0, photo.Height - 1);
+            int o = y * photo.Stride + 3 * x;
+            (sr, sg, sb) = (photo.Pixels[o], photo.Pixels[o + 1], photo.Pixels[o + 2]);
+        }
+        float skinLuma = 0.299f * sr + 0.587f * sg + 0.114f * sb;
+        float light = Math.Clamp(1.15f * skinLuma / 215f, 0.7f, 1f);
+        // Teeth take a fifth of the skin's hue (the same light falls on both), scaled to its brightness.
+        float hue = 0.2f * light * 225f / MathF.Max(60, skinLuma);
+        float tr = light * (0.8f * IvoryR + hue * sr), tg = light * (0.8f * IvoryG + hue * sg), tb = light * (0.8f * IvoryB + hue * sb);
+        // Cavity: the lip colour pulled well towards a dark red (lips in shadow), so pale or brown lips both read as a mouth.
+        float cr = 0.3f * lip.R + 0.7f * 160, cg = 0.3f * lip.G + 0.7f * 56, cb = 0.3f * lip.B + 0.7f * 52;
+        return new InteriorColours(cr, cg, cb,
+            0.45f * lip.R + 0.55f * 160, 0.45f * lip.G + 0.55f * 66, 0.45f * lip.B + 0.55f * 68,
+            MathF.Min(245, tr), MathF.Min(240, tg), MathF.Min(230, tb));
+    }
+}
