@@ -48,8 +48,16 @@ public static class AuthSetup
                     OnRedirectToAccessDenied = c => IsApi(c.Request) ? AuthProblems.WriteAsync(c.HttpContext, 403) : Redirect(c),
                 };
             });
-        // Disabling a user or changing a role updates its security stamp; sessions notice within a minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Disabling a user or changing a role updates its security stamp; cookies and open circuits notice
+        // within Accounts:RevalidationSeconds (30 s by default).
+        if (accounts.RevalidationSeconds is <= 0 or > 3600)
+            throw new Microsoft.Extensions.Options.OptionsValidationException(AccountOptions.Section, typeof(AccountOptions),
+                [$"Accounts:RevalidationSeconds is {accounts.RevalidationSeconds}; it must be more than 0 and at most 3600."]);
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = accounts.RevalidationInterval);
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, CircuitAuthenticationStateProvider>();
+        services.AddCascadingAuthenticationState();
+        services.AddSingleton<AccountPreferences>();
+        services.AddScoped<CircuitUser>();
         services.AddAuthorizationBuilder()
             // Every endpoint without its own rule (pages, API, hub) needs a signed-in user.
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
 using SonicWeb.Batches;
@@ -86,7 +87,8 @@ public static class WebSetup
             .AddCheck<DiskHealthCheck>("disk")
             .AddCheck<MemoryHealthCheck>("memory")
             .AddCheck<ServerBuffersHealthCheck>("buffers");
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
     }
 
     /// <summary>
@@ -116,11 +118,13 @@ public static class WebSetup
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
 
+        // wwwroot, MudBlazor's css/js and the framework's blazor.web.js, with fingerprints and caching headers;
+        // open to everyone (the sign-in page needs them).
+        app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapJobsApi();
@@ -132,6 +136,6 @@ public static class WebSetup
         app.MapBatchesApi();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }
