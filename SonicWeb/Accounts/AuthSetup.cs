@@ -30,6 +30,9 @@ public static class AuthSetup
             .AddPolicyScheme(SelectorScheme, "Cookie or API key", o => o.ForwardDefaultSelector = c =>
                 c.Request.Headers.ContainsKey(ApiKeyService.Header) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            // Never issued (there is no two-factor sign-in), but Identity's stamp validator signs out of it whenever it
+            // rejects a stale cookie (account disabled, role changed): without the scheme that request was a 500.
+            .AddCookie(IdentityConstants.TwoFactorRememberMeScheme)
             .AddCookie(IdentityConstants.ApplicationScheme, o =>
             {
                 o.Cookie.Name = CookieName;
