@@ -28,6 +28,10 @@ public static class WebSetup
     {
         var services = builder.Services;
         var config = builder.Configuration;
+        // scripts/run.sh starts the build output, not a published folder: MudBlazor's css/js and the framework's
+        // blazor.web.js are then found through the build's static web assets manifest, which only Development reads
+        // by itself. (In a published app the files sit in wwwroot and this finds no manifest and does nothing.)
+        builder.WebHost.UseStaticWebAssets();
         services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "Storage:Root must be set")
             .Validate(o => o.MaxUploadBytes > 0, "Storage:MaxUploadBytes must be positive")
