@@ -6,7 +6,7 @@ using SonicWeb.LoadBench;
 // one job, (c) memory across 100 short jobs, (d) one upload from chromium over raw HTTP, the upload component
 // and the circuit, (e) server memory per open interactive page (circuit). Traffic goes to 127.0.0.1 only.
 //   dotnet run -c Release --project bench/SonicWeb.LoadBench [-- --quick] [--app path/to/SonicWeb.dll] [--keep-data]
-//   [--circuits N] (default 50) [--upload-rounds N] (default 3)
+//   [--circuits N] (default 50) [--upload-rounds N] (default 5)
 bool quick = args.Contains("--quick");
 bool keepData = args.Contains("--keep-data");
 // --only uploads|watchers|memory|upload-paths|circuits runs one part (faster when working on one figure).
@@ -26,7 +26,7 @@ var appDll = Path.GetFullPath(appArg ?? Path.Combine(repo, "artifacts", "bin", "
 if (!File.Exists(appDll)) { Console.Error.WriteLine($"App not found at {appDll}; build it or pass --app."); return 1; }
 
 int circuits = int.TryParse(args.SkipWhile(a => a != "--circuits").Skip(1).FirstOrDefault(), out var c) ? c : quick ? 20 : 50;
-int pathRounds = int.TryParse(args.SkipWhile(a => a != "--upload-rounds").Skip(1).FirstOrDefault(), out var ur) ? ur : quick ? 1 : 3;
+int pathRounds = int.TryParse(args.SkipWhile(a => a != "--upload-rounds").Skip(1).FirstOrDefault(), out var ur) ? ur : quick ? 1 : 5;
 int clients = 20, uploadRounds = int.TryParse(args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault(), out var r) ? r : quick ? 1 : 3, watchers = quick ? 50 : 200, memoryJobs = quick ? 20 : 100;
 double watcherClipSeconds = quick ? 4 : 10;
 int watcherResolution = quick ? 256 : 384;
