@@ -25,6 +25,13 @@ public static class BrowserKit
     }
 
     /// <summary>
+    /// Waits until an interactive page runs in its circuit: the prerendered HTML is visible earlier but does not
+    /// react to clicks until then (the layout marks itself data-circuit="connected").
+    /// </summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("[data-circuit='connected']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+    /// <summary>
     /// Posts the sign-out form and waits for the sign-in page: starting another navigation while that one
     /// is still under way left chromium's page without a load event (a 30 s timeout in a CI run).
     /// </summary>

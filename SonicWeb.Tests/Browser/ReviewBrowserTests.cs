@@ -56,10 +56,11 @@ public sealed class ReviewBrowserTests
         await BrowserKit.SignOutAsync(page);
         await BrowserKit.SignInAsync(page);
         await page.ClickAsync("nav a[href='/admin/notifications']");
-        await Assertions.Expect(page.Locator("#deliveries tr[data-status='Sent']")).ToHaveCountAsync(2); // finished + reviewed
+        await Assertions.Expect(page.Locator("#deliveries tr:has([data-status='Sent'])")).ToHaveCountAsync(2); // finished + reviewed
         await page.ScreenshotAsync(new() { Path = Shot("3-admin-notifications"), FullPage = true });
 
         await page.GotoAsync("/account/settings");
+        await BrowserKit.WaitForCircuitAsync(page);
         await Assertions.Expect(page.Locator("#email-enabled")).ToBeCheckedAsync();
         await page.UncheckAsync("#email-enabled");
         await page.ClickAsync("#email-save");

@@ -26,14 +26,16 @@ public sealed class TeamBrowserTests
 
         // Admin page: create a preset with two parameters set; the rest stay blank (defaults).
         await page.ClickAsync("nav a[href='/admin/presets']");
+        await BrowserKit.WaitForCircuitAsync(page); // an interactive MudBlazor page
         await Assertions.Expect(page.Locator("#presets")).ToContainTextAsync("Quick draft 512");
         await page.FillAsync("#preset-name", "Catalogue 256");
         await page.FillAsync("#preset-description", "Small, whole photo");
         await page.FillAsync("#p-min_resolution", "256");
-        await page.SelectOptionAsync("#p-crop", "full");
+        await page.ClickAsync(".mud-select:has(#p-crop)"); // a MudSelect: open it, pick the item
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('full')");
         await page.ClickAsync("#save-preset");
         await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Preset 'Catalogue 256' created.");
-        await Assertions.Expect(page.Locator("tr[data-name='Catalogue 256']")).ToContainTextAsync("min_resolution = 256, crop = full");
+        await Assertions.Expect(page.Locator("#presets tr:has([data-name='Catalogue 256'])")).ToContainTextAsync("min_resolution = 256, crop = full");
         await page.ScreenshotAsync(new() { Path = Shot("1-presets"), FullPage = true });
 
         // New video page: choosing a preset fills the fields and the estimate follows.

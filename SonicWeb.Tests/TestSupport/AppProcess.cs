@@ -13,22 +13,28 @@ public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _root;
+    private readonly bool _ownsRoot;
 
-    private AppProcess(Process process, Uri baseAddress, string root)
+    private AppProcess(Process process, Uri baseAddress, string root, bool ownsRoot)
     {
         _process = process;
-        _root = root;
+        (_root, _ownsRoot, BaseAddress) = (root, ownsRoot, baseAddress);
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>Anonymous client (enough for /health).</summary>
     public HttpClient Http { get; }
 
-    public static async Task<AppProcess> StartAsync(Dictionary<string, string>? environment = null)
+    public Uri BaseAddress { get; }
+
+    /// <param name="root">An existing data directory (a restart), kept when this process ends; by default a new one, deleted.</param>
+    /// <param name="port">A loopback port (a restart at the same address); by default a free one.</param>
+    public static async Task<AppProcess> StartAsync(Dictionary<string, string>? environment = null, string? root = null, int? port = null)
     {
         var dll = AppDll();
-        var root = Directory.CreateTempSubdirectory("sonicweb-process-").FullName;
-        int port = FreeLoopbackPort();
+        bool ownsRoot = root is null;
+        root ??= Directory.CreateTempSubdirectory("sonicweb-process-").FullName;
+        port ??= FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -47,7 +53,7 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), root);
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), root, ownsRoot);
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -73,7 +79,7 @@ public sealed class AppProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException("the app is built beside the tests", dll);
     }
 
-    private static int FreeLoopbackPort()
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -89,6 +95,7 @@ public sealed class AppProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        if (!_ownsRoot) return;
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

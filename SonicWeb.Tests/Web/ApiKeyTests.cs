@@ -2,13 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using SonicWeb.Tests.Browser;
 using SonicWeb.Tests.TestSupport;
 using static SonicWeb.Tests.Web.WebTestKit;
 
 namespace SonicWeb.Tests.Web;
 
 [Collection(WebCollection.Name)]
-public sealed partial class ApiKeyTests
+public sealed class ApiKeyTests
 {
     [Fact]
     public async Task A_key_from_the_settings_page_acts_as_its_owner_until_revoked_and_never_reaches_the_logs()
@@ -19,16 +21,18 @@ public sealed partial class ApiKeyTests
             root = host.Root;
             var (operatorClient, _) = await host.CreateUserAsync("script@sonicweb.test", "Operator", "Catalogue script");
 
-            // Create the key on the settings page (the page's own form, antiforgery included); it is shown once.
-            var page = await operatorClient.GetStringAsync("/account/settings");
-            using var created = await operatorClient.PostAsync("/account/settings", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["_handler"] = "create-key", ["NewKey.Name"] = "nightly", ["__RequestVerificationToken"] = Token(page),
-            }));
-            var createdPage = await created.Content.ReadAsStringAsync();
-            Assert.True(created.IsSuccessStatusCode, createdPage);
-            key = NewKey().Match(createdPage).Groups[1].Value;
+            // Create the key on the settings page (an interactive MudBlazor page, so through chromium); it is shown once, in a dialog.
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await BrowserKit.LaunchAsync(playwright);
+            var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+            await BrowserKit.SignInAsync(page, "script@sonicweb.test", "user-password-for-tests");
+            await page.GotoAsync("/account/settings");
+            await BrowserKit.WaitForCircuitAsync(page);
+            await page.FillAsync("#key-name", "nightly");
+            await page.ClickAsync("#create-key");
+            key = await page.Locator("input#new-key").InputValueAsync();
             Assert.StartsWith("swk_", key);
+            await page.ClickAsync("#close-key");
             Assert.DoesNotContain(key, await operatorClient.GetStringAsync("/account/settings")); // only that once
 
             using var program = host.Anonymous();
@@ -42,17 +46,20 @@ public sealed partial class ApiKeyTests
             var adminJob = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "3"))).GetProperty("id").GetString()!;
             Assert.Equal(HttpStatusCode.Forbidden, (await program.GetAsync($"/api/jobs/{adminJob}")).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await program.GetAsync("/admin/users")).StatusCode);
-            await using (var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs", apiKey: key))
-                Assert.Equal(id, (await hub.InvokeAsync("Join", id)).GetProperty("id").GetString());
+            await using (var hub = await JobsHubClient.ConnectAsync(host.BaseAddress, apiKey: key))
+                Assert.Equal(id, (await hub.JoinAsync(id)).GetProperty("id").GetString());
 
             var settings = await operatorClient.GetStringAsync("/account/settings");
             Assert.Matches("class=\"last-used\">\\d{4}-", settings);
 
-            // Revoke: the key stops working at once, with a 401 ProblemDetails.
+            // Revoke (on the page, after confirming): the key stops working at once, with a 401 ProblemDetails.
             var keyId = Regex.Match(settings, "data-key-id=\"([0-9a-f]+)\"").Groups[1].Value;
-            using (var revoked = await operatorClient.PostAsync($"/account/api-keys/{keyId}/revoke",
-                       new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Token(settings) })))
-                Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+            Assert.NotEmpty(keyId);
+            await page.ReloadAsync();
+            await BrowserKit.WaitForCircuitAsync(page);
+            await page.ClickAsync(".revoke-key");
+            await page.ClickAsync(".mud-dialog button:has-text('Revoke')");
+            await Assertions.Expect(page.Locator("#api-keys")).ToContainTextAsync("revoked");
             using var refused = await program.GetAsync($"/api/jobs/{id}");
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
             Assert.Equal("unauthenticated", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
@@ -65,8 +72,4 @@ public sealed partial class ApiKeyTests
         Assert.DoesNotContain(logs, l => l.Contains(key) || l.Contains(key[4..20])); // ...without the key
     }
 
-    private static string Token(string html) => Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-
-    [GeneratedRegex("id=\"new-key\"[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*id=\"new-key\"")]
-    private static partial Regex NewKey();
 }

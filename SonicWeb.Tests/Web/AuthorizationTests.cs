@@ -113,13 +113,13 @@ public sealed class AuthorizationTests
         Assert.Equal(HttpStatusCode.Forbidden, (await other.DeleteAsync($"/api/jobs/{id}")).StatusCode);
         Assert.Equal("Queued", (await GetJobAsync(owner, id)).Status());
 
-        await using (var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs", otherCookies))
+        await using (var hub = await JobsHubClient.ConnectAsync(host.BaseAddress, otherCookies))
         {
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.InvokeAsync("Join", id));
+            var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.JoinAsync(id));
             Assert.Contains("may not watch", refused.Message);
         }
-        await using (var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs", ownerCookies))
-            Assert.Equal(id, (await hub.InvokeAsync("Join", id)).GetProperty("id").GetString());
+        await using (var hub = await JobsHubClient.ConnectAsync(host.BaseAddress, ownerCookies))
+            Assert.Equal(id, (await hub.JoinAsync(id)).GetProperty("id").GetString());
 
         // Team history: the line is listed, but without the job's details; the page shows no link to it.
         var list = await other.GetFromJsonAsync<JsonElement>("/api/jobs?q=secret", Json);

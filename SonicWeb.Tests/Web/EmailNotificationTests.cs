@@ -18,6 +18,9 @@ public sealed class EmailNotificationTests
 {
     private const string PublicBase = "https://sonic.example.test";
 
+    /// <summary>The settings page's email switch (a MudSwitch; its checkbox carries aria-checked) is on.</summary>
+    internal const string EmailSwitchOn = "id=\"email-enabled\"[^>]*aria-checked=\"true\"";
+
     public static Dictionary<string, string> EmailSettings(int port, double retrySeconds = 1) => new()
     {
         ["Email:Host"] = "127.0.0.1",
@@ -75,11 +78,11 @@ public sealed class EmailNotificationTests
 
         // Ana turns emails off in her settings: the next notification is recorded as skipped and not sent.
         var settings = await ana.GetStringAsync("/account/settings");
-        Assert.Matches("id=\"email-enabled\"[^>]*checked", settings);
+        Assert.Matches(EmailSwitchOn, settings);
         using (var saved = await ana.PostAsync("/account/email-notifications", new FormUrlEncodedContent(new Dictionary<string, string>
                    { ["__RequestVerificationToken"] = Token(settings) })))
             Assert.Equal("/account/settings?email=off#email", saved.Headers.Location?.OriginalString);
-        Assert.DoesNotMatch("id=\"email-enabled\"[^>]*checked", await ana.GetStringAsync("/account/settings"));
+        Assert.DoesNotMatch(EmailSwitchOn, await ana.GetStringAsync("/account/settings"));
         int before = smtp.Received().Count;
         await Notifications(host).JobFinishedAsync(id, CancellationToken.None);
         var skipped = (await DeliveriesAsync(host)).First();

@@ -18,8 +18,8 @@ public sealed class JobsHubTests
         var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "384"), ("seed", "2"), ("preview_first", "true")))
             .GetProperty("id").GetString()!;
 
-        await using var hub = await HubProtocolClient.ConnectAsync(host.BaseAddress, "/hubs/jobs", host.Cookies);
-        var joined = await hub.InvokeAsync("Join", id);
+        await using var hub = await JobsHubClient.ConnectAsync(host.BaseAddress, host.Cookies);
+        var joined = await hub.JoinAsync(id);
         Assert.Equal(id, joined.GetProperty("id").GetString());
         using (var confirm = await host.Http.PostAsync($"/api/jobs/{id}/confirm", null))
             Assert.Equal(System.Net.HttpStatusCode.OK, confirm.StatusCode);
@@ -27,11 +27,10 @@ public sealed class JobsHubTests
         var progress = new List<JsonElement>();
         JsonElement? final = null;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await foreach (var message in hub.Messages.ReadAllAsync(timeout.Token))
+        await foreach (var (target, payload) in hub.Messages.ReadAllAsync(timeout.Token))
         {
-            var payload = message.GetProperty("arguments")[0];
-            if (message.GetProperty("target").GetString() == "progress") progress.Add(payload);
-            else if (message.GetProperty("target").GetString() == "status" && IsFinished(payload)) { final = payload; break; }
+            if (target == "progress") progress.Add(payload);
+            else if (target == "status" && IsFinished(payload)) { final = payload; break; }
         }
 
         Assert.NotNull(final);

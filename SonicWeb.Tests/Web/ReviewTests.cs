@@ -132,7 +132,7 @@ public sealed class ReviewTests
         using (var response = await ReviewAsync(second.Http, jobId, "approved"))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // Existing users receive emails (the opt-out column defaults to "not opted out"); the outbox works.
-        Assert.Matches("id=\"email-enabled\"[^>]*checked", await second.Http.GetStringAsync("/account/settings"));
+        Assert.Matches(EmailNotificationTests.EmailSwitchOn, await second.Http.GetStringAsync("/account/settings"));
         await EmailNotificationTests.Notifications(second).BatchFinishedAsync(new BatchOutcome("b", await AdminIdAsync(second), "After upgrade", 1, 0, 0, "/batches/b"), CancellationToken.None);
         Assert.Equal(DeliveryStatus.Skipped, Assert.Single(await DeliveriesAsync(second)).Status);
         Assert.Contains("After upgrade", await second.Http.GetStringAsync("/admin/notifications"));

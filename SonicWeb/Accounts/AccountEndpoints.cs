@@ -16,8 +16,6 @@ public static class AccountEndpoints
         app.MapPost("/account/login", LoginAsync).AllowAnonymous().WithMetadata(antiforgery).ExcludeFromDescription();
         app.MapPost("/account/logout", LogoutAsync).AllowAnonymous().WithMetadata(antiforgery).ExcludeFromDescription();
 
-        app.MapPost("/account/api-keys/{id}/revoke", RevokeKeyAsync).WithMetadata(antiforgery).ExcludeFromDescription();
-
         var admin = app.MapGroup("/admin/users").RequireAuthorization(Policies.Admin).WithMetadata(antiforgery).ExcludeFromDescription();
         admin.MapPost("/", CreateUserAsync);
         admin.MapPost("/{id}/role", SetRoleAsync);
@@ -50,9 +48,6 @@ public static class AccountEndpoints
         await signIn.SignOutAsync();
         return Results.Redirect("/account/login?signedOut=1");
     }
-
-    private static async Task<IResult> RevokeKeyAsync(string id, System.Security.Claims.ClaimsPrincipal user, ApiKeyService keys) =>
-        Results.Redirect(await keys.RevokeAsync(user.UserId()!, id) ? "/account/settings?message=revoked" : "/account/settings");
 
     private static async Task<IResult> CreateUserAsync(
         [FromForm] string? email, [FromForm] string? displayName, [FromForm] string? role, [FromForm] string? password, UserDirectory directory)

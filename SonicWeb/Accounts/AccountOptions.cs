@@ -12,6 +12,15 @@ public sealed class AccountOptions
     public int PasswordMinLength { get; set; } = 10;
     /// <summary>How long a sign-in lasts without activity (sliding).</summary>
     public double SessionHours { get; set; } = 8;
+
+    /// <summary>
+    /// How often a signed-in session re-checks its account (exists, not disabled, same security stamp): the
+    /// sign-in cookie on its next request after this long, an open interactive page (circuit) on a timer.
+    /// A disabled account's open pages thus lose access within this time.
+    /// </summary>
+    public double RevalidationSeconds { get; set; } = 30;
+
+    public TimeSpan RevalidationInterval => TimeSpan.FromSeconds(RevalidationSeconds);
 }
 
 /// <summary>Configuration section "Admin": the first administrator, created at start-up when no admin exists.</summary>

@@ -29,6 +29,9 @@ public static class AuthSetup
             .AddPolicyScheme(SelectorScheme, "Cookie or API key", o => o.ForwardDefaultSelector = c =>
                 c.Request.Headers.ContainsKey(ApiKeyService.Header) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            // Never issued (there is no two-factor sign-in), but Identity's stamp validator signs out of it whenever it
+            // rejects a stale cookie (account disabled, role changed): without the scheme that request was a 500.
+            .AddCookie(IdentityConstants.TwoFactorRememberMeScheme)
             .AddCookie(IdentityConstants.ApplicationScheme, o =>
             {
                 o.Cookie.Name = CookieName;
@@ -48,8 +51,14 @@ public static class AuthSetup
             });
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<AccountOptions>>((o, accounts) => o.ExpireTimeSpan = TimeSpan.FromHours(accounts.Value.SessionHours));
-        // Disabling a user or changing a role updates its security stamp; sessions notice within a minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Disabling a user or changing a role updates its security stamp; cookies and open circuits notice
+        // within Accounts:RevalidationSeconds (30 s by default).
+        services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure<IOptions<AccountOptions>>((o, accounts) => o.ValidationInterval = accounts.Value.RevalidationInterval);
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, CircuitAuthenticationStateProvider>();
+        services.AddCascadingAuthenticationState();
+        services.AddSingleton<AccountPreferences>();
+        services.AddScoped<CircuitUser>();
         services.AddAuthorizationBuilder()
             // Every endpoint without its own rule (pages, API, hub) needs a signed-in user.
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

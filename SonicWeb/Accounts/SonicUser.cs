@@ -19,4 +19,10 @@ public sealed class SonicUser : IdentityUser
     /// (the schema upgrade adds new columns as 0/false).
     /// </summary>
     public bool EmailOptOut { get; set; }
+
+    /// <summary>
+    /// The person chose the dark theme (the app bar's switch). Kept with the account rather than in the
+    /// browser, so the very first render of every page (prerendered on the server) already has it: no flash.
+    /// </summary>
+    public bool DarkTheme { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
 using SonicWeb.Batches;
@@ -30,6 +31,10 @@ public static class WebSetup
     {
         var services = builder.Services;
         var config = builder.Configuration;
+        // scripts/run.sh starts the build output, not a published folder: MudBlazor's css/js and the framework's
+        // blazor.web.js are then found through the build's static web assets manifest, which only Development reads
+        // by itself. (In a published app the files sit in wwwroot and this finds no manifest and does nothing.)
+        builder.WebHost.UseStaticWebAssets();
         services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
         services.AddValidatedOptions<JobOptions, JobOptionsValidator>(JobOptions.Section);
         services.AddValidatedOptions<UploadOptions, UploadOptionsValidator>(UploadOptions.Section);
@@ -67,7 +72,8 @@ public static class WebSetup
             .AddCheck<DiskHealthCheck>("disk")
             .AddCheck<MemoryHealthCheck>("memory")
             .AddCheck<ServerBuffersHealthCheck>("buffers");
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
     }
 
     /// <summary>
@@ -127,11 +133,13 @@ public static class WebSetup
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
 
+        // wwwroot, MudBlazor's css/js and the framework's blazor.web.js, with fingerprints and caching headers;
+        // open to everyone (the sign-in page needs them).
+        app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapJobsApi();
@@ -143,6 +151,6 @@ public static class WebSetup
         app.MapBatchesApi();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

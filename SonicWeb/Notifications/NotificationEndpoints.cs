@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
@@ -21,23 +20,14 @@ public static class NotificationEndpoints
     }
 
     /// <summary>A checkbox: present ("on"/"true") = receive emails, absent = do not.</summary>
-    private static async Task<IResult> SetPreferenceAsync(
-        [FromForm] string? enabled, ClaimsPrincipal principal, UserManager<SonicUser> users, ILogger<EmailNotifications> log)
+    private static async Task<IResult> SetPreferenceAsync([FromForm] string? enabled, ClaimsPrincipal principal, AccountPreferences preferences)
     {
-        var user = await users.GetUserAsync(principal);
-        if (user is null) return Results.Redirect("/account/login");
-        user.EmailOptOut = enabled is not ("on" or "true");
-        await users.UpdateAsync(user);
-        log.LogInformation("User {UserId} turned email notifications {State}", user.Id, user.EmailOptOut ? "off" : "on");
-        return Results.Redirect("/account/settings?email=" + (user.EmailOptOut ? "off" : "on") + "#email");
+        if (principal.UserId() is not { } id) return Results.Redirect("/account/login");
+        bool on = enabled is "on" or "true";
+        await preferences.SetEmailNotificationsAsync(id, on);
+        return Results.Redirect("/account/settings?email=" + (on ? "on" : "off") + "#email");
     }
 
-    private static async Task<IResult> SendTestAsync(ClaimsPrincipal principal, NotificationOutbox outbox, IOptions<EmailOptions> options)
-    {
-        var me = await outbox.FindRecipientAsync(principal.UserId(), CancellationToken.None);
-        if (me is null) return Results.Redirect("/admin/notifications");
-        var row = await outbox.EnqueueAsync(NotificationKind.Test, me with { OptedOut = false }, new EmailComposer(options.Value).Test(me.Name), null, null, CancellationToken.None);
-        var message = row.Status == DeliveryStatus.Skipped ? $"Test email not sent: {row.LastError}." : $"Test email queued for {me.Email}.";
-        return Results.Redirect("/admin/notifications?message=" + Uri.EscapeDataString(message));
-    }
+    private static async Task<IResult> SendTestAsync(ClaimsPrincipal principal, NotificationOutbox outbox) =>
+        Results.Redirect("/admin/notifications?message=" + Uri.EscapeDataString(await outbox.SendTestAsync(principal.UserId(), CancellationToken.None)));
 }

@@ -53,6 +53,18 @@ public sealed class NotificationOutbox(
         return row;
     }
 
+    /// <summary>
+    /// The admin's "send me a test email": queued like any other (or recorded as skipped, with the reason).
+    /// Returns the sentence the admin sees.
+    /// </summary>
+    public async Task<string> SendTestAsync(string? userId, CancellationToken ct)
+    {
+        var me = await FindRecipientAsync(userId, ct);
+        if (me is null) return "Test email not sent: your account was not found.";
+        var row = await EnqueueAsync(NotificationKind.Test, me with { OptedOut = false }, new EmailComposer(options.Value).Test(me.Name), null, null, ct);
+        return row.Status == DeliveryStatus.Skipped ? $"Test email not sent: {row.LastError}." : $"Test email queued for {me.Email}.";
+    }
+
     private string? SkipReason(Recipient r) =>
         !options.Value.Enabled ? "email not configured (Email:Host is empty)"
         : r.OptedOut ? "the user turned email notifications off"

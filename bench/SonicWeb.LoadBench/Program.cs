@@ -3,13 +3,16 @@ using SonicWeb.LoadBench;
 
 // Load benchmark for the web app: starts the real app (built SonicWeb.dll) on a loopback port with a
 // temporary data directory, then measures (a) concurrent 2 x 10 MB uploads, (b) 200 SignalR watchers on
-// one job, (c) memory across 100 short jobs. Traffic goes to 127.0.0.1 only.
+// one job, (c) memory across 100 short jobs, (d) one upload from chromium over raw HTTP, the upload component
+// and the circuit, (e) server memory per open interactive page (circuit). Traffic goes to 127.0.0.1 only.
 //   dotnet run -c Release --project bench/SonicWeb.LoadBench [-- --quick] [--app path/to/SonicWeb.dll] [--keep-data]
+//   [--circuits N] (default 50) [--upload-rounds N] (default 5)
 bool quick = args.Contains("--quick");
 bool keepData = args.Contains("--keep-data");
-// --only uploads|watchers|memory runs one part (faster when working on one figure).
+// --only uploads|watchers|memory|upload-paths|circuits runs one part (faster when working on one figure).
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-if (only is not null and not ("uploads" or "watchers" or "memory")) { Console.Error.WriteLine($"--only takes uploads, watchers or memory, not '{only}'."); return 1; }
+string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits"];
+if (only is not null && !parts.Contains(only)) { Console.Error.WriteLine($"--only takes {string.Join(", ", parts)}, not '{only}'."); return 1; }
 bool Runs(string part) => only is null || only == part;
 string? appArg = args.SkipWhile(a => a != "--app").Skip(1).FirstOrDefault();
 // --env KEY=VALUE (repeatable) goes to the app's environment, e.g. --env DOTNET_gcServer=0 to compare GC modes.
@@ -22,6 +25,8 @@ var configFolder = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.Direc
 var appDll = Path.GetFullPath(appArg ?? Path.Combine(repo, "artifacts", "bin", "SonicWeb", configFolder, "SonicWeb.dll"));
 if (!File.Exists(appDll)) { Console.Error.WriteLine($"App not found at {appDll}; build it or pass --app."); return 1; }
 
+int circuits = int.TryParse(args.SkipWhile(a => a != "--circuits").Skip(1).FirstOrDefault(), out var c) ? c : quick ? 20 : 50;
+int pathRounds = int.TryParse(args.SkipWhile(a => a != "--upload-rounds").Skip(1).FirstOrDefault(), out var ur) ? ur : quick ? 1 : 5;
 int clients = 20, uploadRounds = int.TryParse(args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault(), out var r) ? r : quick ? 1 : 3, watchers = quick ? 50 : 200, memoryJobs = quick ? 20 : 100;
 double watcherClipSeconds = quick ? 4 : 10;
 int watcherResolution = quick ? 256 : 384;
@@ -39,7 +44,9 @@ var watchAudio = BenchMedia.Wav(Path.Combine(work, "voice-watch.wav"), watcherCl
 var shortAudio = BenchMedia.Wav(Path.Combine(work, "voice-1.5s.wav"), 1.5, 16000, 1);
 
 if (appEnvironment.Count > 0) Console.WriteLine("app environment: " + string.Join(" ", appEnvironment.Select(e => $"{e.Key}={e.Value}")));
-await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironment))
+// The upload-paths part drives the app's diagnostics page (off unless asked for).
+var firstAppEnvironment = new Dictionary<string, string>(appEnvironment) { ["Diagnostics__UploadPage"] = "true" };
+await using (var app = await AppUnderTest.StartAsync(appDll, data, firstAppEnvironment))
 {
     var (http, cookies) = await app.SignInAsync();
     using var _ = http;
@@ -67,6 +74,26 @@ await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironmen
     }
     var after = await app.MemoryAsync(http);
     Console.WriteLine($"app memory after (a) and (b): working set {after.WorkingSetMb:0.0} MB, GC heap {after.GcHeapMb:0.0} MB");
+
+    phase.Restart();
+    if (Runs("upload-paths"))
+    {
+        Console.WriteLine();
+        await UploadPathsBenchmark.RunAsync(app, api, bigImage, work, pathRounds);
+        Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+    }
+}
+
+// (e) on a freshly started app: circuits on top of a quiet process, not of what the parts above left behind.
+if (Runs("circuits"))
+await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironment))
+{
+    var (http, cookies) = await app.SignInAsync();
+    using var _ = http;
+    Console.WriteLine();
+    var phase = Stopwatch.StartNew();
+    await CircuitMemoryBenchmark.RunAsync(app, new BenchApi(http, cookies), circuits);
+    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
 }
 
 // (c) on a freshly started app (same data directory): the per-job trend, not what the upload storm left behind.

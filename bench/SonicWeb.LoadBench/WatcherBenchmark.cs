@@ -19,7 +19,7 @@ public static class WatcherBenchmark
         if (submitted.Status != HttpStatusCode.Accepted) throw new InvalidOperationException($"watcher job: {(int)submitted.Status} {submitted.Body}");
         var job = submitted.Job!.Value;
         var id = job.GetProperty("id").GetString()!;
-        Console.WriteLine($"(b) watchers: {watchers} SignalR connections (JSON protocol over WebSocket) on one job, " +
+        Console.WriteLine($"(b) watchers: {watchers} SignalR connections (Microsoft.AspNetCore.SignalR.Client, JSON over WebSocket) on one job, " +
             $"{job.GetProperty("framesTotal").GetInt32()} frames at {resolution} px");
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -28,7 +28,7 @@ public static class WatcherBenchmark
         var list = await Task.WhenAll(Enumerable.Range(0, watchers).Select(async _ =>
         {
             await gate.WaitAsync(cts.Token);
-            try { return await HubWatcher.ConnectAsync(api.Http, api.Cookies, app.BaseAddress, id, cts.Token); }
+            try { return await HubWatcher.ConnectAsync(api.Cookies, app.BaseAddress, id, cts.Token); }
             finally { gate.Release(); }
         }));
         Console.WriteLine($"    {watchers} connected and joined in {connect.Elapsed.TotalMilliseconds:0} ms");

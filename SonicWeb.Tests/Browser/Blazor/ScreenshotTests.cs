@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SonicWeb.Accounts;
+using SonicWeb.Tests.TestSupport;
+using SonicWeb.Tests.Web;
+
+namespace SonicWeb.Tests.Browser.Blazor;
+
+/// <summary>
+/// Every MudBlazor page at a desktop (1366 px) and a phone (390 px) width, light and dark, saved under
+/// test-artifacts/blazor-*.png for people to look at. Each page must show its heading and no horizontal scroll bar.
+/// </summary>
+[Collection(WebCollection.Name)]
+public sealed class ScreenshotTests
+{
+    private static readonly (string Name, string Path, string Heading)[] Pages =
+    [
+        ("users", "/admin/users", "Users"),
+        ("presets", "/admin/presets", "Presets"),
+        ("notifications", "/admin/notifications", "Notifications"),
+        ("settings", "/account/settings", "Settings"),
+    ];
+
+    [Fact]
+    public async Task Every_rebuilt_page_renders_at_desktop_and_phone_width_in_both_themes()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var problems = new List<string>();
+        foreach (var dark in new[] { false, true })
+        {
+            await SetThemeAsync(host, dark);
+            foreach (var width in new[] { 1366, 390 })
+            {
+                var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });
+                var page = await context.NewPageAsync();
+                page.Console += (_, m) => { if (m.Type == "error") problems.Add($"{width} {m.Text}"); };
+                string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"blazor-{name}-{width}-{(dark ? "dark" : "light")}.png");
+                await page.GotoAsync("/account/login");
+                await page.ScreenshotAsync(new() { Path = Shot("signin"), FullPage = true });
+                await BrowserKit.SignInAsync(page);
+                await page.ScreenshotAsync(new() { Path = Shot("new-video-static"), FullPage = true });
+                foreach (var (name, path, heading) in Pages)
+                {
+                    await page.GotoAsync(path);
+                    await BrowserKit.WaitForCircuitAsync(page);
+                    await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
+                    Assert.Equal(dark ? "dark" : "light", await page.Locator("#theme-toggle").GetAttributeAsync("data-theme"));
+                    var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                    if (overflow > 0) problems.Add($"{path} at {width} px scrolls sideways by {overflow} px");
+                    await page.ScreenshotAsync(new() { Path = Shot(name), FullPage = true });
+                }
+                await context.CloseAsync();
+            }
+        }
+        Assert.Empty(problems);
+    }
+
+    private static async Task SetThemeAsync(WebTestHost host, bool dark)
+    {
+        var preferences = host.Services.GetRequiredService<AccountPreferences>();
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SonicUser>>();
+        var admin = await users.FindByEmailAsync(WebTestHost.AdminEmail);
+        await preferences.SetDarkThemeAsync(admin!.Id, dark);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SonicWeb.Accounts;
+using SonicWeb.Tests.TestSupport;
+using SonicWeb.Tests.Web;
+
+namespace SonicWeb.Tests.Browser.Blazor;
+
+/// <summary>The MudBlazor shell in chromium: signing in, the theme kept across a reload, the drawer on a phone, and an
+/// open interactive page that loses access when an admin disables its user.</summary>
+[Collection(WebCollection.Name)]
+public sealed class ShellBrowserTests
+{
+    private static string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"blazor-shell-{name}.png");
+
+    [Fact]
+    public async Task Sign_in_then_the_dark_theme_chosen_in_the_app_bar_is_already_there_in_the_first_html_after_a_reload()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+
+        await BrowserKit.SignInAsync(page);
+        await page.GotoAsync("/account/settings");
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("#signed-in-as")).ToHaveTextAsync(WebTestHost.AdminName);
+        await Assertions.Expect(page.Locator("#signed-in-role")).ToHaveTextAsync("Admin");
+        await Assertions.Expect(page.Locator("#theme-toggle")).ToHaveAttributeAsync("data-theme", "light");
+        var light = await BackgroundAsync(page);
+
+        await page.ClickAsync("#theme-toggle");
+        await Assertions.Expect(page.Locator("#theme-toggle")).ToHaveAttributeAsync("data-theme", "dark");
+        await Assertions.Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", light);
+        var dark = await BackgroundAsync(page);
+
+        // The server renders the saved theme into the page itself: the HTML before any script runs is already dark.
+        var response = await page.ReloadAsync();
+        Assert.Contains("data-theme=\"dark\"", await response!.TextAsync());
+        Assert.Equal(dark, await BackgroundAsync(page));
+        await BrowserKit.WaitForCircuitAsync(page);
+        Assert.Equal(dark, await BackgroundAsync(page));
+        await page.ScreenshotAsync(new() { Path = Shot("dark-after-reload"), FullPage = true });
+
+        // Another page, reached through the drawer (interactive navigation), keeps it too.
+        await page.ClickAsync("nav a[href='/admin/users']");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Users");
+        Assert.Equal(dark, await BackgroundAsync(page));
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_drawer_opens_from_the_burger_over_the_page_and_its_links_navigate()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 } });
+        await BrowserKit.SignInAsync(page);
+        await page.GotoAsync("/account/settings");
+        await BrowserKit.WaitForCircuitAsync(page);
+
+        var presetsLink = page.Locator("#nav-drawer a[href='/admin/presets']");
+        await Assertions.Expect(presetsLink).Not.ToBeInViewportAsync(); // closed on a phone: the page has the whole width
+        await page.ClickAsync("#nav-toggle");
+        await Assertions.Expect(presetsLink).ToBeInViewportAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("drawer-390") });
+        await presetsLink.ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Presets");
+        Assert.EndsWith("/admin/presets", page.Url);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+    }
+
+    [Fact]
+    public async Task An_open_interactive_page_of_a_user_an_admin_disables_loses_access_within_the_revalidation_interval()
+    {
+        const int intervalSeconds = 3;
+        using var host = new WebTestHost(settings: new() { ["Accounts:RevalidationSeconds"] = intervalSeconds.ToString() });
+        var (ana, _) = await host.CreateUserAsync("ana@sonicweb.test", Roles.Operator, "Ana");
+        ana.Dispose();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await BrowserKit.SignInAsync(page, "ana@sonicweb.test", "user-password-for-tests");
+        await page.GotoAsync("/account/settings");
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Settings");
+
+        var clock = Stopwatch.StartNew();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var directory = scope.ServiceProvider.GetRequiredService<UserDirectory>();
+            var id = (await directory.ListAsync()).Single(u => u.Email == "ana@sonicweb.test").Id;
+            Assert.True((await directory.SetDisabledAsync(id, true)).Succeeded);
+        }
+
+        // The page itself (no reload, no click) ends up on the sign-in page, which says why.
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/account/login"), new() { Timeout = (intervalSeconds + 20) * 1000 });
+        var lostAfter = clock.Elapsed;
+        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("session has ended");
+        Assert.Contains("returnUrl=%2Faccount%2Fsettings", page.Url);
+        Console.WriteLine($"access lost {lostAfter.TotalSeconds:0.0} s after the account was disabled (interval {intervalSeconds} s)");
+        await page.ScreenshotAsync(new() { Path = Shot("disabled-user-signed-out"), FullPage = true });
+
+        // And the cookie no longer opens pages either.
+        await page.GotoAsync("/account/settings");
+        Assert.Contains("/account/login", page.Url);
+    }
+
+    private static Task<string> BackgroundAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+}
