@@ -14,16 +14,27 @@ namespace SonicWeb.Accounts;
 /// the circuit's user becomes anonymous and the page's authorisation sends the tab to the sign-in page.
 /// </summary>
 public sealed class CircuitAuthenticationStateProvider(
-    ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> identity, AccountOptions accounts)
+    ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> identity, AccountOptions accounts,
+    IHostApplicationLifetime lifetime)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => accounts.RevalidationInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<SonicUser>>();
-        return await IsStillValidAsync(users, state.User, identity.Value.ClaimsIdentity.SecurityStampClaimType);
+        // While the app shuts down its container is being disposed; the circuit ends with the app, so there is
+        // nothing to re-check (asking would log an ObjectDisposedException per open tab).
+        if (lifetime.ApplicationStopping.IsCancellationRequested) return true;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<SonicUser>>();
+            return await IsStillValidAsync(users, state.User, identity.Value.ClaimsIdentity.SecurityStampClaimType);
+        }
+        catch (ObjectDisposedException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return true;
+        }
     }
 
     /// <summary>The same three checks the sign-in cookie's stamp validator makes, plus "not disabled".</summary>
