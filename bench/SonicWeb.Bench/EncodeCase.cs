@@ -6,7 +6,7 @@ namespace SonicWeb.Bench;
 
 /// <summary>
 /// The encode-only baseline: the render case's frames, read back from the raw file, piped into
-/// VideoEncoder with the pipeline's settings (EngineOptions defaults, the same audio to mux). Timed from
+/// VideoEncoder in the same format (RGB24 or I420) with the pipeline's settings (EngineOptions defaults, the same audio to mux). Timed from
 /// starting ffmpeg to the finished MP4, as the pipeline's rendering stage is.
 /// </summary>
 public static class EncodeCase
@@ -15,7 +15,8 @@ public static class EncodeCase
     {
         var options = new EngineOptions();
         var rawPath = CaseRunner.Require(o.Raw, "raw");
-        int frameBytes = o.Width * o.Height * 3;
+        var format = o.Input ?? options.EncoderInput;
+        int frameBytes = format == RawFrameFormat.Yuv420p ? o.Width * o.Height * 3 / 2 : o.Width * o.Height * 3;
         long rawFrames = new FileInfo(rawPath).Length / frameBytes;
         if (o.Frames <= 0 || rawFrames != o.Frames)
             throw new InvalidOperationException($"The raw file holds {rawFrames} frames of {o.Width}x{o.Height}; expected {o.Frames}.");
@@ -30,6 +31,7 @@ public static class EncodeCase
             Width = o.Width,
             Height = o.Height,
             Fps = GenerationParameters.Fps,
+            InputFormat = format,
             FrameCount = o.Frames,
             AudioPath = CaseRunner.Require(o.Audio, "audio"),
             OutputPath = CaseRunner.Require(o.Output, "out"),

@@ -16,6 +16,7 @@ public static class PipelineCase
     {
         using var onnx = new OrtRuntime();
         var options = new EngineOptions();
+        if (o.Input is { } input) options.EncoderInput = input;
         var load = Stopwatch.StartNew();
         var models = AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, Console.Error.WriteLine);
         double modelLoad = load.Elapsed.TotalSeconds;
