@@ -44,6 +44,7 @@ public static class InputComparison
             ("CPU ms/frame: render only", r => r.Render.CpuMsPerFrame!.Value, 2),
             ("CPU ms/frame: encode only", r => r.Encode.CpuMsPerFrame!.Value, 2),
             ("CPU ms/frame: pipeline - (render+encode)", r => r.Pipeline.CpuMsPerFrame!.Value - r.Render.CpuMsPerFrame!.Value - r.Encode.CpuMsPerFrame!.Value, 2),
+            ("  of which before the first frame (analysis)", r => (r.Pipeline.AnalysisCpuSeconds ?? double.NaN) * 1000 / r.Pipeline.Frames, 2),
             ("others' CPU share % (pipeline case)", r => 100 * (r.Pipeline.OtherLoad ?? 0), 0),
             ("peak MB pipeline (.NET + ffmpeg)", r => r.Pipeline.Memory!.CombinedPeakMb, 0),
             ("output MP4 MB", r => r.Pipeline.OutputBytes!.Value / 1048576.0, 2),
