@@ -3,12 +3,29 @@ using SonicWeb.Engine.Errors;
 
 namespace SonicWeb.Engine.Media;
 
+/// <summary>The layout of the raw frames written to the encoder.</summary>
+public enum RawFrameFormat
+{
+    /// <summary>Width x Height x 3 bytes, R G B per pixel, rows top-down; ffmpeg converts to yuv420p.</summary>
+    Rgb24,
+
+    /// <summary>Planar YUV 4:2:0 (I420): the Y plane, then U, then V at half size, BT.601 limited range;
+    /// what x264 encodes, so ffmpeg passes it through without a conversion (and the pipe carries half the bytes).</summary>
+    Yuv420p,
+}
+
 /// <summary>What to encode. Width and Height must be even (yuv420p halves the chroma planes).</summary>
 public sealed record VideoEncoderSettings
 {
     public required int Width { get; init; }
     public required int Height { get; init; }
     public int Fps { get; init; } = 25;
+
+    /// <summary>The layout of the frames given to <see cref="VideoEncoder.WriteFrameAsync"/>.</summary>
+    public RawFrameFormat InputFormat { get; init; } = RawFrameFormat.Rgb24;
+
+    /// <summary>Bytes of one input frame.</summary>
+    public int FrameBytes => InputFormat == RawFrameFormat.Yuv420p ? Width * Height * 3 / 2 : Width * Height * 3;
 
     /// <summary>Exactly this many frames must be written; the video (and the audio) last FrameCount / Fps seconds.</summary>
     public required int FrameCount { get; init; }
@@ -32,7 +49,7 @@ public sealed record VideoEncoderSettings
 public sealed record VideoEncodeResult(string OutputPath, int FrameCount, double DurationSeconds, long SizeBytes, TimeSpan Elapsed);
 
 /// <summary>
-/// Streams raw RGB24 frames into ffmpeg (libx264, yuv420p, AAC audio, +faststart MP4). ffmpeg writes to a
+/// Streams raw RGB24 or I420 frames into ffmpeg (libx264, yuv420p, AAC audio, +faststart MP4). ffmpeg writes to a
 /// hidden temporary file beside the output, renamed into place only after a clean exit, so a partial MP4
 /// never appears under the final name. Cancelling a write, or disposing before <see cref="CompleteAsync"/>,
 /// kills ffmpeg and deletes the temporary file.
@@ -61,7 +78,7 @@ public sealed class VideoEncoder : IAsyncDisposable
         _settings = settings;
         _process = process;
         _tempPath = tempPath;
-        _frameBytes = settings.Width * settings.Height * 3;
+        _frameBytes = settings.FrameBytes;
     }
 
     public int FramesWritten => _framesWritten;
@@ -96,12 +113,12 @@ public sealed class VideoEncoder : IAsyncDisposable
         return Task.FromResult(encoder);
     }
 
-    /// <summary>Writes one frame: Width x Height x 3 bytes of RGB24, rows top-down.</summary>
-    public async Task WriteFrameAsync(ReadOnlyMemory<byte> rgb24, CancellationToken ct)
+    /// <summary>Writes one frame in the settings' <see cref="VideoEncoderSettings.InputFormat"/> (RGB24: Width x Height x 3 bytes, rows top-down).</summary>
+    public async Task WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        if (rgb24.Length != _frameBytes)
-            throw new ArgumentException($"A frame is {_settings.Width}x{_settings.Height}x3 = {_frameBytes} bytes, got {rgb24.Length}.", nameof(rgb24));
+        if (frame.Length != _frameBytes)
+            throw new ArgumentException($"A {_settings.InputFormat} frame of {_settings.Width}x{_settings.Height} is {_frameBytes} bytes, got {frame.Length}.", nameof(frame));
         if (_framesWritten >= _settings.FrameCount)
             throw new InvalidOperationException($"All {_settings.FrameCount} frames were written already.");
         if (_process.HasExited)
@@ -112,7 +129,7 @@ public sealed class VideoEncoder : IAsyncDisposable
         {
             try
             {
-                await _process.Input.WriteAsync(rgb24, ct).ConfigureAwait(false);
+                await _process.Input.WriteAsync(frame, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
             {
@@ -203,7 +220,7 @@ public sealed class VideoEncoder : IAsyncDisposable
     {
         var args = new FfmpegArguments()
             .Flag("-hide_banner").Option("-v", "error").Flag("-nostats").Option("-progress", "pipe:2")
-            .Option("-f", "rawvideo").Option("-pix_fmt", "rgb24").Option("-s", $"{s.Width}x{s.Height}")
+            .Option("-f", "rawvideo").Option("-pix_fmt", s.InputFormat == RawFrameFormat.Yuv420p ? "yuv420p" : "rgb24").Option("-s", $"{s.Width}x{s.Height}")
             .Option("-framerate", s.Fps).InputStdin();
         if (s.AudioPath != null)
             args.Option("-protocol_whitelist", "file").Option("-format_whitelist", MediaProbe.AudioDemuxers)

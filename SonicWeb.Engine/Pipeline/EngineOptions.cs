@@ -20,6 +20,13 @@ public sealed class EngineOptions
     public int EncoderCrf { get; set; } = 20;
 
     /// <summary>
+    /// What the renderer hands the encoder: Yuv420p (default) renders straight into planar YUV 4:2:0, so
+    /// ffmpeg does no conversion and the pipe carries half the bytes; Rgb24 is the former path (ffmpeg
+    /// converts), kept for comparison in the benchmark (docs/engine.md, "Rendering into YUV").
+    /// </summary>
+    public RawFrameFormat EncoderInput { get; set; } = RawFrameFormat.Yuv420p;
+
+    /// <summary>
     /// Smallest face we animate, as the detected face box's width in source pixels. Below it the mouth
     /// is a few pixels wide and upscaling only shows blur: the job is refused with face_too_small.
     /// </summary>

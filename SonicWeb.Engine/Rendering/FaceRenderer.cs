@@ -46,6 +46,9 @@ public sealed unsafe class FaceRenderer
     // Per-frame state, set by Render before the bands run.
     private FrameState _state;
     private byte* _destination;
+    private int _destinationLength;
+    private byte* _i420;             // non-null: each band is converted here right after it is drawn
+    private byte[]? _rgbScratch;     // RenderI420's RGB rows (+32 bytes: the converter's vector loads read ahead)
 
     /// <param name="stillFaces">Other faces in the photo (source boxes): nothing moves there, not even by the body's follow.</param>
     public FaceRenderer(RgbImage source, FaceLandmarks landmarks, FrameLayout layout, IReadOnlyList<RectF>? stillFaces = null)
@@ -86,7 +89,8 @@ public sealed unsafe class FaceRenderer
         _landmarkPoints = pts;
         FillHeadWeights(pts[30], stillFaces ?? []);
 
-        _rowsPerBand = Math.Max(8, _height / (Environment.ProcessorCount * 4));
+        // Even, so every band holds whole row pairs (one row of I420 chroma).
+        _rowsPerBand = (Math.Max(8, _height / (Environment.ProcessorCount * 4)) + 1) & ~1;
         _bandCount = (_height + _rowsPerBand - 1) / _rowsPerBand;
         _renderBand = RenderBand;
     }
@@ -98,6 +102,9 @@ public sealed unsafe class FaceRenderer
     /// <summary>Bytes of one RGB24 output frame.</summary>
     public int FrameBytes => _width * _height * 3;
 
+    /// <summary>Bytes of one I420 (yuv420p) output frame.</summary>
+    public int I420FrameBytes => I420Converter.FrameBytes(_width, _height);
+
     /// <summary>Renders one frame (RGB24, rows top-down, no padding) into <paramref name="destinationRgb24"/>.</summary>
     public void Render(in FacePose pose, Span<byte> destinationRgb24)
     {
@@ -105,11 +112,34 @@ public sealed unsafe class FaceRenderer
             throw new ArgumentException($"Destination holds {destinationRgb24.Length} bytes; a {_width}x{_height} RGB frame needs {FrameBytes}.", nameof(destinationRgb24));
         _state = FrameState.From(pose, this);
         fixed (byte* dst = destinationRgb24)
-        {
-            _destination = dst;
-            try { Parallel.For(0, _bandCount, _renderBand); }
-            finally { _destination = null; }
-        }
+            RenderBands(dst, destinationRgb24.Length, null);
+    }
+
+    /// <summary>
+    /// Renders one frame as planar YUV 4:2:0 (I420: Y, then U, then V; BT.601 limited range, see
+    /// <see cref="I420Converter"/>), the format the encoder takes without converting. Each band of RGB rows
+    /// is converted right after it is drawn, while it is still in the cache.
+    /// </summary>
+    public void RenderI420(in FacePose pose, Span<byte> destinationI420)
+    {
+        if (_width % 2 != 0 || _height % 2 != 0)
+            throw new InvalidOperationException($"I420 needs an even frame size; this renderer makes {_width}x{_height}.");
+        if (destinationI420.Length < I420FrameBytes)
+            throw new ArgumentException($"Destination holds {destinationI420.Length} bytes; a {_width}x{_height} I420 frame needs {I420FrameBytes}.", nameof(destinationI420));
+        _rgbScratch ??= new byte[FrameBytes + 32];
+        _state = FrameState.From(pose, this);
+        fixed (byte* rgb = _rgbScratch)
+        fixed (byte* yuv = destinationI420)
+            RenderBands(rgb, _rgbScratch.Length, yuv);
+    }
+
+    private void RenderBands(byte* rgb, int rgbLength, byte* i420)
+    {
+        _destination = rgb;
+        _destinationLength = rgbLength;
+        _i420 = i420;
+        try { Parallel.For(0, _bandCount, _renderBand); }
+        finally { _destination = null; _i420 = null; }
     }
 
     /// <summary>Per-frame constants: the head's inverse similarity as an affine function of (u, v).</summary>
@@ -232,6 +262,8 @@ public sealed unsafe class FaceRenderer
                 }
             }
         }
+        if (_i420 != null)
+            I420Converter.ConvertRows(destination, _destinationLength, width, _height, vStart, vEnd, _i420);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SonicWeb.Engine.Media;
 using System.Globalization;
 
 namespace SonicWeb.Bench;
@@ -15,6 +16,8 @@ public sealed record BenchOptions
           --resolutions A,B    output resolutions (default 512,1024)
           --json               print only the JSON summary line
           --keep               keep the temporary folder (inputs, videos) and print its path
+          --compare-input N    old and new encoder input back to back, N interleaved repetitions per resolution
+                               (rgb24 = ffmpeg converts, yuv420p = rendered into I420); prints medians and ratios
         """;
 
     public double Seconds { get; init; } = 20;
@@ -24,6 +27,10 @@ public sealed record BenchOptions
     public bool Keep { get; init; }
     public bool ShowHelp { get; init; }
     public IReadOnlyList<int> Resolutions { get; init; } = [512, 1024];
+    public int CompareRepetitions { get; init; }
+
+    /// <summary>The frames' format between renderer and encoder (child cases); null: EngineOptions' default.</summary>
+    public RawFrameFormat? Input { get; init; }
 
     // Child-case options (set by the parent, see ChildLauncher).
     public string? Case { get; init; }
@@ -51,6 +58,8 @@ public sealed record BenchOptions
                 "--quick" => o with { Quick = true },
                 "--json" => o with { JsonOnly = true },
                 "--keep" => o with { Keep = true },
+                "--compare-input" => o with { CompareRepetitions = Integer() },
+                "--input" => o with { Input = Enum.Parse<RawFrameFormat>(Next(), ignoreCase: true) },
                 "--resolutions" => o with { Resolutions = Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() },
                 "-h" or "--help" => o with { ShowHelp = true },
                 "--case" => o with { Case = Next() },

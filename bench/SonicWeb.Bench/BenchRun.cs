@@ -48,6 +48,12 @@ public static class BenchRun
         var clip = inputs.Clip(o.Seconds);
         Say($"inputs ready in {inputs.Folder}");
 
+        if (o.CompareRepetitions > 0)
+        {
+            await InputComparison.RunAsync(o, inputs, clip, Say);
+            return 0;
+        }
+
         var figures = new List<ResolutionFigures>();
         foreach (var res in o.Resolutions)
             figures.Add(await MeasureResolutionAsync(inputs, clip, res, Say));
@@ -70,27 +76,31 @@ public static class BenchRun
         return 0;
     }
 
-    private static async Task<ResolutionFigures> MeasureResolutionAsync(BenchInputs inputs, string clip, int res, Action<string> say)
+    /// <summary>Pipeline, render only and encode only at one resolution, all with the same encoder input
+    /// (<paramref name="input"/>; null: EngineOptions' default).</summary>
+    internal static async Task<ResolutionFigures> MeasureResolutionAsync(BenchInputs inputs, string clip, int res, Action<string> say, string? input = null)
     {
-        say($"{res}: pipeline (GenerateAsync)");
-        var pipeline = await RunPipelineAsync(inputs, clip, res, "pipeline");
+        string[] format = input is null ? [] : ["--input", input];
+        string suffix = input is null ? "" : "-" + input;
+        say($"{res}{suffix}: pipeline (GenerateAsync)");
+        var pipeline = await RunPipelineAsync(inputs, clip, res, "pipeline" + suffix, format);
 
-        say($"{res}: render only");
-        var raw = inputs.PathFor($"frames-{res}.rgb");
-        var render = await ChildLauncher.RunAsync("--case", "render", "--res", Text(res), "--image", inputs.ImagePath,
-            "--audio", clip, "--raw", raw);
+        say($"{res}{suffix}: render only");
+        var raw = inputs.PathFor($"frames-{res}{suffix}.raw");
+        var render = await ChildLauncher.RunAsync(["--case", "render", "--res", Text(res), "--image", inputs.ImagePath,
+            "--audio", clip, "--raw", raw, .. format]);
 
-        say($"{res}: encode only (baseline)");
-        var encode = await ChildLauncher.RunAsync("--case", "encode", "--res", Text(res), "--audio", clip, "--raw", raw,
+        say($"{res}{suffix}: encode only (baseline)");
+        var encode = await ChildLauncher.RunAsync(["--case", "encode", "--res", Text(res), "--audio", clip, "--raw", raw,
             "--width", Text(render.Width), "--height", Text(render.Height), "--frames", Text(render.Frames),
-            "--out", inputs.PathFor($"encode-{res}.mp4"));
+            "--out", inputs.PathFor($"encode-{res}{suffix}.mp4"), .. format]);
         File.Delete(raw); // 1.5 GB at 1024 for 20 s
         return new ResolutionFigures(pipeline, render, encode);
     }
 
-    private static Task<CaseResult> RunPipelineAsync(BenchInputs inputs, string clip, int res, string name) =>
-        ChildLauncher.RunAsync("--case", "pipeline", "--res", Text(res), "--image", inputs.ImagePath, "--audio", clip,
-            "--out", inputs.PathFor($"{name}-{res}.mp4"));
+    private static Task<CaseResult> RunPipelineAsync(BenchInputs inputs, string clip, int res, string name, string[]? format = null) =>
+        ChildLauncher.RunAsync(["--case", "pipeline", "--res", Text(res), "--image", inputs.ImagePath, "--audio", clip,
+            "--out", inputs.PathFor($"{name}-{res}.mp4"), .. format ?? []]);
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

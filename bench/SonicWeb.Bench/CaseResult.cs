@@ -33,6 +33,10 @@ public sealed record CaseResult
     public double? CpuSeconds { get; init; }
     public double? FfmpegCpuSeconds { get; init; }
 
+    /// <summary>Pipeline: CPU seconds (this process and finished children) before the first frame was
+    /// rendered: loading, face and audio analysis, the part render-only and encode-only do not do.</summary>
+    public double? AnalysisCpuSeconds { get; init; }
+
     public MemoryPeaks? Memory { get; init; }
 
     /// <summary>Set by the parent: share of the machine's CPU (0..1) that other processes used while the case ran.</summary>

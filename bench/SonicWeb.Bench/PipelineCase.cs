@@ -16,12 +16,13 @@ public static class PipelineCase
     {
         using var onnx = new OrtRuntime();
         var options = new EngineOptions();
+        if (o.Input is { } input) options.EncoderInput = input;
         var load = Stopwatch.StartNew();
         var models = AnalysisModels.Load(ModelStore.Default, onnx, options.Onnx, Console.Error.WriteLine);
         double modelLoad = load.Elapsed.TotalSeconds;
 
         var pipeline = new BuiltInBackend(options, models);
-        var progress = new PreviewCounter();
+        var progress = new PreviewCounter(CpuMeter.StartNew());
         var request = new GenerationRequest(CaseRunner.Require(o.Image, "image"), CaseRunner.Require(o.Audio, "audio"),
             CaseRunner.Require(o.Output, "out"), CaseRunner.Parameters(o.Resolution));
         var cpu = CpuMeter.StartNew();
@@ -44,16 +45,25 @@ public static class PipelineCase
             Previews = progress.Previews,
             CpuSeconds = cpu.SelfSeconds,
             FfmpegCpuSeconds = cpu.ChildrenSeconds,
+            AnalysisCpuSeconds = progress.AnalysisCpuSeconds,
         };
     }
 
-    /// <summary>Counts preview JPEGs; synchronous (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class PreviewCounter : IProgress<GenerationProgress>
+    /// <summary>Counts preview JPEGs and notes the CPU spent before the first rendered frame; synchronous
+    /// (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class PreviewCounter(CpuMeter sinceStart) : IProgress<GenerationProgress>
     {
         public int Previews { get; private set; }
+        public double? AnalysisCpuSeconds { get; private set; }
+
         public void Report(GenerationProgress value)
         {
             if (value.PreviewJpeg != null) Previews++;
+            if (AnalysisCpuSeconds is null && value.Stage == GenerationStage.Rendering)
+            {
+                sinceStart.Stop();
+                AnalysisCpuSeconds = sinceStart.SelfSeconds + sinceStart.ChildrenSeconds;
+            }
         }
     }
 }

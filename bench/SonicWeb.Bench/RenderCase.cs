@@ -13,8 +13,9 @@ namespace SonicWeb.Bench;
 
 /// <summary>
 /// Render only: the same inputs, face, poses and layout as the pipeline, every frame rendered into one
-/// reused buffer; only the FaceRenderer.Render calls are timed. Each frame is also appended to a raw
-/// RGB24 file (untimed), the input of the encode-only baseline.
+/// reused buffer in the encoder's input format (RGB24, or I420 with the conversion counted as rendering);
+/// only the render calls are timed. Each frame is also appended to a raw file (untimed), the input of the
+/// encode-only baseline.
 /// </summary>
 public static class RenderCase
 {
@@ -34,7 +35,9 @@ public static class RenderCase
         var renderer = new FaceRenderer(image, face.Landmarks, layout);
         double setupSeconds = setup.Elapsed.TotalSeconds;
 
-        var frame = new byte[renderer.FrameBytes];
+        var format = o.Input ?? options.EncoderInput;
+        bool i420 = format == RawFrameFormat.Yuv420p;
+        var frame = new byte[i420 ? renderer.I420FrameBytes : renderer.FrameBytes];
         var render = new Stopwatch();
         var cpu = new CpuMeter();
         await using (var raw = new FileStream(CaseRunner.Require(o.Raw, "raw"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
@@ -43,7 +46,8 @@ public static class RenderCase
             {
                 cpu.Start();
                 render.Start();
-                renderer.Render(pose, frame);
+                if (i420) renderer.RenderI420(pose, frame);
+                else renderer.Render(pose, frame);
                 render.Stop();
                 cpu.Stop();
                 raw.Write(frame);

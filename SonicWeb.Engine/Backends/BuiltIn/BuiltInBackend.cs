@@ -108,7 +108,8 @@ public sealed partial class BuiltInBackend : IGenerationBackend
     private async Task RenderAndEncodeAsync(GenerationRequest request, FaceRenderer renderer, FacePose[] poses, FrameLayout layout,
         IProgress<GenerationProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
-        int frameBytes = layout.Width * layout.Height * 3;
+        var format = options.EncoderInput;
+        int frameBytes = format == RawFrameFormat.Yuv420p ? renderer.I420FrameBytes : renderer.FrameBytes;
         var free = Channel.CreateBounded<byte[]>(FramesInFlight);
         var filled = Channel.CreateBounded<byte[]>(FramesInFlight);
         for (int i = 0; i < FramesInFlight; i++) free.Writer.TryWrite(new byte[frameBytes]);
@@ -118,6 +119,7 @@ public sealed partial class BuiltInBackend : IGenerationBackend
             Width = layout.Width,
             Height = layout.Height,
             Fps = GenerationParameters.Fps,
+            InputFormat = format,
             FrameCount = poses.Length,
             AudioPath = request.AudioPath,
             OutputPath = request.OutputPath,
@@ -134,7 +136,8 @@ public sealed partial class BuiltInBackend : IGenerationBackend
                 foreach (var pose in poses)
                 {
                     var buffer = await free.Reader.ReadAsync(linked.Token);
-                    renderer.Render(pose, buffer);
+                    if (format == RawFrameFormat.Yuv420p) renderer.RenderI420(pose, buffer);
+                    else renderer.Render(pose, buffer);
                     await filled.Writer.WriteAsync(buffer, linked.Token);
                 }
                 filled.Writer.TryComplete();
@@ -152,7 +155,9 @@ public sealed partial class BuiltInBackend : IGenerationBackend
                 done++;
                 if (progress != null)
                 {
-                    var jpeg = preview.TryMake(frame, layout.Width, layout.Height, done == 1);
+                    var jpeg = format == RawFrameFormat.Yuv420p
+                        ? preview.TryMakeFromI420(frame, layout.Width, layout.Height, done == 1)
+                        : preview.TryMake(frame, layout.Width, layout.Height, done == 1);
                     var elapsed = clock.Elapsed;
                     progress.Report(new GenerationProgress(GenerationStage.Rendering, done, poses.Length, elapsed, Remaining(elapsed, done, poses.Length), jpeg));
                 }

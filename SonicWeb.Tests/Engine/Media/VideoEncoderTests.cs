@@ -68,6 +68,34 @@ public class VideoEncoderTests
     }
 
     [Fact]
+    public async Task I420_frames_encode_without_conversion_to_the_same_picture()
+    {
+        var dir = MediaFixtures.NewFolder("encode-i420");
+        var output = Path.Combine(dir, "out.mp4");
+        await using (var encoder = await VideoEncoder.StartAsync(new VideoEncoderSettings
+        {
+            Width = Size, Height = Size, FrameCount = 10, OutputPath = output, InputFormat = RawFrameFormat.Yuv420p,
+        }, CancellationToken.None))
+        {
+            var rgbFrame = await Assert.ThrowsAsync<ArgumentException>(() => encoder.WriteFrameAsync(Frame(0).Pixels, CancellationToken.None));
+            Assert.Contains($"Yuv420p frame of {Size}x{Size} is {Size * Size * 3 / 2} bytes", rgbFrame.Message);
+            var i420 = new byte[I420Converter.FrameBytes(Size, Size)];
+            for (int i = 0; i < 10; i++)
+            {
+                I420Converter.Convert(Frame(i).Pixels, Size, Size, i420);
+                await encoder.WriteFrameAsync(i420, CancellationToken.None);
+            }
+            await encoder.CompleteAsync(CancellationToken.None);
+        }
+
+        var info = await MediaProbe.ProbeAsync(output, new MediaProbeOptions { CountFrames = true }, CancellationToken.None);
+        Assert.Equal("yuv420p", info.FirstVideo!.PixelFormat);
+        Assert.Equal(10, info.FirstVideo.FrameCount);
+        Assert.Null(info.FirstAudio);
+        Assert.InRange(ImageCompare.Psnr(Frame(0), TestMedia.LoadRgb(output)), 30, 100);
+    }
+
+    [Fact]
     public async Task Faststart_puts_the_index_before_the_media_data()
     {
         var output = Path.Combine(MediaFixtures.NewFolder("faststart"), "out.mp4");
