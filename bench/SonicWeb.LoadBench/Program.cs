@@ -48,6 +48,7 @@ var shortAudio = BenchMedia.Wav(Path.Combine(work, "voice-1.5s.wav"), 1.5, 16000
 if (appEnvironment.Count > 0) Console.WriteLine("app environment: " + string.Join(" ", appEnvironment.Select(e => $"{e.Key}={e.Value}")));
 // The upload-paths part drives the app's diagnostics page (off unless asked for).
 var firstAppEnvironment = new Dictionary<string, string>(appEnvironment) { ["Diagnostics__UploadPage"] = "true" };
+if (Runs("uploads") || Runs("watchers") || Runs("upload-paths"))
 await using (var app = await AppUnderTest.StartAsync(appDll, data, firstAppEnvironment))
 {
     var (http, cookies) = await app.SignInAsync();

@@ -68,12 +68,7 @@ public sealed class JobPageBrowserTests
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Succeeded");
         await Assertions.Expect(page.Locator("#confirm")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#frames-done")).Not.ToHaveTextAsync("0");
-        var played = await page.EvaluateAsync<double>(@"async () => {
-            const v = document.getElementById('player');
-            v.muted = true;
-            await v.play();
-            for (let waited = 0; v.currentTime <= 0.2 && waited < 15000; waited += 100) await new Promise(r => setTimeout(r, 100)); // a busy machine starts late
-            return v.currentTime; }");
+        var played = await BrowserKit.PlayAsync(page, "player");
         Assert.True(played > 0.2, $"video currentTime {played}");
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download"));
         var saved = Path.Combine(TestMedia.WorkDir, "job-page-download.mp4");
@@ -144,7 +139,7 @@ public sealed class JobPageBrowserTests
             var snapshot = Snapshot(frames);
             Assert.NotEmpty(snapshot); // the circuits were alive
             var leak = snapshot.FirstOrDefault(Leaks);
-            Assert.True(leak is null, "a frame names the job: " + new string((leak ?? "").Select(ch => char.IsControl(ch) ? '.' : ch).ToArray()));
+            Assert.True(leak is null, "a frame names the job: " + Around(leak ?? "", id));
         }
         ana.Dispose();
         bo.Dispose();
@@ -184,6 +179,14 @@ public sealed class JobPageBrowserTests
 
     private static string Shot(string name, int width, bool dark) =>
         Path.Combine(TestMedia.ArtifactsDir, $"blazor-job-{name}-{width}-{(dark ? "dark" : "light")}.png");
+
+    /// <summary>The readable text around the first mention of <paramref name="what"/> in a binary frame (for the failure message).</summary>
+    private static string Around(string frame, string what)
+    {
+        int at = Math.Max(0, frame.IndexOf(what, StringComparison.Ordinal));
+        var part = frame.Substring(Math.Max(0, at - 300), Math.Min(frame.Length - Math.Max(0, at - 300), 600));
+        return new string(part.Where(ch => !char.IsControl(ch) && ch != '\uFFFD').ToArray());
+    }
 
     private static List<string> Snapshot(List<string> frames)
     {
