@@ -25,6 +25,17 @@ public static class BrowserKit
     }
 
     /// <summary>
+    /// Plays the video element (muted) and returns its position once it has passed 0.2 s, or after 15 s (a busy
+    /// machine starts playback late): the caller asserts that it moved.
+    /// </summary>
+    public static Task<double> PlayAsync(IPage page, string videoId) => page.EvaluateAsync<double>(@"async id => {
+            const v = document.getElementById(id);
+            v.muted = true;
+            await v.play();
+            for (let waited = 0; v.currentTime <= 0.2 && waited < 15000; waited += 100) await new Promise(r => setTimeout(r, 100));
+            return v.currentTime; }", videoId);
+
+    /// <summary>
     /// Waits until an interactive page runs in its circuit: the prerendered HTML is visible earlier but does not
     /// react to clicks until then (the layout marks itself data-circuit="connected").
     /// </summary>

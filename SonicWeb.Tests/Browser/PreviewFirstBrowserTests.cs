@@ -39,7 +39,9 @@ public sealed class PreviewFirstBrowserTests
         Assert.Contains("/preview", await page.Locator("#preview").GetAttributeAsync("src"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-6-preview-first.png"), FullPage = true });
 
+        await BrowserKit.WaitForCircuitAsync(page); // the button acts through the circuit
         await page.ClickAsync("#confirm");
+        await page.ClickAsync(".mud-dialog button:has-text('Render')"); // "Render the whole video?"
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Succeeded", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#confirm")).ToBeHiddenAsync();

@@ -30,6 +30,7 @@ public sealed class ReviewBrowserTests
         await BrowserKit.SignInAsync(page, "rita@sonic.example.test", "user-password-for-tests");
 
         await page.GotoAsync($"/jobs/{id}");
+        await BrowserKit.WaitForCircuitAsync(page); // the review buttons act through the circuit
         await Assertions.Expect(page.Locator("#review-state")).ToHaveTextAsync("Awaiting review");
         // Requesting changes without saying what is refused with the reason, on the page.
         await page.ClickAsync("#request-changes");

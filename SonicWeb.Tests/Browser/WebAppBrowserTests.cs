@@ -61,12 +61,7 @@ public sealed class WebAppBrowserTests
         // Done: the player appears and plays.
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Succeeded");
         await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
-        var played = await page.EvaluateAsync<double>(@"async () => {
-            const v = document.getElementById('player');
-            v.muted = true;
-            await v.play();
-            await new Promise(r => setTimeout(r, 800));
-            return v.currentTime; }");
+        var played = await BrowserKit.PlayAsync(page, "player");
         Assert.True(played > 0.2, $"video currentTime {played}");
         await page.ScreenshotAsync(new() { Path = Shot("3-job-done"), FullPage = true });
 

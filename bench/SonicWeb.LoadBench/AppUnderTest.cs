@@ -21,6 +21,9 @@ public sealed class AppUnderTest : IAsyncDisposable
         DataRoot = dataRoot;
     }
 
+    /// <summary>How long the app may take to answer /health after starting (minutes on a machine shared by many builds).</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
     public const string AdminEmail = "loadbench@sonicweb.local";
     private static readonly string AdminPassword = "bench-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
 
@@ -56,7 +59,7 @@ public sealed class AppUnderTest : IAsyncDisposable
 
         var app = new AppUnderTest(process, new Uri($"http://127.0.0.1:{port}"), dataRoot);
         using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var until = DateTime.UtcNow.AddSeconds(60);
+        var until = DateTime.UtcNow + StartTimeout;
         while (true)
         {
             if (process.HasExited) throw new InvalidOperationException($"the app exited with {process.ExitCode} while starting");
@@ -67,7 +70,7 @@ public sealed class AppUnderTest : IAsyncDisposable
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
-            if (DateTime.UtcNow > until) throw new TimeoutException("the app did not answer /health within 60 s");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"the app did not answer /health within {StartTimeout.TotalSeconds:0} s");
             await Task.Delay(200);
         }
     }

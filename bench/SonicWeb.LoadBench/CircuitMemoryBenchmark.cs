@@ -35,7 +35,7 @@ public static class CircuitMemoryBenchmark
         foreach (var page in pages) await page.CloseAsync();
     }
 
-    private static async Task<MemorySample> SettledAsync(AppUnderTest app, BenchApi api)
+    public static async Task<MemorySample> SettledAsync(AppUnderTest app, BenchApi api)
     {
         var samples = new List<MemorySample>();
         for (int i = 0; i < 3; i++)

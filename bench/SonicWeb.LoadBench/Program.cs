@@ -4,14 +4,15 @@ using SonicWeb.LoadBench;
 // Load benchmark for the web app: starts the real app (built SonicWeb.dll) on a loopback port with a
 // temporary data directory, then measures (a) concurrent 2 x 10 MB uploads, (b) 200 SignalR watchers on
 // one job, (c) memory across 100 short jobs, (d) one upload from chromium over raw HTTP, the upload component
-// and the circuit, (e) server memory per open interactive page (circuit). Traffic goes to 127.0.0.1 only.
+// and the circuit, (e) server memory per open interactive page (circuit), (f) open job pages watching a running job:
+// progress event -> DOM latency in the browser and memory per job-page circuit. Traffic goes to 127.0.0.1 only.
 //   dotnet run -c Release --project bench/SonicWeb.LoadBench [-- --quick] [--app path/to/SonicWeb.dll] [--keep-data]
-//   [--circuits N] (default 50) [--upload-rounds N] (default 5)
+//   [--circuits N] (default 50) [--upload-rounds N] (default 5) [--job-pages N] (default 50)
 bool quick = args.Contains("--quick");
 bool keepData = args.Contains("--keep-data");
-// --only uploads|watchers|memory|upload-paths|circuits runs one part (faster when working on one figure).
+// --only uploads|watchers|memory|upload-paths|circuits|job-pages runs one part (faster when working on one figure).
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits"];
+string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits", "job-pages"];
 if (only is not null && !parts.Contains(only)) { Console.Error.WriteLine($"--only takes {string.Join(", ", parts)}, not '{only}'."); return 1; }
 bool Runs(string part) => only is null || only == part;
 string? appArg = args.SkipWhile(a => a != "--app").Skip(1).FirstOrDefault();
@@ -26,6 +27,7 @@ var appDll = Path.GetFullPath(appArg ?? Path.Combine(repo, "artifacts", "bin", "
 if (!File.Exists(appDll)) { Console.Error.WriteLine($"App not found at {appDll}; build it or pass --app."); return 1; }
 
 int circuits = int.TryParse(args.SkipWhile(a => a != "--circuits").Skip(1).FirstOrDefault(), out var c) ? c : quick ? 20 : 50;
+int jobPages = int.TryParse(args.SkipWhile(a => a != "--job-pages").Skip(1).FirstOrDefault(), out var jp) ? jp : quick ? 10 : 50;
 int pathRounds = int.TryParse(args.SkipWhile(a => a != "--upload-rounds").Skip(1).FirstOrDefault(), out var ur) ? ur : quick ? 1 : 5;
 int clients = 20, uploadRounds = int.TryParse(args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault(), out var r) ? r : quick ? 1 : 3, watchers = quick ? 50 : 200, memoryJobs = quick ? 20 : 100;
 double watcherClipSeconds = quick ? 4 : 10;
@@ -46,6 +48,7 @@ var shortAudio = BenchMedia.Wav(Path.Combine(work, "voice-1.5s.wav"), 1.5, 16000
 if (appEnvironment.Count > 0) Console.WriteLine("app environment: " + string.Join(" ", appEnvironment.Select(e => $"{e.Key}={e.Value}")));
 // The upload-paths part drives the app's diagnostics page (off unless asked for).
 var firstAppEnvironment = new Dictionary<string, string>(appEnvironment) { ["Diagnostics__UploadPage"] = "true" };
+if (Runs("uploads") || Runs("watchers") || Runs("upload-paths"))
 await using (var app = await AppUnderTest.StartAsync(appDll, data, firstAppEnvironment))
 {
     var (http, cookies) = await app.SignInAsync();
@@ -93,6 +96,18 @@ await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironmen
     Console.WriteLine();
     var phase = Stopwatch.StartNew();
     await CircuitMemoryBenchmark.RunAsync(app, new BenchApi(http, cookies), circuits);
+    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+}
+
+// (f) on a freshly started app, like (e): job pages and their circuits on top of a quiet process.
+if (Runs("job-pages"))
+await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironment))
+{
+    var (http, cookies) = await app.SignInAsync();
+    using var _ = http;
+    Console.WriteLine();
+    var phase = Stopwatch.StartNew();
+    await JobPageBenchmark.RunAsync(app, new BenchApi(http, cookies), astronaut, watchAudio, jobPages, watcherResolution);
     Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
 }
 

@@ -1,0 +1,169 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor;
+using SonicWeb.Accounts;
+using SonicWeb.Batches;
+using SonicWeb.Components.Layout;
+using SonicWeb.Components.Pages.Jobs.Components;
+using SonicWeb.Components.Shared;
+using SonicWeb.Data;
+using SonicWeb.Jobs;
+using SonicWeb.Jobs.Transport;
+
+namespace SonicWeb.Tests.Web.Components;
+
+/// <summary>
+/// The job page's parts: which buttons each role gets for each state (the REST API's rule), how progress reads,
+/// that a burst of events is coalesced into few renders, and that the finished-job snackbar only speaks of the
+/// signed-in user's own jobs.
+/// </summary>
+public sealed class JobPageComponentTests : ComponentTestContext
+{
+    private const string Ana = "user-ana", Bo = "user-bo";
+
+    public JobPageComponentTests()
+    {
+        Services.AddSingleton<IJobEvents, InProcessJobEvents>();
+        Services.AddSingleton<BatchQueries>();
+    }
+
+    private static ClaimsPrincipal User(string id, string role) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Role, role)], "test"));
+
+    private static JobView JobOf(string owner, JobStatus status, Action<Job>? set = null)
+    {
+        var job = new Job { Name = "Welcome clip", OwnerId = owner, Status = status, FramesTotal = 50, EstimatedSeconds = 20, Width = 256, Height = 256 };
+        if (status == JobStatus.Succeeded) job.OutputPath = "outputs/x/video.mp4";
+        set?.Invoke(job);
+        return JobView.From(job, queuePosition: status == JobStatus.Queued ? 2 : null, DateTime.UtcNow);
+    }
+
+    private string[] Buttons(JobView job, ClaimsPrincipal user)
+    {
+        var cut = Render<JobActionBar>(p => p.Add(c => c.Job, job).Add(c => c.User, user));
+        string[] ids = ["download", "confirm", "cancel", "retry", "rerun", "delete"];
+        return ids.Where(id => cut.FindAll($"#{id}").Count > 0).ToArray();
+    }
+
+    [Fact]
+    public void Each_role_gets_the_buttons_the_REST_API_would_allow_for_each_state()
+    {
+        var owner = User(Ana, Roles.Operator);
+        var otherOperator = User(Bo, Roles.Operator);
+        var reviewer = User(Bo, Roles.Reviewer);
+        var admin = User(Bo, Roles.Admin);
+
+        var running = JobOf(Ana, JobStatus.Running);
+        Assert.Equal(["cancel", "rerun", "delete"], Buttons(running, owner));
+        Assert.Empty(Buttons(running, otherOperator));
+        Assert.Empty(Buttons(running, reviewer));
+        Assert.Equal(["cancel", "rerun", "delete"], Buttons(running, admin));
+
+        var awaiting = JobOf(Ana, JobStatus.AwaitingConfirmation);
+        Assert.Equal(["confirm", "cancel", "rerun", "delete"], Buttons(awaiting, owner));
+        Assert.Empty(Buttons(awaiting, reviewer));
+
+        var failed = JobOf(Ana, JobStatus.Failed, j => (j.ErrorCode, j.ErrorMessage) = ("no_face", "No face found."));
+        Assert.Equal(["retry", "rerun", "delete"], Buttons(failed, owner));
+        Assert.Empty(Buttons(failed, otherOperator));
+
+        var done = JobOf(Ana, JobStatus.Succeeded);
+        Assert.Equal(["download", "rerun", "delete"], Buttons(done, owner));
+        Assert.Equal(["download"], Buttons(done, reviewer)); // reviewers read every job: the video, not the controls
+        Assert.Empty(Buttons(done, otherOperator));
+        var download = Render<JobActionBar>(p => p.Add(c => c.Job, done).Add(c => c.User, owner)).Find("#download");
+        Assert.Equal($"/api/jobs/{done.Id}/video?download=1", download.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Progress_shows_the_newest_event_while_running_and_the_row_otherwise()
+    {
+        var queued = JobOf(Ana, JobStatus.Queued);
+        var cut = Render<JobProgressPanel>(p => p.Add(c => c.Job, queued));
+        Assert.Equal("Queued", cut.Find("#status").TextContent.Trim());
+        Assert.Equal("2", cut.Find("#queue-position").TextContent);
+        Assert.Equal("0", cut.Find("#frames-done").TextContent);
+        Assert.Equal("20.0 s", cut.Find("#remaining").TextContent);
+
+        var running = JobOf(Ana, JobStatus.Running, j => { j.StartedAt = DateTime.UtcNow.AddSeconds(-3); j.FramesDone = 5; });
+        var progress = new JobProgressMessage(running.Id, "Rendering", 12, 50, 3.5, 11.2, $"/api/jobs/{running.Id}/preview?n=3", 7);
+        cut.Render(p => p.Add(c => c.Job, running).Add(c => c.Progress, progress));
+        Assert.Equal("Running", cut.Find("#status").TextContent.Trim());
+        Assert.Empty(cut.FindAll("#queue"));
+        Assert.Equal("12", cut.Find("#frames-done").TextContent);
+        Assert.Equal("50", cut.Find("#frames-total").TextContent);
+        Assert.Equal("3.5 s", cut.Find("#elapsed").TextContent);
+        Assert.Equal("11.2 s", cut.Find("#remaining").TextContent);
+        Assert.Equal("Rendering", cut.Find("#stage").TextContent);
+        var bar = cut.Find("#progress");
+        Assert.Equal("12", bar.GetAttribute("data-value"));
+        Assert.Contains("translateX(-76", cut.Find("#progress .mud-progress-linear-bar").GetAttribute("style")); // 12 of 50 drawn
+        Assert.Equal(new DateTimeOffset(progress.SentAt).ToUnixTimeMilliseconds().ToString(), cut.Find("#job-progress").GetAttribute("data-progress-sent"));
+
+        // A progress event of a run that has since ended does not override the final state.
+        var done = JobOf(Ana, JobStatus.Succeeded, j => j.FramesDone = 50);
+        cut.Render(p => p.Add(c => c.Job, done).Add(c => c.Progress, progress));
+        Assert.Equal("Succeeded", cut.Find("#status").TextContent.Trim());
+        Assert.Equal("50", cut.Find("#frames-done").TextContent);
+    }
+
+    [Fact]
+    public async Task A_burst_of_events_is_coalesced_into_few_renders_and_the_newest_state_is_shown()
+    {
+        var events = new InProcessJobEvents(NullLogger<InProcessJobEvents>.Instance);
+        int renders = 0, applied = 0, shown = -1, newest = -1;
+        var dispatcher = new SemaphoreSlim(1); // stands in for a circuit's dispatcher: one piece of work at a time
+        async Task Dispatch(Func<Task> work) { await dispatcher.WaitAsync(); try { await work(); } finally { dispatcher.Release(); } }
+        var interval = TimeSpan.FromMilliseconds(100);
+        var started = DateTime.UtcNow;
+        using var live = new LiveJobEvents(events, "job-1", e => { applied++; newest = ((JobProgressed)e).Progress.FramesDone; return true; },
+            Dispatch, () => { renders++; shown = newest; }, interval, NullLogger.Instance);
+        for (int i = 1; i <= 300; i++)
+            await events.PublishAsync(new JobProgressed(new JobProgressMessage("job-1", "Rendering", i, 300, 1, 1, null, i)));
+        await events.PublishAsync(new JobProgressed(new JobProgressMessage("other-job", "Rendering", 1, 1, 1, 1, null, 1)));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (shown != 300 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var elapsed = DateTime.UtcNow - started;
+
+        Assert.Equal(300, applied); // every event of this job reached the page's state, none of the other job's
+        Assert.Equal(300, shown);   // and the last render showed the newest
+        Assert.InRange(renders, 1, (int)(elapsed / interval) + 2); // at most one render per interval
+        Assert.True(renders < 300, $"{renders} renders for 300 events");
+        live.Dispose();
+        Assert.Equal(0, events.SubscriberCount("job-1"));
+    }
+
+    [Fact]
+    public async Task The_snackbar_tells_the_user_about_their_own_finished_jobs_only()
+    {
+        var events = (InProcessJobEvents)Services.GetRequiredService<IJobEvents>();
+        var bo = await CreateUserAsync("bo@example.test", Roles.Operator, "Bo");
+        SignIn(bo, "Bo", Roles.Operator);
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var snackbars = Render<MudSnackbarProvider>();
+        Render<JobFinishedSnackbar>();
+        await WaitForSubscriberAsync(events);
+
+        var anasJob = JobOf(Ana, JobStatus.Succeeded) with { Name = "Ana's secret" };
+        await events.PublishAsync(new JobFinished(anasJob.Id, JobEnd.Succeeded, null, anasJob));
+        var bosJob = JobOf(bo, JobStatus.Failed, j => (j.ErrorCode, j.ErrorMessage) = ("no_face", "No face found in the photo."));
+        await events.PublishAsync(new JobFinished(bosJob.Id, JobEnd.Failed, null, bosJob));
+
+        snackbars.WaitForAssertion(() => Assert.Single(snackbars.FindAll(".job-finished")));
+        var message = snackbars.Find(".job-finished");
+        Assert.Equal(bosJob.Id, message.GetAttribute("data-id"));
+        Assert.Contains("\"Welcome clip\" failed: No face found in the photo.", message.TextContent);
+        Assert.Equal($"/jobs/{bosJob.Id}", message.QuerySelector("a")!.GetAttribute("href"));
+        Assert.DoesNotContain("Ana's secret", snackbars.Markup);
+        Assert.DoesNotContain(anasJob.Id, snackbars.Markup);
+    }
+
+    private static async Task WaitForSubscriberAsync(InProcessJobEvents events)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (events.SubscriberCount(null) == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(1, events.SubscriberCount(null));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Playwright;
+
+namespace SonicWeb.LoadBench;
+
+/// <summary>
+/// (f) Open job pages watching a running job, measured in the browser: each page's progress panel carries the server
+/// time of the progress event it shows (data-progress-sent, from JobProgressMessage.SentAt); a MutationObserver in every
+/// tab notes Date.now() minus that time whenever it changes, i.e. event published -> pushed through the circuit -> DOM
+/// updated (same machine, same clock). The job is submitted with preview_first, so every page is open before it renders.
+/// Baseline in the same run: one page watching an identical job. Memory per job-page circuit as in (e).
+/// </summary>
+public static class JobPageBenchmark
+{
+    public const double TargetP99Ms = 250;
+
+    /// <summary>Runs in every tab before the page's own scripts: collects latencies into window.sonicLatencies.</summary>
+    private const string LatencyRecorder = """
+        window.sonicLatencies = [];
+        new MutationObserver(records => {
+            const now = Date.now();
+            for (const r of records) {
+                const sent = Number(r.target.getAttribute('data-progress-sent'));
+                if (sent > 0) window.sonicLatencies.push(now - sent);
+            }
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-progress-sent'] });
+        """;
+
+    public static async Task RunAsync(AppUnderTest app, BenchApi api, string imagePath, string audioPath, int pages, int resolution)
+    {
+        var image = await File.ReadAllBytesAsync(imagePath);
+        var audio = await File.ReadAllBytesAsync(audioPath);
+        await using var browser = await BrowserSession.StartAsync(app.BaseAddress, api.Cookies);
+        await browser.Context.AddInitScriptAsync(LatencyRecorder);
+        Console.WriteLine($"(f) job pages: chromium tabs on /jobs/{{id}} watching one running job at {resolution} px; latency = progress event's " +
+            "SentAt -> the page's DOM showing it (MutationObserver in the tab)");
+
+        // Baseline: one page.
+        var (baseline, baselineSeconds, _) = await WatchAsync(app, api, browser, image, audio, 1, resolution, measureMemory: false);
+        Console.WriteLine($"    baseline, 1 page:  {Stats.Summary(baseline)} (job ran {baselineSeconds:0.0} s)");
+
+        var (latencies, seconds, perCircuit) = await WatchAsync(app, api, browser, image, audio, pages, resolution, measureMemory: true);
+        Console.WriteLine($"    {pages} pages:         {Stats.Summary(latencies)} (job ran {seconds:0.0} s)");
+        double p99 = Stats.Percentile(latencies, 99), baseP99 = Stats.Percentile(baseline, 99);
+        Console.WriteLine($"    p99 {pages} pages / 1 page: {p99 / baseP99:0.00}x; target p99 < {TargetP99Ms:0} ms: {(p99 < TargetP99Ms ? "MET" : "NOT MET")}");
+        if (perCircuit is { } m)
+            Console.WriteLine($"    memory per job-page circuit: working set {m.WorkingSetMb:0.00} MB, GC heap {m.GcHeapMb:0.00} MB " +
+                $"(target < {CircuitMemoryBenchmark.TargetMbPerCircuit} MB: {(m.WorkingSetMb < CircuitMemoryBenchmark.TargetMbPerCircuit ? "MET" : "NOT MET")})");
+        Console.WriteLine("    (figures from a machine shared with other engineers' builds and tests: compare the ratio, not the absolute times)");
+    }
+
+    private static async Task<(List<double> Latencies, double JobSeconds, (double WorkingSetMb, double GcHeapMb)? PerCircuit)> WatchAsync(
+        AppUnderTest app, BenchApi api, BrowserSession browser, byte[] image, byte[] audio, int count, int resolution, bool measureMemory)
+    {
+        var submitted = await api.SubmitAsync(BenchApi.Form(image, audio, "portrait.png", "voice.wav",
+            ("min_resolution", resolution.ToString()), ("seed", "5"), ("preview_first", "true"), ("name", $"job page bench {count}")));
+        if (submitted.Status != HttpStatusCode.Accepted) throw new InvalidOperationException($"job page bench: {(int)submitted.Status} {submitted.Body}");
+        var id = submitted.Job!.Value.GetProperty("id").GetString()!;
+        await WaitForStatusAsync(api, id, "AwaitingConfirmation", TimeSpan.FromMinutes(2));
+
+        MemorySample? before = measureMemory ? await CircuitMemoryBenchmark.SettledAsync(app, api) : null;
+        var clock = Stopwatch.StartNew();
+        var tabs = new List<IPage>();
+        for (int i = 0; i < count; i++) tabs.Add(await browser.OpenAsync($"/jobs/{id}"));
+        if (count > 1) Console.WriteLine($"    {count} job pages connected in {clock.Elapsed.TotalSeconds:0.0} s");
+        (double, double)? perCircuit = null;
+        if (before is { } b)
+        {
+            var after = await CircuitMemoryBenchmark.SettledAsync(app, api);
+            perCircuit = ((after.WorkingSetMb - b.WorkingSetMb) / count, (after.GcHeapMb - b.GcHeapMb) / count);
+            Console.WriteLine($"    memory before {b.WorkingSetMb:0.0} MB working set / {b.GcHeapMb:0.0} MB GC heap, after {after.WorkingSetMb:0.0} / {after.GcHeapMb:0.0} MB");
+        }
+
+        var run = Stopwatch.StartNew();
+        await api.PostAsync($"/api/jobs/{id}/confirm");
+        var status = await api.WaitFinishedAsync(id, TimeSpan.FromMinutes(10));
+        var seconds = run.Elapsed.TotalSeconds;
+        if (status != "Succeeded") Console.WriteLine($"    (the job ended {status})");
+        await Task.Delay(1000); // the last renders reach the tabs
+
+        var latencies = new List<double>();
+        var perPage = new List<int>();
+        foreach (var tab in tabs)
+        {
+            var mine = await tab.EvaluateAsync<double[]>("() => window.sonicLatencies");
+            latencies.AddRange(mine);
+            perPage.Add(mine.Length);
+            await tab.CloseAsync();
+        }
+        Console.WriteLine($"    progress renders seen per page: min {perPage.Min()} max {perPage.Max()}");
+        await api.CancelAndDeleteAsync([id]);
+        return (latencies, seconds, perCircuit);
+    }
+
+    private static async Task WaitForStatusAsync(BenchApi api, string id, string wanted, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var status = (await api.GetJobAsync(id)).GetProperty("status").GetString();
+            if (status == wanted) return;
+            if (status is "Failed" or "Cancelled" || DateTime.UtcNow > until)
+                throw new InvalidOperationException($"job {id} is {status}, not {wanted}");
+            await Task.Delay(200);
+        }
+    }
+}
