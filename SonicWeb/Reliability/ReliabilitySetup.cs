@@ -1,0 +1,14 @@
+using SonicWeb.Hosting;
+
+namespace SonicWeb.Reliability;
+
+/// <summary>Crash clean-up: one call from WebSetup, right after the StorageInitializer.</summary>
+public static class ReliabilitySetup
+{
+    public static void AddSonicReliability(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<CleanupOptions, CleanupOptionsValidator>(CleanupOptions.Section);
+        services.AddSingleton<StorageJanitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageJanitor>()); // its start-up sweep runs before the worker starts
+    }
+}
