@@ -2,13 +2,18 @@ using SonicWeb.Hosting;
 
 namespace SonicWeb.Reliability;
 
-/// <summary>Crash clean-up: one call from WebSetup, right after the StorageInitializer.</summary>
+/// <summary>Crash clean-up and retention: one call from WebSetup, right after the StorageInitializer.</summary>
 public static class ReliabilitySetup
 {
     public static void AddSonicReliability(this IServiceCollection services)
     {
         services.AddValidatedOptions<CleanupOptions, CleanupOptionsValidator>(CleanupOptions.Section);
+        services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.Section);
         services.AddSingleton<StorageJanitor>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageJanitor>()); // its start-up sweep runs before the worker starts
+        services.AddSingleton<FileLeases>();
+        services.AddSingleton<RetentionSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionSweep>());
+        services.AddSingleton<StorageUsage>();
     }
 }
