@@ -15,5 +15,9 @@ public static class ReliabilitySetup
         services.AddSingleton<RetentionSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionSweep>());
         services.AddSingleton<StorageUsage>();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseWritableHealthCheck>("database-write")
+            .AddCheck<EmailHealthCheck>("email");
+        services.AddExceptionHandler<ResourceFaultExceptionHandler>(); // a locked database or a full disk: 503 with the reason, not 500
     }
 }
