@@ -3,7 +3,8 @@
 #   run:  ffmpeg (media), nodejs/npm (model packages)
 #   test: the above plus espeak-ng and sox (test speech), exiftool (EXIF test photos),
 #         chromium (browser tests), python3-aiosmtpd (SMTP server for email tests), openssl
-#         (throwaway certificates for the email TLS tests)
+#         (throwaway certificates for the email TLS tests), sqlite3 (a second process locking the
+#         database in the fault tests)
 # Packages already present are not reinstalled; apt-get update runs only when something is missing.
 set -euo pipefail
 mode="${1:-run}"
@@ -21,6 +22,7 @@ if [ "$mode" = test ]; then
   have chromium || need+=(chromium)
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
   have openssl || need+=(openssl)
+  have sqlite3 || need+=(sqlite3)
   have dpkg-deb || need+=(dpkg)
 fi
 if [ ${#need[@]} -eq 0 ]; then say "all prerequisites present"; exit 0; fi

@@ -12,13 +12,13 @@ bash "$root/scripts/fetch-models.sh"
 say "building"
 dotnet build "$root/SonicWeb/SonicWeb.csproj" -c Release -v quiet -nologo >&2
 app="$root/artifacts/bin/SonicWeb/release/SonicWeb.dll"
+export Storage__Root="${Storage__Root:-$root/data}"  # all state: database, uploads, outputs, logs
 case "${1:-}" in
-  generate|inspect)
+  generate|inspect|backup)
     # CLI verbs run in the caller's folder, so relative paths mean what the user expects.
     exec dotnet "$app" "$@" ;;
 esac
 cd "$root/SonicWeb"  # content root (appsettings.json, wwwroot)
-export Storage__Root="${Storage__Root:-$root/data}"  # all state: database, uploads, outputs, logs
 if [ $# -eq 0 ]; then
   say "starting on http://localhost:5000 (Ctrl+C to stop)"
   set -- --urls http://localhost:5000

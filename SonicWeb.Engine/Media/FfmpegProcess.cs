@@ -88,6 +88,8 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
             CreateNoWindow = true,
         };
         foreach (var a in arguments.Items) psi.ArgumentList.Add(a);
+        table ??= FfmpegProcessTable.Unowned;
+        if (table.OwnerTag is { } owner) psi.Environment[FfmpegProcessTable.OwnerVariable] = owner;
         Process process;
         try
         {
@@ -101,7 +103,7 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
                 $"or set the path of {tool} to the executable.", e)
             { Setting = tool.Contains("ffprobe", StringComparison.OrdinalIgnoreCase) ? "Ffmpeg:FfprobePath" : "Ffmpeg:FfmpegPath" };
         }
-        return new FfmpegProcess(process, Path.GetFileName(executable), options, table ?? FfmpegProcessTable.Unowned);
+        return new FfmpegProcess(process, Path.GetFileName(executable), options, table);
     }
 
     /// <summary>

@@ -16,6 +16,16 @@ public sealed class FfmpegProcessTable : IAsyncDisposable
     /// <summary>The table of processes started by code that has no host to own them.</summary>
     public static FfmpegProcessTable Unowned { get; } = new();
 
+    /// <summary>The environment variable that carries <see cref="OwnerTag"/> into every process of a tagged table.</summary>
+    public const string OwnerVariable = "SONICWEB_DATA_ROOT";
+
+    /// <summary>
+    /// Set by a host (the web app sets its data folder): each process started for this table carries it in
+    /// <see cref="OwnerVariable"/>, so the next instance can tell the ffmpeg a killed instance left behind from
+    /// anyone else's ffmpeg on the machine. Null: processes are not tagged.
+    /// </summary>
+    public string? OwnerTag { get; set; }
+
     /// <summary>Processes of this table that have not exited or been disposed.</summary>
     public int Count => _running.Count;
 

@@ -14,10 +14,12 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _root;
     private readonly bool _ownsRoot;
+    private readonly System.Text.StringBuilder _output;
 
-    private AppProcess(Process process, Uri baseAddress, string root, bool ownsRoot)
+    private AppProcess(Process process, Uri baseAddress, string root, bool ownsRoot, System.Text.StringBuilder output)
     {
         _process = process;
+        _output = output;
         (_root, _ownsRoot, BaseAddress) = (root, ownsRoot, baseAddress);
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -53,8 +55,8 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), root, ownsRoot);
-        var until = DateTime.UtcNow.AddSeconds(60);
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), root, ownsRoot, output);
+        var until = DateTime.UtcNow.AddSeconds(180); // generous: a shared machine can take a minute to start it
         while (true)
         {
             if (process.HasExited)
@@ -66,9 +68,26 @@ public sealed class AppProcess : IAsyncDisposable
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
-            if (DateTime.UtcNow > until) { await app.DisposeAsync(); throw new TimeoutException($"the app did not answer /health within 60 s:\n{output}"); }
+            if (DateTime.UtcNow > until) { await app.DisposeAsync(); throw new TimeoutException($"the app did not answer /health within 180 s:\n{output}"); }
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>What the app wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>
+    /// A crash: SIGKILL to the app process only, as the kernel's OOM killer or `kill -9` sends it. Its ffmpeg
+    /// children are not told; whatever they and the app leave behind is the next start's to clean up.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>artifacts/bin/SonicWeb/&lt;config&gt;/SonicWeb.dll, built with the tests (same configuration folder).</summary>

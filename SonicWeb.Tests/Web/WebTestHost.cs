@@ -59,20 +59,8 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
     public HttpClient Anonymous() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
 
     /// <summary>Signs in through the real form (antiforgery token included); the client keeps the cookie and does not follow redirects.</summary>
-    public async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string email, string password)
-    {
-        var cookies = new CookieContainer();
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
-            { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
-        var page = await client.GetStringAsync("/account/login");
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-            { ["email"] = email, ["password"] = password, ["__RequestVerificationToken"] = token }));
-        var location = response.Headers.Location?.ToString() ?? "";
-        if (response.StatusCode != HttpStatusCode.Redirect || location.Contains("/account/login"))
-            throw new InvalidOperationException($"sign-in as {email} failed: {(int)response.StatusCode} {location}");
-        return (client, cookies);
-    }
+    public Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string email, string password) =>
+        WebTestKit.SignInAsync(BaseAddress, email, password);
 
     /// <summary>Creates a user through the same service the admin page uses and signs them in.</summary>
     public async Task<(HttpClient Client, CookieContainer Cookies)> CreateUserAsync(string email, string role, string? displayName = null)
@@ -123,6 +111,23 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
 public static class WebTestKit
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Signs in through the real form (antiforgery token included); the client keeps the cookie and does not follow redirects.</summary>
+    public static async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(Uri baseAddress, string email, string password)
+    {
+        var cookies = new CookieContainer();
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
+            { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        var page = await client.GetStringAsync("/account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["email"] = email, ["password"] = password, ["__RequestVerificationToken"] = token }));
+        var location = response.Headers.Location?.ToString() ?? "";
+        if (response.StatusCode != HttpStatusCode.Redirect || location.Contains("/account/login"))
+            throw new InvalidOperationException($"sign-in as {email} failed: {(int)response.StatusCode} {location}");
+        return (client, cookies);
+    }
+
 
     /// <summary>About 2.5 s of speech: a 256 px job takes a couple of seconds.</summary>
     public static string ShortSpeech => TestMedia.Speech("Hello, this is a quick test.", "web-short");

@@ -7,6 +7,7 @@ using SonicWeb.Batches;
 using SonicWeb.Errors;
 using SonicWeb.Jobs;
 using SonicWeb.Presets;
+using SonicWeb.Reliability;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
@@ -46,9 +47,11 @@ public static class BatchesApi
 
     /// <summary>Streams the zip while reading the videos: nothing is built on disk or in memory. MP4s are stored, not compressed again.</summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ZipAsync(
-        string id, HttpContext http, BatchQueries batches, StoragePaths paths, CancellationToken ct)
+        string id, HttpContext http, BatchQueries batches, StoragePaths paths, FileLeases leases, CancellationToken ct)
     {
         var batch = await batches.GetEntityForAsync(id, http.User, ct);
+        // Lease, then read again: a video the retention sweep expired meanwhile is left out, any other is kept until the zip is sent.
+        foreach (var video in await batches.FinishedVideosAsync(id, ct)) http.Response.RegisterForDispose(leases.Acquire(video.JobId));
         var videos = (await batches.FinishedVideosAsync(id, ct)).Where(v => File.Exists(paths.Absolute(v.Path))).ToList();
         if (videos.Count == 0) throw new NotFoundException($"Batch {id} has no finished videos yet.");
 

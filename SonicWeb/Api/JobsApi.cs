@@ -9,6 +9,7 @@ using SonicWeb.Jobs;
 using SonicWeb.Jobs.Lifecycle;
 using SonicWeb.Jobs.Submission;
 using SonicWeb.Presets;
+using SonicWeb.Reliability;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Api;
@@ -127,9 +128,13 @@ public static class JobsApi
 
     /// <summary>The MP4, with range requests (seeking in the player); ?download=1 adds a file name.</summary>
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> VideoAsync(
-        string id, string? download, ClaimsPrincipal user, JobQueries queries, StoragePaths paths, CancellationToken ct)
+        string id, string? download, HttpContext http, JobQueries queries, StoragePaths paths, FileLeases leases, CancellationToken ct)
     {
-        var job = await queries.GetEntityForAsync(id, user, ct);
+        // The lease before the row: the retention sweep marks a job expired before it looks for leases, so either
+        // this request sees the mark (410) or the sweep sees the lease and keeps the file until the response ends.
+        http.Response.RegisterForDispose(leases.Acquire(id));
+        var job = await queries.GetEntityForAsync(id, http.User, ct);
+        if (job.ExpiredAt is { } expired) throw JobLifecycle.Expired(id, expired);
         if (job.Status != JobStatus.Succeeded || job.OutputPath is null || !File.Exists(paths.Absolute(job.OutputPath)))
             throw new NotFoundException($"Job {id} has no video ({job.Status}).");
         var fileName = download is "1" or "true" ? DownloadNames.Safe(job.Name, "video", allowDots: false) + ".mp4" : null;
@@ -155,6 +160,7 @@ public static class JobsApi
         string id, ClaimsPrincipal user, JobQueries queries, StoragePaths paths, CancellationToken ct)
     {
         var job = await queries.GetEntityForAsync(id, user, ct);
+        if (job.ExpiredAt is { } expired) throw JobLifecycle.Expired(id, expired);
         if (job.ThumbnailPath is { } thumb && File.Exists(paths.Absolute(thumb)))
             return TypedResults.PhysicalFile(paths.Absolute(thumb), "image/jpeg");
         var image = paths.Absolute(job.ImagePath);

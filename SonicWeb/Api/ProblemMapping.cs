@@ -32,6 +32,7 @@ public static class ProblemMapping
     public static int StatusFor(DomainException e) => e switch
     {
         NotFoundException => StatusCodes.Status404NotFound,
+        GoneException => StatusCodes.Status410Gone,
         InvalidStateException => StatusCodes.Status409Conflict,
         ForbiddenException => StatusCodes.Status403Forbidden,
         InputRejectedException input => StatusFor(input.Problem),
@@ -45,6 +46,7 @@ public static class ProblemMapping
         403 => "Not allowed",
         404 => "Not found",
         409 => "The job is not in a state that allows this",
+        410 => "Removed under the retention policy",
         413 => "The upload is too large",
         415 => "Unsupported file type",
         422 => "The inputs cannot be used",

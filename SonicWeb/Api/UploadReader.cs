@@ -77,7 +77,7 @@ public static class UploadReader
             await read(staged);
             return staged;
         }
-        catch (IOException e) when (e is not FileNotFoundException)
+        catch (IOException e) when (e is not FileNotFoundException && Reliability.ResourceFaults.Classify(e) is null) // a full disk is the server's fault: 503
         {
             await staged.DisposeAsync();
             throw InputRejectedException.BadRequest("The upload was interrupted or is not valid multipart data: " + e.Message);

@@ -112,7 +112,7 @@ public sealed class BatchQueries(IDbContextFactory<SonicDbContext> db)
     public async Task<IReadOnlyList<BatchVideo>> FinishedVideosAsync(string id, CancellationToken ct = default)
     {
         await using var context = await db.CreateDbContextAsync(ct);
-        var rows = await context.Jobs.AsNoTracking().Where(j => j.BatchId == id && j.Status == JobStatus.Succeeded && j.OutputPath != null).ToListAsync(ct);
+        var rows = await context.Jobs.AsNoTracking().Where(j => j.BatchId == id && j.Status == JobStatus.Succeeded && j.OutputPath != null && j.ExpiredAt == null).ToListAsync(ct);
         return rows.OrderBy(j => j.CreatedAt).ThenBy(j => j.Id, StringComparer.Ordinal)
             .Select(j => new BatchVideo(j.Id, j.Name, j.AudioFileName, j.OutputPath!, j.FinishedAt ?? j.CreatedAt)).ToList();
     }

@@ -7,13 +7,13 @@ using SonicWeb.Hosting;
 namespace SonicWeb.Cli;
 
 /// <summary>
-/// The command-line verbs of the SonicWeb executable (`generate`, `inspect`). Anything else starts
+/// The command-line verbs of the SonicWeb executable (`generate`, `inspect`, `users`, `backup`). Anything else starts
 /// the web app. Parse errors are reported like engine errors (invalid_parameter, exit code 2) so
 /// scripts see one error format.
 /// </summary>
 internal static class CliApp
 {
-    public static readonly string[] Verbs = ["generate", "inspect", "users"];
+    public static readonly string[] Verbs = ["generate", "inspect", "users", "backup"];
 
     public static bool IsCliInvocation(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -41,7 +41,7 @@ internal static class CliApp
         foreach (var option in o.ParameterOptions) inspect.Options.Add(option);
         inspect.SetAction((r, ct) => InspectAsync(r, o, backendFactory, new CliOutput(r.GetValue(o.Json), stdout, stderr), ct));
 
-        var root = new RootCommand("SonicWeb: talking-head videos from a portrait and a voice.") { generate, inspect, UsersCommand.Create(stdout, stderr) };
+        var root = new RootCommand("SonicWeb: talking-head videos from a portrait and a voice.") { generate, inspect, UsersCommand.Create(stdout, stderr), BackupCommand.Create(stdout, stderr) };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -16,7 +16,7 @@ public static class DatabaseSetup
         services.AddSingleton(paths);
         var synchronous = new SqliteSynchronousInterceptor(options.SqliteSynchronous);
         services.AddDbContextFactory<SonicDbContext>(o => o
-            .UseSqlite($"Data Source={paths.DatabaseFile};Cache=Shared;Pooling=True")
+            .UseSqlite($"Data Source={paths.DatabaseFile};Cache=Shared;Pooling=True;Default Timeout={options.BusyTimeoutSeconds}")
             .AddInterceptors(synchronous));
         return paths;
     }

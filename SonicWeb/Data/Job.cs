@@ -83,6 +83,12 @@ public sealed class Job
     /// <summary>The reviewer's display name at the time of the decision.</summary>
     public string? ReviewerName { get; set; }
 
+    /// <summary>
+    /// When the retention policy (Retention:MaxAgeDays / MaxTotalBytes) removed the job's files. The row stays in
+    /// the history, marked expired; its video answers 410 Gone. Null: the files are kept.
+    /// </summary>
+    public DateTime? ExpiredAt { get; set; }
+
     public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
 
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));

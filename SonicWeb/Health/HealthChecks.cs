@@ -7,7 +7,7 @@ using SonicWeb.Storage;
 
 namespace SonicWeb.Health;
 
-/// <summary>ffmpeg and ffprobe answer -version (checked at most once a minute).</summary>
+/// <summary>ffmpeg and ffprobe answer -version (a healthy answer is reused for a minute).</summary>
 public sealed class FfmpegHealthCheck(IOptions<EngineOptions> engine) : IHealthCheck
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
@@ -33,7 +33,8 @@ public sealed class FfmpegHealthCheck(IOptions<EngineOptions> engine) : IHealthC
                 break;
             }
         }
-        _cached = (DateTime.UtcNow, result);
+        // Only a healthy answer is kept: a missing ffmpeg shows until it is back, and is seen again at once when it is.
+        _cached = result.Status == HealthStatus.Healthy ? (DateTime.UtcNow, result) : null;
         return result;
     }
 }

@@ -20,6 +20,7 @@ using SonicWeb.Logging;
 using SonicWeb.Notifications;
 using SonicWeb.Reviews;
 using SonicWeb.Presets;
+using SonicWeb.Reliability;
 using SonicWeb.Storage;
 
 namespace SonicWeb.Hosting;
@@ -47,6 +48,7 @@ public static class WebSetup
         services.AddSonicJobs();
         services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
+        services.AddSonicReliability(); // crash clean-up at start (after the StorageInitializer, before the worker) and on a timer
         builder.AddSonicNotifications(); // email (IUserNotifications + its sender); after the storage: the outbox table must exist
         services.AddSingleton<PresetService>();
         services.AddSingleton<BatchQueries>();

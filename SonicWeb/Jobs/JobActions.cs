@@ -10,7 +10,7 @@ namespace SonicWeb.Jobs;
 /// <param name="Cancel">Checking, held, awaiting confirmation, queued or running.</param>
 /// <param name="Retry">Failed or cancelled: back to the queue (or to its check) with the same inputs.</param>
 /// <param name="Confirm">Awaiting confirmation of its preview: queue the full render.</param>
-/// <param name="Rerun">Always: a new job with the same inputs.</param>
+/// <param name="Rerun">A new job with the same inputs (not once they expired).</param>
 /// <param name="Delete">Always: the job and its files go (a running one is stopped first).</param>
 /// <param name="Review">Succeeded: reviewers approve the video or ask for changes.</param>
 /// <param name="Download">The video exists.</param>
@@ -24,11 +24,12 @@ public sealed record JobActions(bool Cancel, bool Retry, bool Confirm, bool Reru
 
     public static readonly JobActions None = new(false, false, false, false, false, false, false);
 
-    public static JobActions For(JobStatus status, bool hasVideo) => new(
+    /// <param name="expired">The retention policy removed the inputs and outputs: nothing can run from them again.</param>
+    public static JobActions For(JobStatus status, bool hasVideo, bool expired = false) => new(
         Cancel: status == JobStatus.Running || NotStarted.Contains(status),
-        Retry: status is JobStatus.Failed or JobStatus.Cancelled,
+        Retry: (status is JobStatus.Failed or JobStatus.Cancelled) && !expired,
         Confirm: status == JobStatus.AwaitingConfirmation,
-        Rerun: true,
+        Rerun: !expired,
         Delete: true,
         Review: status == JobStatus.Succeeded,
         Download: hasVideo);

@@ -14,6 +14,9 @@ public static class JobStatusText
         _ => status.ToString(),
     };
 
+    /// <summary>A finished job whose files the retention policy removed: the row stays in the history.</summary>
+    public static string Expired(JobStatus status) => $"{Status(status)}, expired (files removed)";
+
     /// <summary>The stage the job is in, or what it waits for when it has none yet.</summary>
     public static string Stage(JobStatus status, string? stage) =>
         stage ?? (status == JobStatus.Checking ? "checking the photo and the audio" : "waiting");

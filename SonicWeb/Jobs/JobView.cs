@@ -46,6 +46,10 @@ public sealed record JobView(
     /// <summary>The batch the job belongs to, if any (its page is /batches/{BatchId}).</summary>
     public string? BatchId { get; init; }
 
+    /// <summary>When the retention policy removed the job's files (null: kept). The row stays; the video answers 410.</summary>
+    public DateTime? ExpiredAt { get; init; }
+    public bool Expired => ExpiredAt is not null;
+
     /// <summary>What the job's state offers (the caller's role may still forbid it).</summary>
     public JobActions Actions { get; init; } = JobActions.None;
 
@@ -70,7 +74,7 @@ public sealed record JobView(
                 : Math.Max(0, j.EstimatedSeconds - (elapsed ?? 0));
         }
         else if (j.Status == JobStatus.Queued) remaining = j.EstimatedSeconds;
-        bool hasVideo = j.Status == JobStatus.Succeeded && j.OutputPath != null;
+        bool hasVideo = j.Status == JobStatus.Succeeded && j.OutputPath != null && j.ExpiredAt is null;
 
         return new JobView(j.Id, j.Name, j.Submitter, j.Status, j.Stage,
             j.Status == JobStatus.Queued ? queuePosition : null, j.Attempts, Math.Round(j.EstimatedSeconds, 1),
@@ -82,8 +86,8 @@ public sealed record JobView(
             j.ReusedFromJobId, hasVideo,
             j.CreatedAt, j.StartedAt, j.FinishedAt, LinksFor(j.Id))
         {
-            OwnerId = j.OwnerId, Review = Reviews.JobReview.From(j), BatchId = j.BatchId,
-            Actions = JobActions.For(j.Status, hasVideo), StatusText = JobStatusText.Status(j.Status), StageText = JobStatusText.Stage(j.Status, j.Stage),
+            OwnerId = j.OwnerId, Review = Reviews.JobReview.From(j), BatchId = j.BatchId, ExpiredAt = j.ExpiredAt,
+            Actions = JobActions.For(j.Status, hasVideo, expired: j.ExpiredAt is not null), StatusText = j.ExpiredAt is null ? JobStatusText.Status(j.Status) : JobStatusText.Expired(j.Status), StageText = JobStatusText.Stage(j.Status, j.Stage),
         };
     }
 

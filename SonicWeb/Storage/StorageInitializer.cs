@@ -7,7 +7,9 @@ namespace SonicWeb.Storage;
 /// <summary>
 /// Runs before the worker starts: creates the data directory and the database, switches SQLite to
 /// WAL (readers never wait for the writer), puts jobs that were running when the app stopped back in
-/// the queue, clears abandoned uploads, and fits the estimator to the job history.
+/// the queue, and fits the estimator to the job history.
+/// What a crash left half-done (uploads, partial videos, orphaned ffmpeg) is removed next by the
+/// Reliability.StorageJanitor.
 /// </summary>
 public sealed class StorageInitializer(
     StoragePaths paths,
@@ -34,9 +36,6 @@ public sealed class StorageInitializer(
             log.LogWarning("Job {JobId} was running when the app stopped (attempt {Attempt}); queued to run again", job.Id, job.Attempts);
         }
         await context.SaveChangesAsync(ct);
-
-        foreach (var dir in Directory.EnumerateDirectories(paths.StagingRoot))
-            StoragePaths.DeleteQuietly(dir);
 
         await estimator.RefitAsync(ct);
         log.LogInformation("Storage ready at {Root}", paths.Root);

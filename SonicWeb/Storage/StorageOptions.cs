@@ -20,6 +20,12 @@ public sealed class StorageOptions
     /// </summary>
     public Data.SqliteSynchronous SqliteSynchronous { get; set; } = Data.SqliteSynchronous.Normal;
 
+    /// <summary>
+    /// How long a database command waits for a lock held by another process (SQLite busy timeout) before the
+    /// request answers 503 "database is locked" (a job's step is retried by the worker).
+    /// </summary>
+    public int BusyTimeoutSeconds { get; set; } = 30;
+
     /// <summary>The health check reports "degraded" below this much free disk space.</summary>
     public long MinFreeBytes { get; set; } = 1L * 1024 * 1024 * 1024;
 }

@@ -105,6 +105,7 @@ public sealed class JobLifecycle(
         await using (var context = await db.CreateDbContextAsync(ct))
         {
             var job = await context.Jobs.FirstOrDefaultAsync(j => j.Id == id, ct) ?? throw NotFound(id);
+            if (job.ExpiredAt is { } expired) throw Expired(id, expired);
             if (!JobActions.For(job.Status, hasVideo: false).Retry)
                 throw new InvalidStateException($"Job {id} is {job.Status}; only failed or cancelled jobs can be retried (use re-run for finished ones).");
             recheck = PendingCheck.Exists(paths.Uploads(id));
@@ -131,6 +132,7 @@ public sealed class JobLifecycle(
     public async Task<JobView> RerunAsync(RerunJob c, CancellationToken ct)
     {
         var source = await ActableAsync(c.JobId, c.User, ct);
+        if (source.ExpiredAt is { } expired) throw Expired(c.JobId, expired);
         var owner = c.User.AsJobOwner();
         var job = new Job
         {
@@ -215,4 +217,8 @@ public sealed class JobLifecycle(
     }
 
     private static NotFoundException NotFound(string id) => new($"There is no job '{id}'.");
+
+    public static GoneException Expired(string id, DateTime expiredAt) => new(
+        $"The files of job {id} were removed on {expiredAt:yyyy-MM-dd HH:mm} UTC under this installation's retention policy " +
+        "(Retention:MaxAgeDays / Retention:MaxTotalBytes). The history entry is kept, but its video and inputs are gone.");
 }

@@ -112,11 +112,12 @@ public sealed class JobRunner(
         catch (Exception e)
         {
             log.LogError(e, "Job {JobId} failed unexpectedly", job.Id);
+            var fault = Reliability.ResourceFaults.Classify(e); // a full disk or a locked database says so
             written = await FinishAsync(job, j =>
             {
                 j.Status = JobStatus.Failed;
-                j.ErrorCode = EngineErrorCodes.Internal;
-                j.ErrorMessage = "Generation failed unexpectedly: " + e.Message;
+                j.ErrorCode = fault?.Code ?? EngineErrorCodes.Internal;
+                j.ErrorMessage = fault is null ? "Generation failed unexpectedly: " + e.Message : "Generation stopped: " + fault.Message;
             });
         }
         finally

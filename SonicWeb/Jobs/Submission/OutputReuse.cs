@@ -21,7 +21,7 @@ public sealed class OutputReuse(StoragePaths paths)
     public async Task<Job?> FindSourceAsync(SonicDbContext context, string inputHash, CancellationToken ct)
     {
         var candidates = await context.Jobs.AsNoTracking()
-            .Where(j => j.InputHash == inputHash && j.Status == JobStatus.Succeeded && j.OutputPath != null)
+            .Where(j => j.InputHash == inputHash && j.Status == JobStatus.Succeeded && j.OutputPath != null && j.ExpiredAt == null)
             .OrderByDescending(j => j.FinishedAt).Take(3).ToListAsync(ct);
         return candidates.FirstOrDefault(j => File.Exists(paths.Absolute(j.OutputPath!)));
     }

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text;
+using SonicWeb.Engine.Media;
+
+namespace SonicWeb.Reliability;
+
+/// <summary>
+/// ffmpeg and ffprobe processes that an instance of the app on this data folder started and that do not belong
+/// to this app process: left by an instance that was killed (SIGKILL or a crash gives it no chance to stop its
+/// children). The app tags every ffmpeg it starts with its data folder (<see cref="FfmpegProcessTable.OwnerVariable"/>
+/// in the process's environment); they are found through /proc (Linux) by that tag and a parent that is not this
+/// process. An operator's own ffmpeg or ffprobe on a file in the data folder has no tag and is never touched.
+/// </summary>
+public static class OrphanProcesses
+{
+    public sealed record Found(int Pid, string CommandLine);
+
+    public static IReadOnlyList<Found> Find(string dataRoot)
+    {
+        if (!Directory.Exists("/proc")) return [];
+        var tag = FfmpegProcessTable.OwnerVariable + "=" + Path.GetFullPath(dataRoot);
+        int self = Environment.ProcessId;
+        var found = new List<Found>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid) || pid == self) continue;
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains(tag, StringComparer.Ordinal)) continue;
+                if (ParentOf(dir) == self) continue; // ours: the engine's process table owns and stops it
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                found.Add(new Found(pid, string.Join(' ', args)));
+            }
+            catch (IOException) { } // the process ended while we looked
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    /// <summary>SIGKILLs the process; false when it was already gone.</summary>
+    public static bool Kill(Found process)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(process.Pid);
+            p.Kill();
+            p.WaitForExit(5000);
+            return true;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    /// <summary>Field 4 of /proc/PID/stat; the name in field 2 may hold spaces, so count from its closing parenthesis.</summary>
+    private static int ParentOf(string procDir)
+    {
+        var stat = File.ReadAllText(Path.Combine(procDir, "stat"), Encoding.ASCII);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
