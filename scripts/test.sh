@@ -7,11 +7,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 say() { echo "[test] $*" >&2; }
 command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (https://dot.net); dotnet not found"; exit 1; }
-say "1/4 prerequisites (apt)"
+say "1/5 prerequisites (apt)"
 bash scripts/install-prereqs.sh test
-say "2/4 model files"
+say "2/5 model files"
 bash scripts/fetch-models.sh
-say "3/4 test media"
+say "3/5 test media"
 bash scripts/fetch-test-media.sh
-say "4/4 build and test"
+say "4/5 known vulnerabilities in the NuGet packages (needs nuget.org)"
+bash scripts/check-vulnerable.sh
+say "5/5 build and test"
 dotnet test SonicWeb.Tests/SonicWeb.Tests.csproj -c Release --logger "console;verbosity=normal" "$@"

@@ -86,6 +86,7 @@ public static class AudioLoader
                     pcm.Write(buffer, 0, read);
                 }
             },
+            TimeLimit = ffmpeg.ReadLimit,
         }, ffmpeg.Processes);
         using var stopOrCancel = CancellationTokenSource.CreateLinkedTokenSource(ct, overLimit.Token);
         int exit;

@@ -19,6 +19,12 @@ public sealed class FfmpegRunOptions
     public Func<string, bool>? OnStderrLine { get; init; }
 
     public int StderrTailLines { get; init; } = 64;
+
+    /// <summary>Wall-clock limit: the process is killed after this long and <see cref="FfmpegProcess.Failure"/> says so.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>The setting that holds <see cref="TimeLimit"/>, named in the failure message.</summary>
+    public string TimeLimitSetting { get; init; } = "Ffmpeg:ReadSeconds";
 }
 
 /// <summary>
@@ -41,6 +47,9 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
     private readonly Task _stderrTask;
     private readonly CancellationTokenSource _readersCts = new();
     private readonly FfmpegProcessTable _table;
+    private readonly Timer? _deadline;
+    private readonly string _limitText = "";
+    private volatile bool _timedOut;
     private int _disposed;
 
     private FfmpegProcess(Process process, string displayName, FfmpegRunOptions options, FfmpegProcessTable table)
@@ -54,7 +63,15 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
         _stdoutTask = DrainStdoutAsync(options.ReadStdout);
         _stderrTask = ReadStderrAsync(options.OnStderrLine);
         _table.Add(this);
+        if (options.TimeLimit is { } limit && limit > TimeSpan.Zero)
+        {
+            _limitText = $"its limit of {limit.TotalSeconds:0} s ({options.TimeLimitSetting})";
+            _deadline = new Timer(_ => { _timedOut = true; KillNow(); }, null, limit, Timeout.InfiniteTimeSpan);
+        }
     }
+
+    /// <summary>True when the process was killed for running past its <see cref="FfmpegRunOptions.TimeLimit"/>.</summary>
+    public bool TimedOut => _timedOut;
 
     /// <summary>Number of ffmpeg/ffprobe processes started here (in every table) and not yet exited/disposed.</summary>
     public static int RunningCount => FfmpegProcessTable.RunningEverywhere;
@@ -138,8 +155,8 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
     /// <summary>A domain exception naming what failed, the exit code (if exited) and the stderr tail.</summary>
     public SonicEngineException Failure(string code, string what, Exception? inner = null)
     {
-        var exit = _process.HasExited ? $"exit code {_process.ExitCode}" : "still running";
-        var tail = StderrTail;
+        var exit = _timedOut ? $"stopped after running past {_limitText}" : _process.HasExited ? $"exit code {_process.ExitCode}" : "still running";
+        var tail = _timedOut ? "" : StderrTail;
         var message = $"{what} ({_displayName} {exit})" + (tail.Length > 0 ? ": " + tail : ".");
         return new SonicEngineException(code, message, inner);
     }
@@ -173,6 +190,7 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_deadline is not null) await _deadline.DisposeAsync().ConfigureAwait(false);
         if (!HasExitedSafe()) await KillAsync().ConfigureAwait(false);
         _readersCts.Cancel();
         try { await Task.WhenAll(_stdoutTask, _stderrTask).WaitAsync(KillWait).ConfigureAwait(false); }
@@ -185,6 +203,7 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _deadline?.Dispose();
         TryCloseStdin();
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
         catch (InvalidOperationException) { }

@@ -30,6 +30,7 @@ public static class MediaProbe
         await using var process = FfmpegProcess.Start(ffmpeg.FfprobePath, args, new FfmpegRunOptions
         {
             ReadStdout = (stdout, token) => CopyBoundedAsync(stdout, report, MaxReportBytes, token),
+            TimeLimit = ffmpeg.ReadLimit,
         }, ffmpeg.Processes);
         var exit = await process.WaitForExitAsync(ct).ConfigureAwait(false);
         if (exit != 0)

@@ -108,6 +108,8 @@ public sealed class VideoEncoder : IAsyncDisposable
             {
                 WriteStdin = true,
                 OnStderrLine = line => encoder?.OnStderrLine(line) ?? FfmpegProgressParser.IsProgressLine(line),
+                TimeLimit = ffmpeg.EncodeLimit,
+                TimeLimitSetting = "Ffmpeg:EncodeSeconds",
             }, ffmpeg.Processes);
         encoder = new VideoEncoder(settings, process, tempPath);
         return Task.FromResult(encoder);
@@ -175,6 +177,9 @@ public sealed class VideoEncoder : IAsyncDisposable
         var temp = new FileInfo(_tempPath);
         if (!temp.Exists || temp.Length == 0)
             throw await FailAsync("ffmpeg exited without writing a video", null).ConfigureAwait(false);
+        var maxBytes = (_settings.Ffmpeg ?? FfmpegOptions.Default).MaxOutputBytes;
+        if (temp.Length >= maxBytes)
+            throw await FailAsync($"The video reached the output size limit of {maxBytes} bytes (Ffmpeg:MaxOutputBytes) and was discarded", null).ConfigureAwait(false);
         File.Move(_tempPath, Path.GetFullPath(_settings.OutputPath), overwrite: true);
         _finished = true;
         await _process.DisposeAsync().ConfigureAwait(false);
@@ -241,7 +246,10 @@ public sealed class VideoEncoder : IAsyncDisposable
                 .Option("-af", $"aresample={AudioSampleRate},apad=whole_len={samples},atrim=end_sample={samples}")
                 .Option("-c:a", "aac").Option("-b:a", "128k").Option("-ar", AudioSampleRate);
         }
-        return args.Option("-movflags", "+faststart").Option("-f", "mp4").Flag("-y").OutputFile(tempPath);
+        // A size limit on the file (Ffmpeg:MaxOutputBytes): ffmpeg stops writing there; CompleteAsync then fails the video.
+        var maxBytes = (s.Ffmpeg ?? FfmpegOptions.Default).MaxOutputBytes;
+        return args.Option("-fs", maxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Option("-movflags", "+faststart").Option("-f", "mp4").Flag("-y").OutputFile(tempPath);
     }
 
     private static void Validate(VideoEncoderSettings s)

@@ -54,6 +54,9 @@ public sealed class EngineOptions
             yield return $"Limits:MaxAudioSeconds is {l.MaxAudioSeconds}; it must be more than Limits:MinAudioSeconds ({l.MinAudioSeconds}).";
         if (string.IsNullOrWhiteSpace(Ffmpeg.FfmpegPath)) yield return "Ffmpeg:FfmpegPath is empty; it must name the ffmpeg executable.";
         if (string.IsNullOrWhiteSpace(Ffmpeg.FfprobePath)) yield return "Ffmpeg:FfprobePath is empty; it must name the ffprobe executable.";
+        if (!(Ffmpeg.ReadSeconds >= 1)) yield return $"Ffmpeg:ReadSeconds is {Ffmpeg.ReadSeconds}; it must be at least 1 second.";
+        if (!(Ffmpeg.EncodeSeconds >= 1)) yield return $"Ffmpeg:EncodeSeconds is {Ffmpeg.EncodeSeconds}; it must be at least 1 second.";
+        if (Ffmpeg.MaxOutputBytes < 1024 * 1024) yield return $"Ffmpeg:MaxOutputBytes is {Ffmpeg.MaxOutputBytes}; it must be at least 1048576 (1 MB).";
         if (string.IsNullOrWhiteSpace(EncoderPreset)) yield return "EncoderPreset is empty; it must be an x264 preset such as veryfast.";
         if (EncoderCrf is < 0 or > 51) yield return $"EncoderCrf is {EncoderCrf}; it must be 0..51.";
         if (MinFaceSizePixels < 1) yield return $"MinFaceSizePixels is {MinFaceSizePixels}; it must be 1 or more pixels.";

@@ -30,6 +30,8 @@ public static class VideoFrameReader
                     onFrame(count++, frame);
                 }
             },
+            TimeLimit = ffmpeg.EncodeLimit,
+            TimeLimitSetting = "Ffmpeg:EncodeSeconds",
         }, ffmpeg.Processes);
         await process.WaitForSuccessAsync(EngineErrorCodes.Internal, $"Decoding the frames of '{Path.GetFileName(videoPath)}' failed", ct).ConfigureAwait(false);
         return count;

@@ -47,6 +47,7 @@ public sealed class AppProcess : IAsyncDisposable
         foreach (var a in new[] { dll, "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(a);
         start.Environment["Storage__Root"] = root;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in SonicWeb.Tests.Web.WebTestHost.RelaxedRateLimits) start.Environment[key.Replace(":", "__")] = value;
         foreach (var (key, value) in environment ?? new()) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var output = new System.Text.StringBuilder();

@@ -45,6 +45,16 @@ public sealed class AuthorizationTests
         ("GET", "/admin/users", "", [Login, Denied, Denied, Denied, "200"]),
         ("GET", "/admin/notifications", "", [Login, Denied, Denied, Denied, "200"]),
         ("GET", "/account/settings", "", [Login, "200", "200", "200", "200"]),
+        // Added since the table was first written (issue 12): the other pages, the form posts (no antiforgery token: 400
+        // once the role allows them) and the preview confirmation.
+        ("GET", "/new", "", [Login, "200", "200", Denied, "200"]),
+        ("GET", "/account/denied", "", [Login, "403", "403", "403", "403"]),
+        ("GET", "/diagnostics/uploads", "", [Login, Denied, Denied, Denied, "200"]), // admins only; says whether it is turned on
+        ("POST", "/api/jobs/J/confirm", "", ["401", "409", "403", "403", "409"]),
+        ("POST", "/jobs/J/review", "form", [Login, Denied, Denied, "400", "400"]),
+        ("POST", "/account/email-notifications", "form", [Login, "400", "400", "400", "400"]),
+        ("POST", "/admin/users", "form", [Login, Denied, Denied, Denied, "400"]),
+        ("POST", "/admin/users/U/role", "form", [Login, Denied, Denied, Denied, "400"]),
     ];
 
     [Fact]
@@ -74,6 +84,7 @@ public sealed class AuthorizationTests
                         "multipart" => new MultipartFormDataContent { { new StringContent("x"), "name" } },
                         "json" => JsonContent.Create(new { audio_seconds = 3 }),
                         "review" => JsonContent.Create(new { decision = "approved" }),
+                        "form" => new FormUrlEncodedContent([new("field", "value")]), // a form post without its antiforgery token
                         _ => null,
                     },
                 };

@@ -9,6 +9,11 @@ public sealed class ApiProblemFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try { return await next(context); }
+        catch (CapacityExceededException e)
+        {
+            context.HttpContext.Response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ProblemMapping.ToResult(e);
+        }
         catch (DomainException e) { return ProblemMapping.ToResult(e); }
         catch (SonicEngineException e) { return ProblemMapping.ToResult(e); }
     }

@@ -36,6 +36,7 @@ public static class ProblemMapping
         InvalidStateException => StatusCodes.Status409Conflict,
         ForbiddenException => StatusCodes.Status403Forbidden,
         InputRejectedException input => StatusFor(input.Problem),
+        CapacityExceededException => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -50,6 +51,7 @@ public static class ProblemMapping
         413 => "The upload is too large",
         415 => "Unsupported file type",
         422 => "The inputs cannot be used",
+        429 => "Too many requests",
         503 => "The service is not ready",
         _ => "The request failed",
     };

@@ -82,6 +82,11 @@ public static class UploadReader
             await staged.DisposeAsync();
             throw InputRejectedException.BadRequest("The upload was interrupted or is not valid multipart data: " + e.Message);
         }
+        catch (InvalidDataException) // the multipart reader's refusal of a malformed part header (found by the fuzz test)
+        {
+            await staged.DisposeAsync();
+            throw InputRejectedException.BadRequest("The upload is not valid multipart data: a part's header is malformed or too long.");
+        }
         catch (BadHttpRequestException e)
         {
             await staged.DisposeAsync();

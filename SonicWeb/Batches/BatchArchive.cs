@@ -22,10 +22,17 @@ public static class BatchArchive
     {
         Directory.CreateDirectory(folder);
         ZipArchive zip;
+        ZipArchive? opened = null;
         var stream = new FileStream(archive.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-        try { zip = await ZipArchive.CreateAsync(stream, ZipArchiveMode.Read, leaveOpen: false, entryNameEncoding: null, ct); }
+        try
+        {
+            opened = await ZipArchive.CreateAsync(stream, ZipArchiveMode.Read, leaveOpen: false, entryNameEncoding: null, ct);
+            _ = opened.Entries.Count; // the central directory is read on first use: a damaged one throws here (found by the fuzz test)
+            zip = opened;
+        }
         catch (InvalidDataException e)
         {
+            if (opened is not null) await opened.DisposeAsync();
             await stream.DisposeAsync();
             throw InputRejectedException.BadRequest($"'{archive.OriginalName}' is not a zip archive that can be read ({e.Message}).");
         }

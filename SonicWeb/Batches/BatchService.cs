@@ -28,6 +28,7 @@ public sealed class BatchService(
     IDbContextFactory<SonicDbContext> db,
     IOptions<BatchOptions> options,
     IOptions<StorageOptions> storage,
+    Security.JobCapacity capacity,
     ILogger<BatchService> log)
 {
     public const string InvalidBatchCode = "invalid_batch";
@@ -38,6 +39,7 @@ public sealed class BatchService(
             throw new InputRejectedException(EngineErrorCodes.InvalidParameter, "preview_first is not available for batches; try one pair as a single job first.");
 
         var items = await BatchPlanner.PlanAsync(c, options.Value, storage.Value.MaxUploadBytes, ct);
+        await capacity.EnsureRoomAsync(c.Owner.UserId, items.Count, ct);
         var batch = new Batch
         {
             Name = BatchName(c, items),

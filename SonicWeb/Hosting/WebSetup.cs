@@ -19,6 +19,7 @@ using SonicWeb.Jobs.Transport;
 using SonicWeb.Logging;
 using SonicWeb.Notifications;
 using SonicWeb.Reviews;
+using SonicWeb.Security;
 using SonicWeb.Presets;
 using SonicWeb.Reliability;
 using SonicWeb.Storage;
@@ -59,6 +60,7 @@ public static class WebSetup
         services.AddHostedService<GenerationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
         services.AddHostedService<JobsHubBridge>();
+        builder.AddSonicSecurity(); // rate and queue limits, security headers, reverse proxy
 
         AddServerBuffers(builder);
         services.AddProblemDetails();
@@ -132,10 +134,12 @@ public static class WebSetup
 
     public static void UseSonicWeb(this WebApplication app)
     {
+        app.UseSonicEdge(); // forwarded headers from known proxies, security headers on every response
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseSonicRateLimits(); // knows the user (cookie or API key), and counts refused callers too
         app.UseAuthorization();
         app.UseAntiforgery();
 

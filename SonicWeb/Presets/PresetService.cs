@@ -116,8 +116,12 @@ public sealed class PresetService(IDbContextFactory<SonicDbContext> db, ILogger<
         JsonObject? config = null;
         if (!string.IsNullOrWhiteSpace(configText))
         {
-            try { config = JsonNode.Parse(configText) as JsonObject; }
-            catch (JsonException) { } // the binder reports a broken config with the job's wording
+            try
+            {
+                config = JsonNode.Parse(configText) as JsonObject;
+                _ = config?.Count; // a JsonObject reads its properties when first used: a duplicate key throws here, not below
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException) { config = null; } // the binder reports a broken config with the job's wording
             var key = config?.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, Field, StringComparison.OrdinalIgnoreCase));
             if (config != null && key != null)
             {

@@ -30,6 +30,7 @@ public sealed class JobLifecycle(
     EstimatorService estimator,
     UploadChecker checker,
     BatchCompletion batches,
+    Security.JobCapacity capacity,
     ILogger<JobLifecycle> log)
 {
     /// <summary>How long a cancel waits for a running job to stop, so the answer usually shows the final state.</summary>
@@ -99,7 +100,8 @@ public sealed class JobLifecycle(
     public async Task<JobView> RetryAsync(RetryJob c, CancellationToken ct)
     {
         var id = c.JobId;
-        await ActableAsync(id, c.User, ct);
+        var failed = await ActableAsync(id, c.User, ct);
+        await capacity.EnsureRoomAsync(failed.OwnerId, 1, ct); // the job goes back into the queue
         string? batchId;
         bool recheck;
         await using (var context = await db.CreateDbContextAsync(ct))
@@ -134,6 +136,7 @@ public sealed class JobLifecycle(
         var source = await ActableAsync(c.JobId, c.User, ct);
         if (source.ExpiredAt is { } expired) throw Expired(c.JobId, expired);
         var owner = c.User.AsJobOwner();
+        await capacity.EnsureRoomAsync(owner.UserId, 1, ct); // a re-run is a new job in the queue
         var job = new Job
         {
             Name = source.Name, Submitter = owner.DisplayName, OwnerId = owner.UserId, ParametersJson = source.ParametersJson, Backend = source.Backend,

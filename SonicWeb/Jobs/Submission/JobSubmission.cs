@@ -30,6 +30,7 @@ public sealed class JobSubmission(
     UploadChecker checker,
     OutputReuse reuse,
     IOptions<JobOptions> options,
+    Security.JobCapacity capacity,
     ILogger<JobSubmission> log)
 {
     public const int MaxNameLength = 200;
@@ -47,6 +48,7 @@ public sealed class JobSubmission(
     public async Task<JobView> SubmitAsync(SubmitJob c, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        if (c.BatchId is null) await capacity.EnsureRoomAsync(c.Owner?.UserId, 1, ct); // a batch made room for all its pairs
         var backend = Backend(c.Backend);
         var (image, audio) = (c.Image, c.Audio);
         var imageFormat = MediaSniffer.Image(await MediaSniffer.ReadHeadAsync(image.Path, ct));
