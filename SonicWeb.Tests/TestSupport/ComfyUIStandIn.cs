@@ -45,6 +45,11 @@ public sealed class ComfyUIStandIn : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();
+        _app.Use(async (context, next) =>
+        {
+            if (DateTime.UtcNow < _downUntil) { context.Response.StatusCode = 503; return; } // restarting
+            await next();
+        });
         _app.UseWebSockets();
         Map(_app);
         _app.StartAsync().GetAwaiter().GetResult();
@@ -67,6 +72,15 @@ public sealed class ComfyUIStandIn : IAsyncDisposable
 
     /// <summary>Aborts the client's socket once, after this many steps (a dropped connection); the prompt runs on.</summary>
     public int? DropSocketAfterStep { get; set; }
+
+    /// <summary>
+    /// Simulates a ComfyUI restart once, after this many steps: every socket drops, the server answers 503
+    /// for a second, and it comes back with an empty queue and history (the running prompt is forgotten).
+    /// </summary>
+    public int? RestartAfterStep { get; set; }
+
+    public int Restarts;
+    private DateTime _downUntil = DateTime.MinValue;
 
     /// <summary>While closed, no prompt starts (a busy GPU): prompts wait in the queue.</summary>
     public TaskCompletionSource Gate { get; private set; } = Open();
@@ -258,6 +272,15 @@ public sealed class ComfyUIStandIn : IAsyncDisposable
             await SendAsync(prompt.ClientId, "progress", new JsonObject { ["value"] = step, ["max"] = steps, ["prompt_id"] = id, ["node"] = Node("SONICSampler") });
             Interlocked.Increment(ref ProgressMessagesSent);
             await SendPreviewAsync(prompt.ClientId, format, previewBytes);
+            if (RestartAfterStep == step)
+            {
+                RestartAfterStep = null;
+                Interlocked.Increment(ref Restarts);
+                _downUntil = DateTime.UtcNow.AddSeconds(1);
+                lock (_lock) { _pending.Clear(); _history.Clear(); }
+                foreach (var open in _sockets.Values) open.Abort();
+                return;
+            }
             if (DropSocketAfterStep == step && _sockets.TryGetValue(prompt.ClientId, out var s))
             {
                 DropSocketAfterStep = null;

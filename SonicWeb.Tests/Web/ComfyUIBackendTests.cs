@@ -135,6 +135,37 @@ public sealed class ComfyUIBackendTests
     }
 
     [Fact]
+    public async Task A_ComfyUI_restart_mid_job_resubmits_the_job_once()
+    {
+        await using var comfy = new ComfyUIStandIn { StepDelay = TimeSpan.FromMilliseconds(50), RestartAfterStep = 3 };
+        using var host = new WebTestHost(settings: Settings(comfy.Url));
+        var id = (await SubmitRemoteAsync(host, ("inference_steps", "10"))).GetProperty("id").GetString()!;
+        var job = await WaitForAsync(host.Http, id, IsFinished, Long);
+        Assert.True(job.Status() == "Succeeded", job.ToString());
+        Assert.Equal(1, comfy.Restarts);
+        Assert.Equal(2, comfy.Prompts.Count); // lost by the restart, submitted once more
+    }
+
+    [Fact]
+    public async Task A_preset_can_choose_the_backend_and_the_admin_page_shows_the_hosts()
+    {
+        await using var comfy = new ComfyUIStandIn();
+        using var host = new WebTestHost(settings: Settings(comfy.Url));
+        var presets = host.Services.GetRequiredService<SonicWeb.Presets.PresetService>();
+        await presets.CreateAsync("On the GPU", null, """{"backend": "comfyui-sonic", "min_resolution": 256}""");
+        var submitted = await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("preset", "On the GPU"));
+        Assert.Equal(ComfyUISonicBackend.Name, submitted.GetProperty("backend").GetString());
+        var job = await WaitForAsync(host.Http, submitted.GetProperty("id").GetString()!, IsFinished, Long);
+        Assert.True(job.Status() == "Succeeded", job.ToString());
+        Assert.Single(comfy.Prompts);
+
+        var page = await host.Http.GetStringAsync("/admin/backends");
+        Assert.Contains("comfyui-sonic", page);
+        Assert.Contains(comfy.Url.TrimEnd('/'), page);
+        Assert.Contains("Stand-in GPU", page);
+    }
+
+    [Fact]
     public async Task Out_of_GPU_memory_fails_the_job_with_a_reason_and_a_suggestion()
     {
         await using var comfy = new ComfyUIStandIn { FailSamplerWith = "CUDA out of memory. Tried to allocate 2.00 GiB" };
