@@ -44,6 +44,7 @@ public sealed class AuthorizationTests
         ("GET", "/jobs/0123456789abcdef01234567", "", [Login, "404", "404", "404", "404"]),
         ("GET", "/admin/users", "", [Login, Denied, Denied, Denied, "200"]),
         ("GET", "/admin/notifications", "", [Login, Denied, Denied, Denied, "200"]),
+        ("GET", "/admin/backends", "", [Login, Denied, Denied, Denied, "200"]),
         ("GET", "/account/settings", "", [Login, "200", "200", "200", "200"]),
     ];
 

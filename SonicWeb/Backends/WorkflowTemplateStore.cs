@@ -6,7 +6,7 @@ using SonicWeb.Errors;
 namespace SonicWeb.Backends;
 
 /// <summary>
-/// The comfyui-sonic workflow template in the database, edited on Admin > Workflow. Read for every job
+/// The comfyui-sonic workflow template in the database, edited on Admin > Backends. Read for every job
 /// (a saved change applies to the next job, never to one running). A template is checked before it is
 /// saved (<see cref="SonicWorkflow.Problems"/>), so a job never meets a broken one. Without a database
 /// (the command-line verbs) the shipped template is used.

@@ -2,7 +2,7 @@ namespace SonicWeb.Data;
 
 /// <summary>
 /// The ComfyUI workflow (API format, with {{placeholders}}) the comfyui-sonic backend sends for each
-/// job, as an admin last saved it (Admin > Workflow). No row = the shipped template.
+/// job, as an admin last saved it (Admin > Backends). No row = the shipped template.
 /// </summary>
 public sealed class WorkflowTemplate
 {

@@ -53,7 +53,7 @@ public sealed class ComfyUIClient(Func<HttpClient> http, ComfyUIHostOptions host
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
             throw new SonicEngineException(EngineErrorCodes.RemoteFailed,
-                $"The ComfyUI host {BaseUrl} refused the workflow ({(int)response.StatusCode}): {Shorten(text)}. Check the workflow template (Admin > Workflow) and that the ComfyUI_Sonic nodes and models are installed.");
+                $"The ComfyUI host {BaseUrl} refused the workflow ({(int)response.StatusCode}): {Shorten(text)}. Check the workflow template (Admin > Backends) and that the ComfyUI_Sonic nodes and models are installed.");
         using var doc = JsonDocument.Parse(text);
         return doc.RootElement.GetProperty("prompt_id").GetString()!;
     }

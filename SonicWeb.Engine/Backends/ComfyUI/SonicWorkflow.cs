@@ -11,7 +11,7 @@ public sealed record SonicWorkflowInputs(string Image, string Audio, int MinReso
 
 /// <summary>
 /// The ComfyUI workflow (API format: node id -> {"class_type", "inputs"}) that runs Sonic for one job.
-/// Admins edit the template (Admin > Workflow); a string input that is exactly a placeholder such as
+/// Admins edit the template (Admin > Backends); a string input that is exactly a placeholder such as
 /// "{{min_resolution}}" is replaced by the job's value (numbers become JSON numbers). The shipped
 /// template uses ComfyUI's core loaders (LoadImage, LoadAudio, ImageOnlyCheckpointLoader for the SVD
 /// model, CreateVideo, SaveVideo) and the three ComfyUI_Sonic nodes (smthemex/ComfyUI_Sonic:
@@ -118,7 +118,7 @@ public static class SonicWorkflow
     }
 }
 
-/// <summary>Where the backend reads the workflow template: the database in the web app (Admin > Workflow), the shipped one elsewhere.</summary>
+/// <summary>Where the backend reads the workflow template: the database in the web app (Admin > Backends), the shipped one elsewhere.</summary>
 public interface ISonicWorkflowTemplates
 {
     Task<string> GetAsync(CancellationToken ct);
