@@ -40,4 +40,7 @@ public sealed record BackendDescription(
     CostModel EstimatePrior)
 {
     public bool Honours(string parameter) => HonouredParameters.Contains(parameter);
+
+    /// <summary>For parameters it does not honour, why (the page shows it beside the disabled field).</summary>
+    public IReadOnlyDictionary<string, string> NotHonouredBecause { get; init; } = new Dictionary<string, string>();
 }

@@ -34,6 +34,22 @@ public sealed class GenerationBackends
 
     public bool TryGet(string name, out IGenerationBackend backend) => _byName.TryGetValue(name, out backend!);
 
+    /// <summary>
+    /// Every backend with its description and whether it can take a job now (checked in parallel; a
+    /// backend without <see cref="IBackendHealth"/> runs in process and is always available). The new
+    /// video page lists the available ones; /health shows them all.
+    /// </summary>
+    public async Task<IReadOnlyList<BackendStatus>> StatusAsync(CancellationToken ct = default)
+    {
+        var checks = All.Select(async b => new BackendStatus(b.Description, ReferenceEquals(b, Default),
+            b is IBackendHealth h ? await h.CheckHealthAsync(ct) : BackendHealth.InProcess));
+        return await Task.WhenAll(checks);
+    }
+
+    /// <summary>The backends that can take a job now.</summary>
+    public async Task<IReadOnlyList<BackendStatus>> AvailableAsync(CancellationToken ct = default)
+        => (await StatusAsync(ct)).Where(s => s.Available).ToList();
+
     /// <summary>The backend called <paramref name="name"/>; an unknown name is invalid_parameter naming the backends there are.</summary>
     public IGenerationBackend Get(string name) => TryGet(name, out var backend) ? backend
         : throw new SonicEngineException(EngineErrorCodes.InvalidParameter, $"backend is '{name}'; it must be one of {Names}.");

@@ -21,6 +21,12 @@ public static class EngineErrorCodes
     public const string FfmpegMissing = "ffmpeg_missing";
     public const string InferenceFailed = "inference_failed";
     public const string Internal = "internal_error";
+    /// <summary>A remote backend (a ComfyUI host) cannot be reached or has no host configured.</summary>
+    public const string BackendUnavailable = "backend_unavailable";
+    /// <summary>A remote backend ran the job and reported an error (its message follows).</summary>
+    public const string RemoteFailed = "remote_failed";
+    /// <summary>The GPU ran out of memory (reported by the remote backend, or refused before by the pre-flight check).</summary>
+    public const string OutOfGpuMemory = "out_of_gpu_memory";
 
     /// <summary>Codes caused by what the caller supplied (CLI exit code 2, HTTP 4xx).</summary>
     public static bool IsBadInput(string code) => code is NoFace or FaceTooSmall or UnsupportedImage

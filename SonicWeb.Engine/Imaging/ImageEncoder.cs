@@ -20,6 +20,22 @@ public static class ImageEncoder
     /// <summary>Lossless 8-bit RGB PNG.</summary>
     public static byte[] Png(RgbImage image) => Encode(image, pixmap => pixmap.Encode(SKPngEncoderOptions.Default));
 
+    /// <summary>
+    /// A JPEG of an already encoded picture (a remote backend's PNG or JPEG preview), scaled down to
+    /// at most <paramref name="maxSide"/>; null when Skia cannot decode the bytes.
+    /// </summary>
+    public static byte[]? JpegFromEncoded(byte[] encoded, int quality, int maxSide)
+    {
+        using var source = SKBitmap.Decode(encoded);
+        if (source is null) return null;
+        double scale = Math.Min(1.0, maxSide / (double)Math.Max(source.Width, source.Height));
+        var size = new SKImageInfo(Math.Max(1, (int)(source.Width * scale)), Math.Max(1, (int)(source.Height * scale)));
+        using var scaled = scale < 1 ? source.Resize(size, new SKSamplingOptions(SKFilterMode.Linear)) : null;
+        using var pixmap = (scaled ?? source).PeekPixels();
+        using var data = pixmap.Encode(new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore));
+        return data?.ToArray();
+    }
+
     private static unsafe byte[] Encode(RgbImage image, Func<SKPixmap, SKData?> encode)
     {
         // Skia has no 24-bit pixel format: widen to opaque RGBA first (a 320 px preview: ~0.1 ms).

@@ -38,7 +38,7 @@ public static class BatchesApi
         var parameters = ParameterBinder.Bind(upload.Fields);
         var choices = SubmitOptions.From(upload.Fields);
         var batch = await batches.SubmitAsync(new SubmitBatch(upload.Folder, upload.Images, upload.Audios, upload.Archive, parameters,
-            http.User.AsJobOwner(), upload.Fields.GetValueOrDefault("name"), choices.PreviewFirst), ct);
+            http.User.AsJobOwner(), upload.Fields.GetValueOrDefault("name"), choices.PreviewFirst, choices.Backend), ct);
         return TypedResults.Accepted(batch.Links.Self, batch);
     }
 

@@ -66,7 +66,7 @@ public static class JobsApi
         var parameters = ParameterBinder.Bind(form.Fields);
         var choices = SubmitOptions.From(form.Fields);
         return await submission.SubmitAsync(new SubmitJob(image, audio, parameters, http.User.AsJobOwner(),
-            Name: form.Fields.GetValueOrDefault("name"), Submitter: form.Fields.GetValueOrDefault("submitter"), PreviewFirst: choices.PreviewFirst), ct);
+            Name: form.Fields.GetValueOrDefault("name"), Submitter: form.Fields.GetValueOrDefault("submitter"), PreviewFirst: choices.PreviewFirst, Backend: choices.Backend), ct);
     }
 
     public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitAsync(HttpContext http, JobSubmission submission, CancellationToken ct)

@@ -16,7 +16,7 @@ public static class ProblemMapping
     /// <summary>HTTP status for an engine error code: bad input is 4xx, a missing model or ffmpeg 503, other faults 500.</summary>
     public static int StatusFor(string engineCode) => engineCode switch
     {
-        EngineErrorCodes.ModelMissing or EngineErrorCodes.FfmpegMissing => StatusCodes.Status503ServiceUnavailable,
+        EngineErrorCodes.ModelMissing or EngineErrorCodes.FfmpegMissing or EngineErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ when EngineErrorCodes.IsBadInput(engineCode) => StatusFor(InputRejectedException.ProblemFor(engineCode)),
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -69,7 +69,7 @@ public sealed class BatchService(
                 {
                     var job = await submission.SubmitAsync(new SubmitJob(
                         Take(item.Image, folder, "image", uses), Take(item.Audio, folder, "audio", uses), c.Parameters, c.Owner,
-                        Name: item.Name, BatchId: batch.Id, Hold: true), ct);
+                        Name: item.Name, Backend: c.Backend, BatchId: batch.Id, Hold: true), ct);
                     jobIds.Add(job.Id);
                 }
                 catch (Exception e) when (e is InputRejectedException or SonicEngineException)

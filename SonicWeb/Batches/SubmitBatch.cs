@@ -10,6 +10,7 @@ namespace SonicWeb.Batches;
 /// </summary>
 /// <param name="Name">The batch's name as given; when blank, the zip's name or "photo × N recordings".</param>
 /// <param name="PreviewFirst">Asked for "preview first", which batches do not offer (refused).</param>
+/// <param name="Backend">The generation backend every pair uses (field or preset key "backend"); null = the default.</param>
 public sealed record SubmitBatch(
     string Folder,
     IReadOnlyList<UploadedFile> Images,
@@ -18,4 +19,5 @@ public sealed record SubmitBatch(
     GenerationParameters Parameters,
     JobOwner Owner,
     string? Name = null,
-    bool PreviewFirst = false);
+    bool PreviewFirst = false,
+    string? Backend = null);

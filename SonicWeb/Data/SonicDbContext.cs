@@ -13,6 +13,7 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
     public DbSet<Notifications.NotificationDelivery> NotificationDeliveries => Set<Notifications.NotificationDelivery>();
     public DbSet<Preset> Presets => Set<Preset>();
     public DbSet<Batch> Batches => Set<Batch>();
+    public DbSet<WorkflowTemplate> WorkflowTemplates => Set<WorkflowTemplate>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -31,6 +32,8 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
         var preset = b.Entity<Preset>();
         preset.HasIndex(p => p.NormalizedName).IsUnique();
         preset.Property(p => p.Name).HasMaxLength(PresetRules.MaxNameLength);
+
+        b.Entity<WorkflowTemplate>().HasKey(t => t.Id);
 
         var batch = b.Entity<Batch>();
         batch.HasKey(x => x.Id);

@@ -40,6 +40,7 @@ public static class EngineSetup
         services.AddSingleton(sp => new BuiltInBackend(sp.GetRequiredService<EngineOptions>(), sp.GetRequiredService<InputAnalyser>(),
             sp.GetRequiredService<AnalysisModels>(), sp.GetRequiredService<TimeEstimator>()));
         services.AddSingleton<IGenerationBackend>(sp => sp.GetRequiredService<BuiltInBackend>());
+        services.AddComfyUISonicBackend();
         services.AddSingleton(sp => new GenerationBackends(sp.GetServices<IGenerationBackend>(),
             sp.GetRequiredService<IOptions<BackendOptions>>().Value.Default, sp.GetRequiredService<TimeEstimator>()));
         return services;

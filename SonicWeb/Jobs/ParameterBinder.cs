@@ -22,7 +22,10 @@ public static class ParameterBinder
     public const string PreviewFirstField = "preview_first";
 
     /// <summary>Keys a "config" object may hold that are not generation parameters (they never change the output or its reuse hash).</summary>
-    public static readonly string[] SubmitChoices = [PreviewFirstField];
+    public static readonly string[] SubmitChoices = [PreviewFirstField, BackendField];
+
+    /// <summary>The generation backend by name ("builtin", "comfyui-sonic"); blank = the installation's default (Backends:Default).</summary>
+    public const string BackendField = "backend";
 
     /// <summary>Every parameter name the API accepts.</summary>
     public static IReadOnlyList<string> Names => ParameterCatalog.Names;

@@ -49,6 +49,15 @@ public static class PresetRules
         catch (JsonException e) { throw Invalid("parameters", "parameters is not valid JSON: " + e.Message); }
 
         var errors = new Dictionary<string, string[]>();
+        // A preset may also name the backend its jobs use ("backend": "comfyui-sonic"); the name is checked when a job uses it.
+        var backendKey = source.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, ParameterBinder.BackendField, StringComparison.OrdinalIgnoreCase));
+        string? backend = null;
+        if (backendKey != null)
+        {
+            if (source[backendKey] is JsonValue v && v.GetValueKind() == JsonValueKind.String) backend = v.GetValue<string>().Trim();
+            else errors[backendKey] = ["backend must be a backend's name as a string, such as \"comfyui-sonic\"."];
+            source.Remove(backendKey);
+        }
         foreach (var (key, _) in source)
             if (!ParameterBinder.Names.Contains(key, StringComparer.OrdinalIgnoreCase))
                 errors[key] = [$"'{key}' is not a parameter; known parameters: {string.Join(", ", ParameterBinder.Names)}."];
@@ -71,6 +80,7 @@ public static class PresetRules
                 _ => JsonNode.Parse(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)),
             };
         }
+        if (!string.IsNullOrEmpty(backend)) canonical[ParameterBinder.BackendField] = backend;
         return canonical.ToJsonString();
     }
 
