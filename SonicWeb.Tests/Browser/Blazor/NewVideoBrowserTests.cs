@@ -69,7 +69,7 @@ public sealed class NewVideoBrowserTests
         var problems = new List<string>();
         foreach (var dark in new[] { false, true })
         {
-            await SetThemeAsync(host, dark);
+            await BrowserKit.SetAdminThemeAsync(host, dark);
             foreach (var width in new[] { 1366, 390 })
             {
                 var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });
@@ -99,14 +99,5 @@ public sealed class NewVideoBrowserTests
         await Assertions.Expect(page.Locator("#audio-info")).ToContainTextAsync(" s,");
         await Assertions.Expect(page.Locator("#check")).ToContainTextAsync("a face was found", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#face-box")).ToBeVisibleAsync();
-    }
-
-    internal static async Task SetThemeAsync(WebTestHost host, bool dark)
-    {
-        var preferences = host.Services.GetRequiredService<AccountPreferences>();
-        await using var scope = host.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SonicUser>>();
-        var admin = await users.FindByEmailAsync(WebTestHost.AdminEmail);
-        await preferences.SetDarkThemeAsync(admin!.Id, dark);
     }
 }
