@@ -59,4 +59,11 @@ public static class BrowserKit
         var admin = await users.FindByEmailAsync(SonicWeb.Tests.Web.WebTestHost.AdminEmail);
         await preferences.SetDarkThemeAsync(admin!.Id, dark);
     }
+
+    /// <summary>Chooses files in a FileField's input once the circuit watches it (a file set earlier would go unnoticed).</summary>
+    public static async Task SetFilesAsync(IPage page, string inputSelector, params string[] paths)
+    {
+        await page.Locator($"{inputSelector}[data-ready='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await page.SetInputFilesAsync(inputSelector, paths);
+    }
 }

@@ -41,7 +41,7 @@ public sealed class TeamBrowserTests
         // New video page: choosing a preset fills the fields and the estimate follows.
         await page.GotoAsync("/");
         await BrowserKit.WaitForCircuitAsync(page); // an interactive MudBlazor page
-        await page.SetInputFilesAsync("#audio", BatchTestKit.Clip("Hello.", "hello"));
+        await BrowserKit.SetFilesAsync(page, "#audio", BatchTestKit.Clip("Hello.", "hello"));
         await BrowserKit.PickAsync(page, "#preset", "Quick draft 512");
         await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("512");
         await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("10");

@@ -29,8 +29,8 @@ public sealed class UploadCheckBrowserTests
         var held = new List<IDisposable>();
         for (int i = 0; i < admission.Slots; i++) held.Add(await admission.WaitForSlotAsync(CancellationToken.None));
         var gray = TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
-        await page.SetInputFilesAsync("#image", gray);
-        await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
+        await BrowserKit.SetFilesAsync(page, "#image", gray);
+        await BrowserKit.SetFilesAsync(page, "#audio", WebTestKit.ShortSpeech);
         await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("about", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#checking")).ToContainTextAsync("Checking");
 

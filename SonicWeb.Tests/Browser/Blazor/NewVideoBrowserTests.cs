@@ -93,10 +93,10 @@ public sealed class NewVideoBrowserTests
     /// <summary>The astronaut and a short sentence; waits until the page shows both and the check passed.</summary>
     private static async Task ChooseFilesAsync(IPage page)
     {
-        await page.SetInputFilesAsync("#image", TestMedia.AstronautPng);
-        await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
+        await BrowserKit.SetFilesAsync(page, "#image", TestMedia.AstronautPng);
+        await BrowserKit.SetFilesAsync(page, "#audio", WebTestKit.ShortSpeech);
         await Assertions.Expect(page.Locator("#image-info")).ToContainTextAsync("512 × 512", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("#audio-info")).ToContainTextAsync(" s,");
+        await Assertions.Expect(page.Locator("#audio-info")).ToContainTextAsync(" s,", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#check")).ToContainTextAsync("a face was found", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#face-box")).ToBeVisibleAsync();
     }
