@@ -17,6 +17,24 @@ public static class ImageEncoder
         return Encode(image, pixmap => pixmap.Encode(new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)));
     }
 
+    /// <summary>
+    /// A JPEG at most <paramref name="maxSide"/> pixels on its long side (never enlarged), scaled by Skia with
+    /// mipmaps: the new video page's thumbnail of the chosen photo, upright as the engine sees it.
+    /// </summary>
+    public static byte[] JpegThumbnail(RgbImage image, int maxSide, int quality)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSide, 1);
+        double scale = Math.Min(1.0, (double)maxSide / Math.Max(image.Width, image.Height));
+        int width = Math.Max(1, (int)Math.Round(image.Width * scale)), height = Math.Max(1, (int)Math.Round(image.Height * scale));
+        return Encode(image, pixmap =>
+        {
+            using var scaled = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+            if (!pixmap.ScalePixels(scaled.PeekPixels(), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))) return null;
+            using var scaledPixmap = scaled.PeekPixels();
+            return scaledPixmap.Encode(new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore));
+        });
+    }
+
     /// <summary>Lossless 8-bit RGB PNG.</summary>
     public static byte[] Png(RgbImage image) => Encode(image, pixmap => pixmap.Encode(SKPngEncoderOptions.Default));
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SonicWeb.Tests.Web;
 
@@ -51,5 +52,29 @@ public static class BrowserKit
         await page.ClickAsync("#signout");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
         await page.WaitForLoadStateAsync();
+    }
+
+    /// <summary>Chooses an item of a MudSelect (the input with this id): open it, click the item with this text.</summary>
+    public static async Task PickAsync(IPage page, string inputSelector, string itemText)
+    {
+        await page.ClickAsync($".mud-select:has({inputSelector})");
+        await page.ClickAsync($".mud-popover-open .mud-list-item:has-text('{itemText}')");
+    }
+
+    /// <summary>Sets the test admin's light or dark theme (kept with the account; pages opened afterwards use it).</summary>
+    public static async Task SetAdminThemeAsync(SonicWeb.Tests.Web.WebTestHost host, bool dark)
+    {
+        var preferences = host.Services.GetRequiredService<SonicWeb.Accounts.AccountPreferences>();
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SonicWeb.Accounts.SonicUser>>();
+        var admin = await users.FindByEmailAsync(SonicWeb.Tests.Web.WebTestHost.AdminEmail);
+        await preferences.SetDarkThemeAsync(admin!.Id, dark);
+    }
+
+    /// <summary>Chooses files in a FileField's input once the circuit watches it (a file set earlier would go unnoticed).</summary>
+    public static async Task SetFilesAsync(IPage page, string inputSelector, params string[] paths)
+    {
+        await page.Locator($"{inputSelector}[data-ready='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await page.SetInputFilesAsync(inputSelector, paths);
     }
 }

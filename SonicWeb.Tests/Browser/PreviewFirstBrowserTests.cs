@@ -22,8 +22,9 @@ public sealed class PreviewFirstBrowserTests
 
         await page.GotoAsync("/");
         await BrowserKit.SignInAsync(page);
-        await page.SetInputFilesAsync("#image", TestMedia.AstronautPng);
-        await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
+        await BrowserKit.WaitForCircuitAsync(page); // the new video page is interactive
+        await BrowserKit.SetFilesAsync(page, "#image", TestMedia.AstronautPng);
+        await BrowserKit.SetFilesAsync(page, "#audio", WebTestKit.ShortSpeech);
         await page.FillAsync("#p-min_resolution", "256");
         await page.CheckAsync("#preview-first");
         await page.ClickAsync("#submit");

@@ -40,12 +40,13 @@ public sealed class TeamBrowserTests
 
         // New video page: choosing a preset fills the fields and the estimate follows.
         await page.GotoAsync("/");
-        await page.SetInputFilesAsync("#audio", BatchTestKit.Clip("Hello.", "hello"));
-        await page.SelectOptionAsync("#preset", "Quick draft 512");
+        await BrowserKit.WaitForCircuitAsync(page); // an interactive MudBlazor page
+        await BrowserKit.SetFilesAsync(page, "#audio", BatchTestKit.Clip("Hello.", "hello"));
+        await BrowserKit.PickAsync(page, "#preset", "Quick draft 512");
         await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("512");
         await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("10");
         await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("at 512 × 512");
-        await page.SelectOptionAsync("#preset", "Catalogue 256");
+        await BrowserKit.PickAsync(page, "#preset", "Catalogue 256");
         await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("256");
         await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("20"); // back to the default
         await Assertions.Expect(page.Locator("#p-crop")).ToHaveValueAsync("full");

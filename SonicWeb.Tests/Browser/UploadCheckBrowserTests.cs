@@ -23,15 +23,19 @@ public sealed class UploadCheckBrowserTests
         var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 } });
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync("/");
-        var gray = TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
-        await page.SetInputFilesAsync("#image", gray);
-        await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
-        await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("about");
-
+        await BrowserKit.WaitForCircuitAsync(page);
+        // Busy: every check slot taken before the files are chosen, so the page's own check waits for a slot too,
+        // and "Make the video" hands the pair to the server, which accepts it as Checking.
         var held = new List<IDisposable>();
         for (int i = 0; i < admission.Slots; i++) held.Add(await admission.WaitForSlotAsync(CancellationToken.None));
+        var gray = TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
+        await BrowserKit.SetFilesAsync(page, "#image", gray);
+        await BrowserKit.SetFilesAsync(page, "#audio", WebTestKit.ShortSpeech);
+        await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("about", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#checking")).ToContainTextAsync("Checking");
+
         await page.ClickAsync("#submit");
-        await Assertions.Expect(page.Locator("#upload-text")).ToContainTextAsync("server is busy");
+        await Assertions.Expect(page.Locator("#checking")).ToContainTextAsync("server is busy");
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-checking.png"), FullPage = true });
         await page.FillAsync("#p-min_resolution", "512"); // an estimate while the job is checked counts it as one ahead
         await Assertions.Expect(page.Locator("#queue-info")).ToHaveTextAsync("(1 job(s) ahead)");
@@ -41,7 +45,7 @@ public sealed class UploadCheckBrowserTests
 
         // The background check first yields to uploads in flight (Uploads:BackgroundYieldMs, 3 s), then decodes and
         // searches the photo: on a loaded 2-core machine that took longer than Playwright's default 5 s.
-        await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("No face found", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#image-problem")).ToContainTextAsync("No face found", new() { Timeout = 30_000 }); // beside the photo
         Assert.EndsWith("/", page.Url);
         await Assertions.Expect(page.Locator("#queue-info")).ToHaveTextAsync(""); // the deleted job is not "ahead" any more
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-no-face.png"), FullPage = true });

@@ -31,8 +31,9 @@ public sealed class WebAppBrowserTests
 
         // New video: files, thumbnail, audio duration, estimate.
         await page.GotoAsync("/");
-        await page.SetInputFilesAsync("#image", TestMedia.AstronautPng);
-        await page.SetInputFilesAsync("#audio", WebTestKit.LongSpeech);
+        await BrowserKit.WaitForCircuitAsync(page); // the new video page is interactive
+        await BrowserKit.SetFilesAsync(page, "#image", TestMedia.AstronautPng);
+        await BrowserKit.SetFilesAsync(page, "#audio", WebTestKit.LongSpeech);
         await page.FillAsync("#name", "browser video");
         await page.FillAsync("#p-min_resolution", "384");
         await Assertions.Expect(page.Locator("#image-info")).ToContainTextAsync("512 × 512");
@@ -88,11 +89,12 @@ public sealed class WebAppBrowserTests
         var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync("/");
+        await BrowserKit.WaitForCircuitAsync(page);
         var gray = TestMedia.Convert(TestMedia.AstronautPng, "web-gray.png", "-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=gray:t=fill");
-        await page.SetInputFilesAsync("#image", gray);
-        await page.SetInputFilesAsync("#audio", WebTestKit.ShortSpeech);
+        await BrowserKit.SetFilesAsync(page, "#image", gray);
+        await BrowserKit.SetFilesAsync(page, "#audio", WebTestKit.ShortSpeech);
         await page.ClickAsync("#submit");
-        await Assertions.Expect(page.Locator("#errors")).ToContainTextAsync("No face found");
+        await Assertions.Expect(page.Locator("#image-problem")).ToContainTextAsync("No face found", new() { Timeout = 30_000 }); // beside the photo
         Assert.EndsWith("/", page.Url);
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-5-no-face.png"), FullPage = true });
     }

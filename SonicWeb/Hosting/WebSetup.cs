@@ -106,6 +106,8 @@ public static class WebSetup
         services.AddSingleton<UploadAdmission>();
         services.AddSingleton<UploadChecker>();
         services.AddSingleton<JobSubmission>();
+        services.AddSingleton<StagedInputs>();
+        services.AddSingleton<InputPreview>();
         services.AddSingleton<JobLifecycle>();
         services.AddSingleton<JobRunner>();
     }
@@ -152,6 +154,7 @@ public static class WebSetup
         app.MapReviewEndpoints();
         app.MapNotificationEndpoints();
         app.MapEstimateApi();
+        app.MapStagedUploadsApi();
         app.MapSonicCompatApi();
         app.MapPresetsApi();
         app.MapBatchesApi();

@@ -157,7 +157,7 @@ public sealed class JobPageBrowserTests
         var problems = new List<string>();
         foreach (var dark in new[] { false, true })
         {
-            await ScreenshotTests.SetThemeAsync(host, dark);
+            await BrowserKit.SetAdminThemeAsync(host, dark);
             foreach (var width in new[] { 1366, 390 })
             {
                 var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });

@@ -30,7 +30,7 @@ public sealed class ScreenshotTests
         var problems = new List<string>();
         foreach (var dark in new[] { false, true })
         {
-            await SetThemeAsync(host, dark);
+            await BrowserKit.SetAdminThemeAsync(host, dark);
             foreach (var width in new[] { 1366, 390 })
             {
                 var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });
@@ -40,7 +40,8 @@ public sealed class ScreenshotTests
                 await page.GotoAsync("/account/login");
                 await page.ScreenshotAsync(new() { Path = Shot("signin"), FullPage = true });
                 await BrowserKit.SignInAsync(page);
-                await page.ScreenshotAsync(new() { Path = Shot("new-video-static"), FullPage = true });
+                await BrowserKit.WaitForCircuitAsync(page); // the new video page, interactive since phase B
+                await page.ScreenshotAsync(new() { Path = Shot("new-video-empty"), FullPage = true });
                 foreach (var (name, path, heading) in Pages)
                 {
                     await page.GotoAsync(path);
@@ -55,14 +56,5 @@ public sealed class ScreenshotTests
             }
         }
         Assert.Empty(problems);
-    }
-
-    internal static async Task SetThemeAsync(WebTestHost host, bool dark)
-    {
-        var preferences = host.Services.GetRequiredService<AccountPreferences>();
-        await using var scope = host.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SonicUser>>();
-        var admin = await users.FindByEmailAsync(WebTestHost.AdminEmail);
-        await preferences.SetDarkThemeAsync(admin!.Id, dark);
     }
 }
