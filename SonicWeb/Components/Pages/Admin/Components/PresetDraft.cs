@@ -42,6 +42,14 @@ public sealed class PresetDraft
         return json.ToJsonString();
     }
 
+    /// <summary>The parameters that are set, as form fields for a submission (POST /api/batches): "min_resolution" = "256".</summary>
+    public Dictionary<string, string> FormFields()
+    {
+        var fields = _numbers.ToDictionary(p => p.Key, p => p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (name, value) in _texts) fields[name] = value;
+        return fields;
+    }
+
     /// <summary>A stored preset, ready to edit.</summary>
     public static PresetDraft From(PresetView preset)
     {
