@@ -1,3 +1,5 @@
+using SonicWeb.Data;
+using SonicWeb.Jobs;
 using SonicWeb.Jobs.Transport;
 
 namespace SonicWeb.Components.Shared.Jobs;
@@ -56,6 +58,15 @@ public sealed class ThrottledJobEvents : IDisposable
         try { await _dispatch(() => _deliver(batch)); }
         catch (ObjectDisposedException) { } // the circuit closed between the event and its delivery
     }
+
+    /// <summary>
+    /// A running job with the newest progress event applied: the database row is written about once a second, the
+    /// events come more often, so pages show the event's frame counter until the next read.
+    /// </summary>
+    public static JobView WithProgress(JobView job, IReadOnlyDictionary<string, JobProgressMessage> progress) =>
+        job.Status == JobStatus.Running && progress.TryGetValue(job.Id, out var p) && p.FramesDone >= job.FramesDone
+            ? job with { FramesDone = p.FramesDone, FramesTotal = p.FramesTotal }
+            : job;
 
     public void Dispose()
     {
