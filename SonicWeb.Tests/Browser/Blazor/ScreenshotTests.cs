@@ -57,7 +57,7 @@ public sealed class ScreenshotTests
         Assert.Empty(problems);
     }
 
-    private static async Task SetThemeAsync(WebTestHost host, bool dark)
+    internal static async Task SetThemeAsync(WebTestHost host, bool dark)
     {
         var preferences = host.Services.GetRequiredService<AccountPreferences>();
         await using var scope = host.Services.CreateAsyncScope();

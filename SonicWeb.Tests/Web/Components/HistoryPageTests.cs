@@ -73,7 +73,7 @@ public sealed class HistoryPageTests : ComponentTestContext
     }
 
     private static List<string> RowNames(IRenderedComponent<History> cut) =>
-        cut.FindAll("td[data-job-id]").Select(td => td.TextContent.Trim()).ToList();
+        cut.FindAll("span[data-job-id]").Select(e => e.TextContent.Trim()).ToList();
 
     [Fact]
     public async Task Filters_sort_and_pages_from_the_address_and_the_controls_give_the_rows_the_database_returns()
@@ -130,13 +130,13 @@ public sealed class HistoryPageTests : ComponentTestContext
         bool MayAct(Job j) => role == Roles.Admin || (role == Roles.Operator && j.OwnerId == Ana);
         foreach (var job in shown)
         {
-            var row = cut.Find($"tr:has(td[data-job-id='{job.Id}'])");
+            var row = cut.Find($"tr:has([data-job-id='{job.Id}'])");
             Assert.Equal(MayRead(job), row.QuerySelector($"a[href='/jobs/{job.Id}']") is not null);
             Assert.Equal(MayRead(job), row.QuerySelector($"img[src='/api/jobs/{job.Id}/thumbnail']") is not null);
             Assert.Equal(MayRead(job) && job.Status == JobStatus.Succeeded, row.QuerySelector($"a[href='/api/jobs/{job.Id}/video?download=1']") is not null);
             Assert.Contains(job.Status.ToString(), row.QuerySelector(".status-chip")!.TextContent);
         }
-        Assert.Equal("Approved", cut.Find($"tr:has(td[data-job-id='{shown.Single(j => j.Name == "clip 05").Id}']) .review-chip").TextContent.Trim());
+        Assert.Equal("Approved", cut.Find($"tr:has([data-job-id='{shown.Single(j => j.Name == "clip 05").Id}']) .review-chip").TextContent.Trim());
 
         // Choose every row (the header's box): the zip takes the videos the user may download, delete the jobs they may act on.
         await cut.InvokeAsync(() => cut.Find("thead input[type=checkbox]").Change(true));
@@ -157,16 +157,16 @@ public sealed class HistoryPageTests : ComponentTestContext
         SignIn(Ana, "Ana", Roles.Operator);
         var cut = Open("/history?q=clip%2028");
         var job = jobs.Single(j => j.Name == "clip 28");
-        cut.WaitForAssertion(() => Assert.Contains("Succeeded", cut.Find($"tr:has(td[data-job-id='{job.Id}']) .status-chip").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("Succeeded", cut.Find($"tr:has([data-job-id='{job.Id}']) .status-chip").TextContent));
 
         await using (var context = await Services.GetRequiredService<IDbContextFactory<SonicDbContext>>().CreateDbContextAsync())
             await context.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Running).SetProperty(j => j.FramesTotal, 100).SetProperty(j => j.FramesDone, 10));
         var events = Services.GetRequiredService<IJobEvents>();
         var view = (await Services.GetRequiredService<JobQueries>().GetAsync(job.Id))!;
         await events.PublishAsync(new JobStatusChanged(view));
-        cut.WaitForAssertion(() => Assert.Contains("Running", cut.Find($"tr:has(td[data-job-id='{job.Id}']) .status-chip").TextContent), TimeSpan.FromSeconds(5));
+        cut.WaitForAssertion(() => Assert.Contains("Running", cut.Find($"tr:has([data-job-id='{job.Id}']) .status-chip").TextContent), TimeSpan.FromSeconds(5));
         await events.PublishAsync(new JobProgressed(new JobProgressMessage(job.Id, "render", 42, 100, 3, 5, null, 1)));
-        cut.WaitForAssertion(() => Assert.Contains("42 / 100 frames", cut.Find($"tr:has(td[data-job-id='{job.Id}'])").TextContent), TimeSpan.FromSeconds(5));
+        cut.WaitForAssertion(() => Assert.Contains("42 / 100 frames", cut.Find($"tr:has([data-job-id='{job.Id}'])").TextContent), TimeSpan.FromSeconds(5));
 
         var inProcess = (InProcessJobEvents)events;
         Assert.Equal(1, inProcess.SubscriberCount(null));
