@@ -44,14 +44,17 @@ public sealed class ReviewBrowserTests
         await page.ScreenshotAsync(new() { Path = Shot("1-job-page"), FullPage = true });
 
         await page.GotoAsync("/history");
-        await page.SelectOptionAsync("select[name=review]", "changes_requested");
-        await page.ClickAsync("form.filters button[type=submit]");
-        await Assertions.Expect(page.Locator($"tr[data-job-id='{id}'] .review-cell")).ToHaveTextAsync("Changes requested");
+        await BrowserKit.WaitForCircuitAsync(page); // the interactive MudBlazor history
+        await page.ClickAsync(".mud-select:has(#filter-review)");
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Changes requested')");
+        await Assertions.Expect(page.Locator($"tr:has([data-job-id='{id}']) .review-cell")).ToHaveTextAsync("Changes requested");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("review=changes_requested"));
         Assert.Contains("review=changes_requested", page.Url);
         await page.ScreenshotAsync(new() { Path = Shot("2-history-filter"), FullPage = true });
-        await page.SelectOptionAsync("select[name=review]", "approved");
-        await page.ClickAsync("form.filters button[type=submit]");
-        await Assertions.Expect(page.Locator($"tr[data-job-id='{id}']")).ToHaveCountAsync(0);
+        await page.ClickAsync(".mud-select:has(#filter-review)");
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Approved')");
+        await Assertions.Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"tr:has([data-job-id='{id}'])")).ToHaveCountAsync(0);
 
         await smtp.WaitForAsync(m => m.Subject.Contains("changes requested"), TimeSpan.FromSeconds(30));
         await BrowserKit.SignOutAsync(page);

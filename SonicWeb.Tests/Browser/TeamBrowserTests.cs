@@ -33,6 +33,7 @@ public sealed class TeamBrowserTests
         await page.FillAsync("#p-min_resolution", "256");
         await page.ClickAsync(".mud-select:has(#p-crop)"); // a MudSelect: open it, pick the item
         await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('full')");
+        await Assertions.Expect(page.Locator("#p-crop")).ToHaveValueAsync("full"); // the choice reached the circuit before saving (a busy machine lags)
         await page.ClickAsync("#save-preset");
         await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Preset 'Catalogue 256' created.");
         await Assertions.Expect(page.Locator("#presets tr:has([data-name='Catalogue 256'])")).ToContainTextAsync("min_resolution = 256, crop = full");
@@ -55,22 +56,27 @@ public sealed class TeamBrowserTests
 
         // Batch: one photo, three recordings, the preset; the batch page follows to the end.
         await page.ClickAsync("#batch-link");
+        await BrowserKit.WaitForCircuitAsync(page); // the interactive MudBlazor batch form
         await page.SetInputFilesAsync("#batch-image", TestMedia.AstronautPng);
         var clips = BatchTestKit.FiveClips.Take(3).Select(c => BatchTestKit.Clip(c.Words, c.Name)).ToArray();
         await page.SetInputFilesAsync("#batch-audio", clips);
-        await Assertions.Expect(page.Locator("#batch-audio-info")).ToContainTextAsync("3 recording(s) chosen");
+        await Assertions.Expect(page.Locator("#batch-audio-chosen")).ToContainTextAsync("3 files");
         await page.FillAsync("#batch-name", "Browser batch");
-        await page.SelectOptionAsync("#preset", "Catalogue 256");
+        await page.ClickAsync(".mud-select:has(#preset)");
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Catalogue 256')");
+        await Assertions.Expect(page.Locator("#new-batch")).ToContainTextAsync("min_resolution = 256, crop = full"); // the preset's parameters under the picker
         await page.ScreenshotAsync(new() { Path = Shot("3-new-batch"), FullPage = true });
         // Every value the page itself shows in "videos done", from the server-rendered one on: polling the page
         // from here could miss short-lived values when the three small jobs finish quickly.
-        await page.AddInitScriptAsync("""
+        // The form goes to the batch page inside the circuit (no new document), so the observer starts in this one.
+        const string watchDone = """
             window.__doneSeen = [];
             new MutationObserver(() => {
                 const el = document.getElementById('jobs-done');
                 if (el && window.__doneSeen[window.__doneSeen.length - 1] !== el.textContent) window.__doneSeen.push(el.textContent);
             }).observe(document, { childList: true, subtree: true, characterData: true });
-            """);
+            """;
+        await page.EvaluateAsync("() => { " + watchDone + " }");
         await page.ClickAsync("#submit-batch");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/batches/[0-9a-f]{24}$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Browser batch");
@@ -100,7 +106,7 @@ public sealed class TeamBrowserTests
         await page.ScreenshotAsync(new() { Path = Shot("6-history"), FullPage = true });
 
         // A job of the batch names its batch and links back to it.
-        await page.Locator("table.history tbody tr td:nth-child(2) a").First.ClickAsync();
+        await page.Locator("#history a.job-link").First.ClickAsync();
         await Assertions.Expect(page.Locator("#job-batch")).ToHaveTextAsync("Browser batch");
         await page.ClickAsync("#job-batch");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Browser batch");

@@ -68,7 +68,8 @@ public sealed class WebAppBrowserTests
 
         // History: the job is listed with its thumbnail; download it.
         await page.GotoAsync("/history?q=browser");
-        var row = page.Locator($"tr[data-job-id='{jobId}']");
+        await BrowserKit.WaitForCircuitAsync(page);
+        var row = page.Locator($"tr:has([data-job-id='{jobId}'])");
         await Assertions.Expect(row).ToContainTextAsync(WebTestHost.AdminName);
         await Assertions.Expect(row).ToContainTextAsync("Succeeded");
         await page.ScreenshotAsync(new() { Path = Shot("4-history"), FullPage = true });

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -55,24 +54,7 @@ public static class BatchesApi
         var videos = (await batches.FinishedVideosAsync(id, ct)).Where(v => File.Exists(paths.Absolute(v.Path))).ToList();
         if (videos.Count == 0) throw new NotFoundException($"Batch {id} has no finished videos yet.");
 
-        http.Response.ContentType = "application/zip";
-        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName(DownloadNames.Safe(batch.Name, "batch") + ".zip");
-        http.Response.Headers.ContentDisposition = disposition.ToString();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var body = new AsyncOnlyWriteStream(http.Response.Body);
-        await using (var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct))
-        {
-            foreach (var video in videos)
-            {
-                var entry = zip.CreateEntry(DownloadNames.Unique(DownloadNames.Safe(video.Name, "video"), ".mp4", names), CompressionLevel.NoCompression);
-                entry.LastWriteTime = video.FinishedAt;
-                await using var target = await entry.OpenAsync(ct);
-                await using var source = new FileStream(paths.Absolute(video.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-                await source.CopyToAsync(target, ct);
-            }
-        }
-        await body.FlushAsync(ct); // the central directory
+        await VideoZip.WriteAsync(http, batch.Name, videos.Select(v => new ZipVideo(v.Name, paths.Absolute(v.Path), v.FinishedAt)).ToList(), ct);
         return TypedResults.Empty;
     }
 }

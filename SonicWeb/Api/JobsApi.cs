@@ -28,6 +28,8 @@ public static class JobsApi
         group.MapPost("/", SubmitAsync).WithName("SubmitJob").RequireAuthorization(Policies.Submit)
             .WithSummary("Queue a video: multipart with 'image', 'audio' and parameters as form fields or a JSON 'config' field.");
         group.MapGet("/", ListAsync).WithName("ListJobs");
+        group.MapGet("/zip", ZipAsync).WithName("GetJobsZip")
+            .WithSummary("A zip of the chosen jobs' finished videos (?ids=<id>&ids=<id>, at most 100), named after the jobs; jobs without a video are left out.");
         group.MapGet("/{id}", GetAsync).WithName("GetJob");
         group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelJob");
         group.MapPost("/{id}/retry", RetryAsync).WithName("RetryJob");
@@ -124,6 +126,26 @@ public static class JobsApi
     {
         await jobs.DeleteAsync(new DeleteJob(id, user), ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// The history's "download as zip": the videos of the chosen jobs, streamed. Every job must exist and be one
+    /// the caller may open (404/403 name the first that is not); jobs that have no video are left out, and when
+    /// none has one the answer is 404.
+    /// </summary>
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ZipAsync(
+        string[]? ids, HttpContext http, JobQueries queries, StoragePaths paths, CancellationToken ct)
+    {
+        var wanted = (ids ?? []).SelectMany(i => i.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
+        if (wanted.Count == 0) throw InputRejectedException.BadRequest("Name the jobs whose videos you want: ?ids=<job id>&ids=<job id>.");
+        if (wanted.Count > JobListQuery.MaxPageSize)
+            throw InputRejectedException.BadRequest($"{wanted.Count} jobs were named; one zip holds at most {JobListQuery.MaxPageSize} videos.");
+        var jobs = await queries.GetEntitiesForAsync(wanted, http.User, ct);
+        var videos = jobs.Where(j => j.Status == JobStatus.Succeeded && j.OutputPath != null && File.Exists(paths.Absolute(j.OutputPath)))
+            .Select(j => new ZipVideo(j.Name, paths.Absolute(j.OutputPath!), j.FinishedAt ?? j.CreatedAt)).ToList();
+        if (videos.Count == 0) throw new NotFoundException($"None of the {wanted.Count} chosen job(s) has a finished video.");
+        await VideoZip.WriteAsync(http, $"sonicweb-{videos.Count}-videos", videos, ct);
+        return TypedResults.Empty;
     }
 
     /// <summary>The MP4, with range requests (seeking in the player); ?download=1 adds a file name.</summary>

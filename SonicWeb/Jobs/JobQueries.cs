@@ -51,6 +51,26 @@ public sealed class JobQueries(IDbContextFactory<SonicDbContext> db)
         return job;
     }
 
+    /// <summary>
+    /// Several jobs for a user, in the order asked (for a zip of chosen videos): every id must exist
+    /// (<see cref="NotFoundException"/>) and be one the user may open (<see cref="ForbiddenException"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<Job>> GetEntitiesForAsync(IReadOnlyList<string> ids, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var unknown = ids.FirstOrDefault(id => !StoragePaths.IsValidJobId(id));
+        if (unknown is not null) throw NotFound(unknown);
+        await using var context = await db.CreateDbContextAsync(ct);
+        var found = await context.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, ct);
+        var jobs = new List<Job>(ids.Count);
+        foreach (var id in ids)
+        {
+            var job = found.GetValueOrDefault(id) ?? throw NotFound(id);
+            user.EnsureCanRead(id, job.OwnerId);
+            jobs.Add(job);
+        }
+        return jobs;
+    }
+
     /// <summary>The team's list: everyone signed in sees every line; jobs the user may not open are summary lines.</summary>
     public async Task<JobListPage> ListForAsync(JobListQuery q, ClaimsPrincipal user, CancellationToken ct = default)
     {
