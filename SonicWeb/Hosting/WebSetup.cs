@@ -54,6 +54,7 @@ public static class WebSetup
         services.AddSingleton<BatchService>();
         services.AddHostedService<TeamDataInitializer>(); // presets and batches, once the schema is up to date
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
+        builder.AddSonicProgramInterfaces(); // signed links, absolute addresses, webhooks
         services.AddHostedService<GenerationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
         services.AddHostedService<JobsHubBridge>();
@@ -130,6 +131,7 @@ public static class WebSetup
 
     public static void UseSonicWeb(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // a trusted proxy's scheme and host, for absolute links (ProgramInterfacesSetup)
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -149,6 +151,7 @@ public static class WebSetup
         app.MapSonicCompatApi();
         app.MapPresetsApi();
         app.MapBatchesApi();
+        app.MapSonicProgramInterfaces();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -46,6 +46,12 @@ public sealed record JobView(
     /// <summary>The batch the job belongs to, if any (its page is /batches/{BatchId}).</summary>
     public string? BatchId { get; init; }
 
+    /// <summary>
+    /// Absolute signed links to the video, preview and thumbnail that work without credentials until
+    /// they expire (API answers only; null elsewhere).
+    /// </summary>
+    public Links.SignedJobLinks? SignedLinks { get; init; }
+
     /// <summary>What the job's state offers (the caller's role may still forbid it).</summary>
     public JobActions Actions { get; init; } = JobActions.None;
 
