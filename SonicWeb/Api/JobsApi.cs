@@ -25,7 +25,8 @@ public static class JobsApi
 {
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
+        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization()
+            .DocumentsProblems([.. ProblemResponses.Upload, .. ProblemResponses.OnJob]);
         group.MapPost("/", SubmitAsync).WithName("SubmitJob").RequireAuthorization(Policies.Submit)
             .WithSummary("Queue a video: multipart with 'image', 'audio' and parameters as form fields or a JSON 'config' field.");
         group.MapGet("/", ListAsync).WithName("ListJobs");
@@ -36,9 +37,9 @@ public static class JobsApi
             .WithSummary("Queue the full render of a job submitted with preview_first=true (status AwaitingConfirmation).");
         group.MapPost("/{id}/rerun", RerunAsync).WithName("RerunJob");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteJob");
-        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo");
-        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview");
-        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail");
+        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo").Produces(200, contentType: "video/mp4").Produces(206, contentType: "video/mp4");
+        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview").Produces(200, contentType: "image/jpeg");
+        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail").Produces(200, null, "image/jpeg", "image/png", "image/webp");
         return group;
     }
 

@@ -37,7 +37,7 @@ public static class SonicCompatApi
 {
     public static RouteHandlerBuilder MapSonicCompatApi(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/sonic/generate", GenerateAsync).WithTags("Compatibility").WithName("SonicGenerate").AddEndpointFilter<ApiProblemFilter>()
-            .RequireAuthorization(SonicWeb.Accounts.Policies.Submit);
+            .RequireAuthorization(SonicWeb.Accounts.Policies.Submit).DocumentsProblems([.. ProblemResponses.Upload, 500]);
 
     public static async Task<Results<Ok<SonicGenerateResult>, Accepted<SonicGenerateResult>, ProblemHttpResult>> GenerateAsync(
         HttpContext http, double? wait, JobSubmission submission, JobQueries queries, IJobEvents events, ProgramLinks links,

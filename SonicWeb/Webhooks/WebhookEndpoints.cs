@@ -19,10 +19,10 @@ public static class WebhookEndpoints
     {
         app.MapPut("/api/keys/{keyId}/callback", SetKeyCallbackAsync).WithTags("Webhooks").WithName("SetApiKeyCallback")
             .WithSummary("Set (or clear with null) the webhook used for jobs submitted with this API key that name no callback_url.")
-            .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
+            .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization().DocumentsProblems(400, 401, 404);
         app.MapGet("/api/jobs/{id}/webhooks", ListForJobAsync).WithTags("Webhooks").WithName("ListJobWebhooks")
             .WithSummary("The job's webhook calls: event, target, status, attempts, last error, next attempt.")
-            .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
+            .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization().DocumentsProblems(ProblemResponses.OnJob);
     }
 
     public static async Task<Results<Ok<KeyCallback>, ProblemHttpResult>> SetKeyCallbackAsync(
