@@ -37,9 +37,9 @@ public static class JobsApi
             .WithSummary("Queue the full render of a job submitted with preview_first=true (status AwaitingConfirmation).");
         group.MapPost("/{id}/rerun", RerunAsync).WithName("RerunJob");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteJob");
-        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo").Produces(200, contentType: "video/mp4").Produces(206, contentType: "video/mp4");
-        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview").Produces(200, contentType: "image/jpeg");
-        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail").Produces(200, null, "image/jpeg", "image/png", "image/webp");
+        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo").Produces(200, typeof(Stream), "video/mp4").Produces(206, typeof(Stream), "video/mp4");
+        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview").Produces(200, typeof(Stream), "image/jpeg");
+        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail").Produces(200, typeof(Stream), "image/jpeg", "image/png", "image/webp");
         return group;
     }
 

@@ -17,7 +17,7 @@ public static class SignedLinksApi
         app.MapGet(SignedLinks.RoutePrefix + "/{token}/{file}", OpenAsync).WithTags("Links").WithName("OpenSignedLink")
             .WithSummary("Download a job's video, preview or thumbnail through a signed link (no credentials; expires).")
             .AddEndpointFilter<ApiProblemFilter>().AllowAnonymous().DocumentsProblems(403, 404, 410)
-            .Produces(200, null, "video/mp4", "image/jpeg", "image/png", "image/webp").Produces(206, contentType: "video/mp4");
+            .Produces(200, typeof(Stream), "video/mp4", "image/jpeg", "image/png", "image/webp").Produces(206, typeof(Stream), "video/mp4");
 
     public static async Task<Results<PhysicalFileHttpResult, FileContentHttpResult, ProblemHttpResult>> OpenAsync(
         string token, string file, HttpContext http, SignedLinks links, JobQueries queries, StoragePaths paths, CancellationToken ct)
