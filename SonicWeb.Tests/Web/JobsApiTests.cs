@@ -138,8 +138,8 @@ public sealed class JobsApiTests : IDisposable
         Assert.True(result.GetProperty("success").GetBoolean());
         var id = result.GetProperty("task_id").GetString()!;
         Assert.NotEqual(firstId, id);
-        Assert.Equal($"/api/jobs/{id}/video", result.GetProperty("video_url").GetString());
-        Assert.True(File.Exists(result.GetProperty("output_path").GetString()));
+        Assert.StartsWith(_host.BaseAddress + "api/links/", result.GetProperty("video_url").GetString()); // absolute and signed (issue 16)
+        Assert.True(File.Exists(Path.Combine(_host.Root, result.GetProperty("output_path").GetString()!))); // relative to the storage root (issue 16)
         Assert.Equal(firstId, (await GetJobAsync(_host.Http, id)).GetProperty("reusedFrom").GetString());
 
         // A different seed is new work; ?wait long enough returns the finished result.

@@ -23,6 +23,8 @@ public sealed class ApiKey
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    /// <summary>The webhook target for jobs submitted with this key that name none themselves (checked when set).</summary>
+    public string? CallbackUrl { get; set; }
 }
 
 /// <summary>Creating, listing, revoking and checking API keys.</summary>

@@ -16,7 +16,7 @@ namespace SonicWeb.Api;
 public static class EstimateApi
 {
     public static RouteHandlerBuilder MapEstimateApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/estimate", EstimateAsync).WithTags("Jobs").WithName("Estimate").AddEndpointFilter<ApiProblemFilter>()
+        app.MapPost("/api/estimate", EstimateAsync).WithTags("Jobs").WithName("Estimate").AddEndpointFilter<ApiProblemFilter>().DocumentsProblems(400, 401, 403)
             .RequireAuthorization(SonicWeb.Accounts.Policies.Submit);
 
     public static async Task<Results<Ok<EstimateResult>, ProblemHttpResult>> EstimateAsync(

@@ -8,9 +8,11 @@ using SonicWeb.Errors;
 using SonicWeb.Jobs;
 using SonicWeb.Jobs.Lifecycle;
 using SonicWeb.Jobs.Submission;
+using SonicWeb.Links;
 using SonicWeb.Presets;
 using SonicWeb.Reliability;
 using SonicWeb.Storage;
+using SonicWeb.Webhooks;
 
 namespace SonicWeb.Api;
 
@@ -24,7 +26,8 @@ public static class JobsApi
 {
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
+        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization()
+            .DocumentsProblems([.. ProblemResponses.Upload, .. ProblemResponses.OnJob]);
         group.MapPost("/", SubmitAsync).WithName("SubmitJob").RequireAuthorization(Policies.Submit)
             .WithSummary("Queue a video: multipart with 'image', 'audio' and parameters as form fields or a JSON 'config' field.");
         group.MapGet("/", ListAsync).WithName("ListJobs");
@@ -37,9 +40,9 @@ public static class JobsApi
             .WithSummary("Queue the full render of a job submitted with preview_first=true (status AwaitingConfirmation).");
         group.MapPost("/{id}/rerun", RerunAsync).WithName("RerunJob");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteJob");
-        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo");
-        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview");
-        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail");
+        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo").Produces(200, typeof(Stream), "video/mp4").Produces(206, typeof(Stream), "video/mp4");
+        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview").Produces(200, typeof(Stream), "image/jpeg");
+        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail").Produces(200, typeof(Stream), "image/jpeg", "image/png", "image/webp");
         return group;
     }
 
@@ -67,14 +70,16 @@ public static class JobsApi
 
         var parameters = ParameterBinder.Bind(form.Fields);
         var choices = SubmitOptions.From(form.Fields);
+        var callback = await services.GetRequiredService<CallbackChoice>().ForSubmissionAsync(choices.CallbackUrl, http.User, ct);
         return await submission.SubmitAsync(new SubmitJob(image, audio, parameters, http.User.AsJobOwner(),
-            Name: form.Fields.GetValueOrDefault("name"), Submitter: form.Fields.GetValueOrDefault("submitter"), PreviewFirst: choices.PreviewFirst, Backend: choices.Backend), ct);
+            Name: form.Fields.GetValueOrDefault("name"), Submitter: form.Fields.GetValueOrDefault("submitter"), PreviewFirst: choices.PreviewFirst,
+            Backend: choices.Backend, CallbackUrl: callback), ct);
     }
 
-    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitAsync(HttpContext http, JobSubmission submission, CancellationToken ct)
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitAsync(HttpContext http, JobSubmission submission, ProgramLinks links, CancellationToken ct)
     {
         var job = await AcceptUploadAsync(http, submission, ct);
-        return TypedResults.Accepted(job.Links.Self, job);
+        return TypedResults.Accepted(job.Links.Self, links.AddTo(http.Request, job));
     }
 
     /// <summary>Everyone signed in sees the team's list; jobs the caller may not open appear as a summary.</summary>
@@ -104,8 +109,9 @@ public static class JobsApi
         }, user, ct));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, JobQueries queries, CancellationToken ct) =>
-        TypedResults.Ok(await queries.GetForAsync(id, user, ct));
+    /// <summary>The job, with signed links to its files that work without credentials until <c>signedLinks.expiresAt</c>.</summary>
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, JobQueries queries, ProgramLinks links, CancellationToken ct) =>
+        TypedResults.Ok(links.AddTo(http.Request, await queries.GetForAsync(id, http.User, ct)));
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, JobLifecycle jobs, CancellationToken ct) =>
         TypedResults.Ok(await jobs.CancelAsync(new CancelJob(id, user), ct));
@@ -155,12 +161,7 @@ public static class JobsApi
         // The lease before the row: the retention sweep marks a job expired before it looks for leases, so either
         // this request sees the mark (410) or the sweep sees the lease and keeps the file until the response ends.
         http.Response.RegisterForDispose(leases.Acquire(id));
-        var job = await queries.GetEntityForAsync(id, http.User, ct);
-        if (job.ExpiredAt is { } expired) throw JobLifecycle.Expired(id, expired);
-        if (job.Status != JobStatus.Succeeded || job.OutputPath is null || !File.Exists(paths.Absolute(job.OutputPath)))
-            throw new NotFoundException($"Job {id} has no video ({job.Status}).");
-        var fileName = download is "1" or "true" ? DownloadNames.Safe(job.Name, "video", allowDots: false) + ".mp4" : null;
-        return TypedResults.PhysicalFile(paths.Absolute(job.OutputPath), "video/mp4", fileName, enableRangeProcessing: true);
+        return JobFiles.Video(await queries.GetEntityForAsync(id, http.User, ct), paths, download is "1" or "true");
     }
 
     /// <summary>The newest preview frame of a running job (or the last one saved), read from storage so any web node can serve it.</summary>
@@ -168,26 +169,11 @@ public static class JobsApi
         string id, HttpContext http, JobQueries queries, StoragePaths paths, CancellationToken ct)
     {
         await queries.GetEntityForAsync(id, http.User, ct);
-        http.Response.Headers.CacheControl = "no-store";
-        foreach (var path in new[] { paths.Preview(id), paths.Thumbnail(id) })
-        {
-            try { return TypedResults.File(await File.ReadAllBytesAsync(path, ct), "image/jpeg"); }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
-        }
-        throw new NotFoundException($"Job {id} has no preview yet.");
+        return await JobFiles.PreviewAsync(id, http, paths, ct);
     }
 
     /// <summary>The history's picture: the first rendered frame, or the uploaded photo before there is one.</summary>
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> ThumbnailAsync(
-        string id, ClaimsPrincipal user, JobQueries queries, StoragePaths paths, CancellationToken ct)
-    {
-        var job = await queries.GetEntityForAsync(id, user, ct);
-        if (job.ExpiredAt is { } expired) throw JobLifecycle.Expired(id, expired);
-        if (job.ThumbnailPath is { } thumb && File.Exists(paths.Absolute(thumb)))
-            return TypedResults.PhysicalFile(paths.Absolute(thumb), "image/jpeg");
-        var image = paths.Absolute(job.ImagePath);
-        if (!File.Exists(image)) throw new NotFoundException($"Job {id} has no picture.");
-        var type = Path.GetExtension(image) switch { ".png" => "image/png", ".webp" => "image/webp", _ => "image/jpeg" };
-        return TypedResults.PhysicalFile(image, type);
-    }
+        string id, ClaimsPrincipal user, JobQueries queries, StoragePaths paths, CancellationToken ct) =>
+        JobFiles.Thumbnail(await queries.GetEntityForAsync(id, user, ct), paths);
 }

@@ -7,11 +7,17 @@ using SonicWeb.Jobs;
 using SonicWeb.Jobs.Finishing;
 using SonicWeb.Jobs.Submission;
 using SonicWeb.Jobs.Transport;
-using SonicWeb.Storage;
+using SonicWeb.Links;
 
 namespace SonicWeb.Api;
 
-/// <summary>The finished result in the shape Sonic's own clients (ComfyUI workflows, scripts) expect.</summary>
+/// <summary>
+/// The result in the shape Sonic's own clients (ComfyUI workflows, scripts) expect. <c>video_url</c> is an
+/// absolute signed link that works without credentials until it expires (Links:LifetimeSeconds);
+/// <c>output_path</c> is the video's path relative to the server's storage root (e.g.
+/// "outputs/&lt;task_id&gt;/video.mp4"), for programs that share that directory, never a path outside it.
+/// Errors are ProblemDetails that also carry the old <c>success: false</c> and <c>error</c> fields.
+/// </summary>
 public sealed record SonicGenerateResult(
     [property: JsonPropertyName("success")] bool Success,
     [property: JsonPropertyName("task_id")] string TaskId,
@@ -31,10 +37,10 @@ public static class SonicCompatApi
 {
     public static RouteHandlerBuilder MapSonicCompatApi(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/sonic/generate", GenerateAsync).WithTags("Compatibility").WithName("SonicGenerate").AddEndpointFilter<ApiProblemFilter>()
-            .RequireAuthorization(SonicWeb.Accounts.Policies.Submit);
+            .RequireAuthorization(SonicWeb.Accounts.Policies.Submit).DocumentsProblems([.. ProblemResponses.Upload, 500]);
 
     public static async Task<Results<Ok<SonicGenerateResult>, Accepted<SonicGenerateResult>, ProblemHttpResult>> GenerateAsync(
-        HttpContext http, double? wait, JobSubmission submission, JobQueries queries, IJobEvents events, StoragePaths paths,
+        HttpContext http, double? wait, JobSubmission submission, JobQueries queries, IJobEvents events, ProgramLinks links,
         IOptions<JobOptions> options, CancellationToken ct)
     {
         var job = await JobsApi.AcceptUploadAsync(http, submission, ct);
@@ -54,18 +60,36 @@ public static class SonicCompatApi
         {
             case JobStatus.Succeeded:
                 var entity = await queries.GetEntityAsync(job.Id, ct);
-                return TypedResults.Ok(Result(job, entity?.OutputPath is { } rel ? paths.Absolute(rel) : null));
+                return TypedResults.Ok(Result(job, links.For(http.Request, job.Id).Video, StorageRelative(entity?.OutputPath)));
             case JobStatus.Failed or JobStatus.Cancelled:
                 var code = job.Error?.Code ?? EngineErrorCodes.Internal;
                 return TypedResults.Problem(detail: job.Error?.Message ?? job.Status.ToString(),
                     statusCode: EngineErrorCodes.IsBadInput(code) ? 422 : 500, title: $"The job {job.Status.ToString().ToLowerInvariant()}",
                     extensions: new Dictionary<string, object?> { ["code"] = code, ["task_id"] = job.Id, ["status_url"] = job.Links.Self });
             default:
-                return TypedResults.Accepted(job.Links.Self, Result(job, null));
+                return TypedResults.Accepted(job.Links.Self, Result(job, null, null));
         }
     }
 
-    private static SonicGenerateResult Result(JobView job, string? outputPath) => new(
-        job.Status == JobStatus.Succeeded, job.Id, job.Status.ToString(),
-        job.Status == JobStatus.Succeeded ? job.Links.Video : null, outputPath, job.Links.Self, job.QueuePosition, job.EstimateSeconds);
+    private static SonicGenerateResult Result(JobView job, string? videoUrl, string? outputPath) => new(
+        job.Status == JobStatus.Succeeded, job.Id, job.Status.ToString(), videoUrl, outputPath, job.Links.Self, job.QueuePosition, job.EstimateSeconds);
+
+    /// <summary>The stored path (relative to the storage root) with '/' separators; null if it would leave the root.</summary>
+    private static string? StorageRelative(string? stored)
+    {
+        if (stored is null || Path.IsPathRooted(stored)) return null;
+        var parts = stored.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Any(p => p is ".." or ".") ? null : string.Join('/', parts);
+    }
+
+    /// <summary>
+    /// Old clients read <c>error</c> (and <c>success</c>) from a failed answer: every ProblemDetails on this
+    /// endpoint (refused input, sign-in, a failed job) carries them besides the standard fields.
+    /// </summary>
+    public static void AddOldErrorFields(ProblemDetailsContext context)
+    {
+        if (!context.HttpContext.Request.Path.StartsWithSegments("/api/sonic")) return;
+        context.ProblemDetails.Extensions["success"] = false;
+        context.ProblemDetails.Extensions["error"] = context.ProblemDetails.Detail ?? context.ProblemDetails.Title ?? "The request failed.";
+    }
 }

@@ -8,20 +8,26 @@ namespace SonicWeb.Api;
 /// Choices about how a job runs that are not generation parameters (so they never change the
 /// output or its reuse hash). Read from a form field or from the JSON "config" field, form first.
 /// </summary>
-public sealed record SubmitOptions(bool PreviewFirst, string? Backend = null)
+/// <param name="Backend">The generation backend by name; null: the installation's default.</param>
+/// <param name="CallbackUrl">Where to POST the job's final status (a webhook), as sent; null: the API key's default, if any.</param>
+public sealed record SubmitOptions(bool PreviewFirst, string? Backend = null, string? CallbackUrl = null)
 {
     /// <summary>Render only the first frame and wait for POST /api/jobs/{id}/confirm before the full job.</summary>
     public const string PreviewFirstName = ParameterBinder.PreviewFirstField;
 
+    /// <summary>A webhook for this job (see Webhooks/).</summary>
+    public const string CallbackUrlName = ParameterBinder.CallbackUrlField;
+
     public static SubmitOptions From(IReadOnlyDictionary<string, string> fields)
     {
-        string? backend = Choice(fields, ParameterBinder.BackendField)?.Trim();
-        string? raw = Choice(fields, PreviewFirstName);
-        if (string.IsNullOrWhiteSpace(raw)) return new SubmitOptions(false, NullIfBlank(backend));
+        string? backend = NullIfBlank(Read(fields, ParameterBinder.BackendField)?.Trim());
+        var callback = Read(fields, CallbackUrlName) is { } url && !string.IsNullOrWhiteSpace(url) ? url.Trim() : null;
+        string? raw = Read(fields, PreviewFirstName);
+        if (string.IsNullOrWhiteSpace(raw)) return new SubmitOptions(false, backend, callback);
         return raw.Trim().ToLowerInvariant() switch
         {
-            "true" or "1" or "on" or "yes" => new SubmitOptions(true, NullIfBlank(backend)),
-            "false" or "0" or "off" or "no" => new SubmitOptions(false, NullIfBlank(backend)),
+            "true" or "1" or "on" or "yes" => new SubmitOptions(true, backend, callback),
+            "false" or "0" or "off" or "no" => new SubmitOptions(false, backend, callback),
             _ => throw InputRejectedException.Field(PreviewFirstName, $"{PreviewFirstName} is '{raw}'; it must be true or false."),
         };
     }
@@ -29,7 +35,7 @@ public sealed record SubmitOptions(bool PreviewFirst, string? Backend = null)
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     /// <summary>The form field, else the key inside the JSON "config" field (a preset's keys arrive there too).</summary>
-    private static string? Choice(IReadOnlyDictionary<string, string> fields, string name)
+    private static string? Read(IReadOnlyDictionary<string, string> fields, string name)
     {
         string? raw = fields.FirstOrDefault(f => string.Equals(f.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
         if (raw is null && fields.TryGetValue(ParameterBinder.ConfigField, out var config))

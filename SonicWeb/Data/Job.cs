@@ -29,6 +29,9 @@ public sealed class Job
     /// <summary>The batch this job belongs to (null for single jobs): such jobs raise one message per batch.</summary>
     public string? BatchId { get; set; }
 
+    /// <summary>Where the job's final status is POSTed (a webhook; checked when submitted), or null.</summary>
+    public string? CallbackUrl { get; set; }
+
     /// <summary>The parameters with the API's names (min_resolution, ...), as JSON.</summary>
     public string ParametersJson { get; set; } = "{}";
     public string Backend { get; set; } = "builtin";

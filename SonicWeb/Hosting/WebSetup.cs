@@ -57,6 +57,7 @@ public static class WebSetup
         services.AddSingleton<BatchService>();
         services.AddHostedService<TeamDataInitializer>(); // presets and batches, once the schema is up to date
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
+        builder.AddSonicProgramInterfaces(); // signed links, absolute addresses, webhooks
         services.AddHostedService<GenerationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
         services.AddHostedService<JobsHubBridge>();
@@ -158,6 +159,7 @@ public static class WebSetup
         app.MapSonicCompatApi();
         app.MapPresetsApi();
         app.MapBatchesApi();
+        app.MapSonicProgramInterfaces();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

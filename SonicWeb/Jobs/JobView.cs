@@ -50,6 +50,12 @@ public sealed record JobView(
     public DateTime? ExpiredAt { get; init; }
     public bool Expired => ExpiredAt is not null;
 
+    /// <summary>
+    /// Absolute signed links to the video, preview and thumbnail that work without credentials until
+    /// they expire (API answers only; null elsewhere).
+    /// </summary>
+    public Links.SignedJobLinks? SignedLinks { get; init; }
+
     /// <summary>What the job's state offers (the caller's role may still forbid it).</summary>
     public JobActions Actions { get; init; } = JobActions.None;
 

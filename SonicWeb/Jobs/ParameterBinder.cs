@@ -21,8 +21,11 @@ public static class ParameterBinder
     /// <summary>Render the first frame and wait for a confirmation: a choice about the job, not a generation parameter.</summary>
     public const string PreviewFirstField = "preview_first";
 
+    /// <summary>Where to POST the job's final status (a webhook): a choice about the job, not a generation parameter.</summary>
+    public const string CallbackUrlField = "callback_url";
+
     /// <summary>Keys a "config" object may hold that are not generation parameters (they never change the output or its reuse hash).</summary>
-    public static readonly string[] SubmitChoices = [PreviewFirstField, BackendField];
+    public static readonly string[] SubmitChoices = [PreviewFirstField, BackendField, CallbackUrlField];
 
     /// <summary>The generation backend by name ("builtin", "comfyui-sonic"); blank = the installation's default (Backends:Default).</summary>
     public const string BackendField = "backend";

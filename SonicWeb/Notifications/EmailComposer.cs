@@ -14,7 +14,8 @@ public sealed record EmailContent(string Subject, string TextBody);
 /// </summary>
 public sealed class EmailComposer(EmailOptions options)
 {
-    public EmailContent JobFinished(Job job, string recipientName)
+    /// <param name="download">A signed link to the video (absolute) and when it stops working; null: no download line.</param>
+    public EmailContent JobFinished(Job job, string recipientName, (string Url, DateTime ExpiresAt)? download = null)
     {
         bool ok = job.Status == JobStatus.Succeeded;
         var body = new Body(recipientName)
@@ -23,7 +24,8 @@ public sealed class EmailComposer(EmailOptions options)
             .Field("Status", job.Status.ToString())
             .Field("Duration", Duration(job));
         if (ok) body.Field("Video", $"{Format.Seconds(job.VideoSeconds)}, {job.Width} x {job.Height}");
-        else body.Field("Reason", job.ErrorMessage is null ? "unknown" : $"{job.ErrorMessage} ({job.ErrorCode})");
+        if (ok && download is { } link) body.Field("Download", $"{link.Url} (works without signing in until {link.ExpiresAt:yyyy-MM-dd HH:mm} UTC)");
+        if (!ok) body.Field("Reason", job.ErrorMessage is null ? "unknown" : $"{job.ErrorMessage} ({job.ErrorCode})");
         body.Field("Job page", options.Link($"/jobs/{job.Id}"));
         return new($"SonicWeb: \"{Short(job.Name)}\" {(ok ? "succeeded" : "failed")}", body.Footer(options).ToString());
     }

@@ -13,6 +13,7 @@ public sealed class EmailNotifications(
     IDbContextFactory<SonicDbContext> db,
     NotificationOutbox outbox,
     IOptions<EmailOptions> options,
+    Links.SignedLinks signedLinks,
     ILogger<EmailNotifications> log) : IUserNotifications
 {
     private readonly EmailComposer _composer = new(options.Value);
@@ -22,7 +23,9 @@ public sealed class EmailNotifications(
         var job = await LoadJobAsync(jobId, ct);
         if (job is null || job.Status is not (JobStatus.Succeeded or JobStatus.Failed)) return;
         if (await outbox.FindRecipientAsync(job.OwnerId, ct) is not { } to) return; // jobs from before accounts have nobody to tell
-        await outbox.EnqueueAsync(NotificationKind.JobFinished, to, _composer.JobFinished(job, to.Name), job.Id, null, ct);
+        var video = signedLinks.For(job.Id);
+        var download = job.Status == JobStatus.Succeeded ? (options.Value.Link(video.Video), video.ExpiresAt) : ((string, DateTime)?)null;
+        await outbox.EnqueueAsync(NotificationKind.JobFinished, to, _composer.JobFinished(job, to.Name, download), job.Id, null, ct);
     });
 
     public Task ReviewDecidedAsync(string jobId, CancellationToken ct) => GuardAsync(nameof(ReviewDecidedAsync), jobId, async () =>

@@ -13,12 +13,14 @@ public enum NotificationKind { JobFinished, ReviewDecided, BatchFinished, Test }
 public enum DeliveryStatus { Pending, Sent, Failed, Skipped }
 
 /// <summary>
-/// One email in the outbox. Notifications write a row (fast, in the job's own database) and a
-/// background sender delivers due rows, so a slow or absent mail server never touches a job.
+/// One email or webhook call in the outbox. Notifications write a row (fast, in the job's own database)
+/// and a background sender delivers due rows, so a slow or absent mail server or receiver never touches a job.
 /// </summary>
 public sealed class NotificationDelivery
 {
     public long Id { get; set; }
+    /// <summary>Email (to a user) or Webhook (an HTTP call to <see cref="TargetUrl"/>); stored as a number, 0 = Email for rows from before webhooks.</summary>
+    public NotificationChannel Channel { get; set; } = NotificationChannel.Email;
     public NotificationKind Kind { get; set; }
     public DeliveryStatus Status { get; set; } = DeliveryStatus.Pending;
 
@@ -27,6 +29,9 @@ public sealed class NotificationDelivery
     public string RecipientEmail { get; set; } = "";
     public string Subject { get; set; } = "";
     public string TextBody { get; set; } = "";
+
+    /// <summary>Webhook rows: the URL called (the body is <see cref="TextBody"/>, the event name <see cref="Subject"/>).</summary>
+    public string? TargetUrl { get; set; }
 
     public string? JobId { get; set; }
     public string? BatchId { get; set; }
@@ -50,7 +55,9 @@ public sealed class NotificationDeliveryConfiguration : IEntityTypeConfiguration
         d.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
         d.Property(x => x.RecipientEmail).HasMaxLength(256);
         d.Property(x => x.Subject).HasMaxLength(300);
+        d.Property(x => x.TargetUrl).HasMaxLength(Webhooks.WebhookOptions.MaxUrlLength);
         d.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        d.HasIndex(x => x.JobId);
         d.HasIndex(x => x.CreatedAt);
     }
 }

@@ -6,7 +6,7 @@ namespace SonicWeb.Notifications;
 /// <summary>Counts per status over the whole outbox.</summary>
 public sealed record DeliveryCounts(int Pending, int Sent, int Failed, int Skipped);
 
-/// <summary>Read side of the outbox, for the admin page.</summary>
+/// <summary>Read side of the outbox's emails, for the admin page (webhook calls: Webhooks/WebhookQueries).</summary>
 public sealed class NotificationQueries(IDbContextFactory<SonicDbContext> db)
 {
     public const int PageSize = 100;
@@ -15,7 +15,7 @@ public sealed class NotificationQueries(IDbContextFactory<SonicDbContext> db)
     public async Task<IReadOnlyList<NotificationDelivery>> RecentAsync(DeliveryStatus? status, bool problemsOnly, CancellationToken ct = default)
     {
         await using var context = await db.CreateDbContextAsync(ct);
-        IQueryable<NotificationDelivery> rows = context.NotificationDeliveries.AsNoTracking();
+        IQueryable<NotificationDelivery> rows = Emails(context);
         if (status is { } s) rows = rows.Where(d => d.Status == s);
         if (problemsOnly) rows = rows.Where(d => d.Status == DeliveryStatus.Failed || (d.Status == DeliveryStatus.Pending && d.LastError != null));
         return await rows.OrderByDescending(d => d.Id).Take(PageSize).ToListAsync(ct);
@@ -24,9 +24,12 @@ public sealed class NotificationQueries(IDbContextFactory<SonicDbContext> db)
     public async Task<DeliveryCounts> CountsAsync(CancellationToken ct = default)
     {
         await using var context = await db.CreateDbContextAsync(ct);
-        var counts = await context.NotificationDeliveries.GroupBy(d => d.Status)
+        var counts = await Emails(context).GroupBy(d => d.Status)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         return new(counts.GetValueOrDefault(DeliveryStatus.Pending), counts.GetValueOrDefault(DeliveryStatus.Sent),
             counts.GetValueOrDefault(DeliveryStatus.Failed), counts.GetValueOrDefault(DeliveryStatus.Skipped));
     }
+
+    private static IQueryable<NotificationDelivery> Emails(SonicDbContext context) =>
+        context.NotificationDeliveries.AsNoTracking().Where(d => d.Channel == NotificationChannel.Email);
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace SonicWeb.Notifications;
 
-/// <summary>Email notifications: options, the outbox writer, the sender and the IUserNotifications seam.</summary>
+/// <summary>Email notifications: options, the outbox writer, the sender (shared with webhooks) and the IUserNotifications seam.</summary>
 public static class NotificationSetup
 {
     public static void AddSonicNotifications(this WebApplicationBuilder builder)
@@ -14,8 +14,9 @@ public static class NotificationSetup
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<NotificationQueries>();
         services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<IOutboxChannel, EmailChannel>();
         services.AddSingleton<IUserNotifications, EmailNotifications>();
-        services.AddHostedService<EmailDispatcher>(); // register after the storage initializer: the table must exist
+        services.AddHostedService<OutboxDispatcher>(); // register after the storage initializer: the table must exist
     }
 }
 

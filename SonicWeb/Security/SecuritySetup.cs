@@ -26,7 +26,8 @@ public static class SecuritySetup
 
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((o, proxy) =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The host too: absolute links in API answers (Links/ProgramLinks) name the address the proxy was called by.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             o.ForwardLimit = proxy.Value.ForwardLimit;
             // The framework trusts loopback by default; only what the operator lists is trusted here.
             o.KnownProxies.Clear();

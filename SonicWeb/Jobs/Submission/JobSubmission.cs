@@ -68,7 +68,7 @@ public sealed class JobSubmission(
         var parametersJson = JobParameters.Serialize(c.Parameters);
         var name = Clean(c.Name, MaxNameLength) ?? Path.GetFileNameWithoutExtension(image.OriginalName);
         var submitter = c.Owner?.DisplayName ?? Clean(c.Submitter, MaxSubmitterLength);
-        var described = new UploadDescription(name, submitter, c.Owner?.UserId, parametersJson, backend.Description.Name, image, audio);
+        var described = new UploadDescription(name, submitter, c.Owner?.UserId, parametersJson, backend.Description.Name, image, audio, c.CallbackUrl);
 
         // A batch checks every pair before any of its jobs exists (all or nothing) and holds them until all
         // passed, so its pairs always check here, waiting for a slot as long as it takes.
@@ -232,10 +232,11 @@ public sealed class JobSubmission(
     /// checked in the background until its check computes them.
     /// </summary>
     private sealed record UploadDescription(string Name, string? Submitter, string? OwnerId, string ParametersJson, string Backend,
-        UploadedFile Image, UploadedFile Audio)
+        UploadedFile Image, UploadedFile Audio, string? CallbackUrl)
     {
         public void ApplyTo(Job job, string inputHash)
         {
+            job.CallbackUrl = CallbackUrl;
             job.Name = Name.Length > 0 ? Name : "video";
             job.Submitter = Submitter;
             job.OwnerId = OwnerId;

@@ -12,6 +12,7 @@ namespace SonicWeb.Jobs.Submission;
 /// <param name="PreviewFirst">Render the first frame now and wait for a confirmation before the full job.</param>
 /// <param name="Backend">The generation backend by name; null = the installation's default.</param>
 /// <param name="BatchId">The batch the job belongs to (one message per batch instead of one per job).</param>
+/// <param name="CallbackUrl">A webhook target already checked (Webhooks/WebhookTargets): the job's final status is POSTed there.</param>
 /// <param name="Hold">Create the job <see cref="Data.JobStatus.Held"/> instead of queued: a batch releases its jobs once every pair passed its checks.</param>
 public sealed record SubmitJob(
     UploadedFile Image,
@@ -23,4 +24,5 @@ public sealed record SubmitJob(
     bool PreviewFirst = false,
     string? Backend = null,
     string? BatchId = null,
-    bool Hold = false);
+    bool Hold = false,
+    string? CallbackUrl = null);
