@@ -57,12 +57,18 @@ public sealed class KillRestartTests
         _killPoints.Add(point);
     }
 
-    private async Task<string> SubmitAsync(HttpClient http, string audio, params (string, string)[] fields)
+    private async Task<string> SubmitAsync(HttpClient http, string audio, params (string Name, string Value)[] fields)
     {
-        var id = (await WebTestKit.SubmitAsync(http, TestMedia.AstronautPng, audio, [("min_resolution", "256"), .. fields])).GetProperty("id").GetString()!;
+        var resolution = fields.FirstOrDefault(f => f.Name == "min_resolution").Value ?? "256";
+        var id = (await WebTestKit.SubmitAsync(http, TestMedia.AstronautPng, audio,
+            [("min_resolution", resolution), .. fields.Where(f => f.Name != "min_resolution")])).GetProperty("id").GetString()!;
         _acknowledged.Add(id);
+        _widths[id] = int.Parse(resolution, System.Globalization.CultureInfo.InvariantCulture);
         return id;
     }
+
+    /// <summary>The video width each acknowledged job must end with (batch jobs: 256).</summary>
+    private readonly Dictionary<string, int> _widths = [];
 
     [Fact]
     public async Task Jobs_survive_SIGKILL_at_every_stage_and_complete_exactly_once_with_nothing_left_behind()
@@ -108,7 +114,9 @@ public sealed class KillRestartTests
 
         // 3. A long job loading its models / analysing the face, another queued behind it.
         (app, http) = await StartAsync();
-        var longJob = await SubmitAsync(http, LongSpeech, ("name", "long"));
+        // 640 px: long enough to render that the kill points "rendering" and "encoding" are reached on an idle machine
+        // too (at 256 px the whole job took about a second and finished before the encoding kill point could be seen).
+        var longJob = await SubmitAsync(http, LongSpeech, ("name", "long"), ("min_resolution", "640"));
         var queued = await SubmitAsync(http, ShortSpeech, ("name", "queued"));
         await WaitForAsync(http, queued, j => j.Status() == "Queued", TimeSpan.FromSeconds(60));
         await WaitForAsync(http, longJob, j => j.Status() == "Running", TimeSpan.FromSeconds(120));
@@ -231,7 +239,7 @@ public sealed class KillRestartTests
             Assert.DoesNotContain(files, f => f.EndsWith(".tmp", StringComparison.Ordinal));
             var probe = Probe(Path.Combine(_root, row.OutputPath!));
             Assert.Equal("h264,aac", probe.Codecs);
-            Assert.Equal(256, probe.Width);
+            Assert.Equal(_widths.GetValueOrDefault(row.Id, 256), probe.Width);
             Assert.InRange(probe.Duration, row.VideoSeconds - 0.3, row.VideoSeconds + 0.3);
         }
         // Each single job told its owner once (one outbox row; the batch sends one message for the whole batch).
