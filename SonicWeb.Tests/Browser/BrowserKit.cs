@@ -61,6 +61,29 @@ public static class BrowserKit
         await page.ClickAsync($".mud-popover-open .mud-list-item:has-text('{itemText}')");
     }
 
+    /// <summary>
+    /// Opens a fresh tab at desktop (1366 px) and phone (390 px) width, in the light and the dark theme, and runs
+    /// <paramref name="visit"/> in each; returns the console errors plus what the visits added, for one Assert.Empty.
+    /// </summary>
+    public static async Task<List<string>> InEveryThemeAndWidthAsync(SonicWeb.Tests.Web.WebTestHost host, IBrowser browser,
+        Func<IPage, int, bool, List<string>, Task> visit)
+    {
+        var problems = new List<string>();
+        foreach (var dark in new[] { false, true })
+        {
+            await SetAdminThemeAsync(host, dark);
+            foreach (var width in new[] { 1366, 390 })
+            {
+                var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });
+                var page = await context.NewPageAsync();
+                page.Console += (_, m) => { if (m.Type == "error") problems.Add($"{width} {m.Text}"); };
+                await visit(page, width, dark, problems);
+                await context.CloseAsync();
+            }
+        }
+        return problems;
+    }
+
     /// <summary>Sets the test admin's light or dark theme (kept with the account; pages opened afterwards use it).</summary>
     public static async Task SetAdminThemeAsync(SonicWeb.Tests.Web.WebTestHost host, bool dark)
     {

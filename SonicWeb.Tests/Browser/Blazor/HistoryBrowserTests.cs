@@ -122,31 +122,22 @@ public sealed class HistoryBrowserTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var problems = new List<string>();
         var pages = new[] { ("history", "/history", "History"), ("new-batch", "/batches/new", "New batch"), ("batch", $"/batches/{batchId}", "Screenshot batch") };
-        foreach (var dark in new[] { false, true })
+        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, browser, async (page, width, dark, problems) =>
         {
-            await BrowserKit.SetAdminThemeAsync(host, dark);
-            foreach (var width in new[] { 1366, 390 })
+            await BrowserKit.SignInAsync(page);
+            foreach (var (name, path, heading) in pages)
             {
-                var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });
-                var page = await context.NewPageAsync();
-                page.Console += (_, m) => { if (m.Type == "error") problems.Add($"{width} {m.Text}"); };
-                await BrowserKit.SignInAsync(page);
-                foreach (var (name, path, heading) in pages)
-                {
-                    await page.GotoAsync(path);
-                    await BrowserKit.WaitForCircuitAsync(page);
-                    await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
-                    if (name != "new-batch") await Assertions.Expect(page.Locator("[data-job-id]").First).ToBeVisibleAsync();
-                    Assert.Equal(dark ? "dark" : "light", await page.Locator("#theme-toggle").GetAttributeAsync("data-theme"));
-                    var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-                    if (overflow > 0) problems.Add($"{path} at {width} px scrolls sideways by {overflow} px");
-                    await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, $"history-{name}-{width}-{(dark ? "dark" : "light")}.png"), FullPage = true });
-                }
-                await context.CloseAsync();
+                await page.GotoAsync(path);
+                await BrowserKit.WaitForCircuitAsync(page);
+                await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
+                if (name != "new-batch") await Assertions.Expect(page.Locator("[data-job-id]").First).ToBeVisibleAsync();
+                Assert.Equal(dark ? "dark" : "light", await page.Locator("#theme-toggle").GetAttributeAsync("data-theme"));
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                if (overflow > 0) problems.Add($"{path} at {width} px scrolls sideways by {overflow} px");
+                await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, $"history-{name}-{width}-{(dark ? "dark" : "light")}.png"), FullPage = true });
             }
-        }
-        Assert.Empty(problems);
+        });
+        Assert.Empty(found);
     }
 }

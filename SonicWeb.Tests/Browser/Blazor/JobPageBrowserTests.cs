@@ -156,27 +156,18 @@ public sealed class JobPageBrowserTests
         Assert.Equal("Succeeded", (await WaitForAsync(host.Http, done, IsFinished, TimeSpan.FromSeconds(60))).Status());
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var problems = new List<string>();
-        foreach (var dark in new[] { false, true })
+        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, browser, async (page, width, dark, problems) =>
         {
-            await BrowserKit.SetAdminThemeAsync(host, dark);
-            foreach (var width in new[] { 1366, 390 })
-            {
-                var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });
-                var page = await context.NewPageAsync();
-                page.Console += (_, m) => { if (m.Type == "error") problems.Add($"{width} {m.Text}"); };
-                await BrowserKit.SignInAsync(page);
-                await page.GotoAsync($"/jobs/{done}");
-                await BrowserKit.WaitForCircuitAsync(page);
-                await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Succeeded");
-                await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
-                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-                if (overflow > 0) problems.Add($"job page at {width} px scrolls sideways by {overflow} px");
-                await page.ScreenshotAsync(new() { Path = Shot("done", width, dark), FullPage = true });
-                await context.CloseAsync();
-            }
-        }
-        Assert.Empty(problems);
+            await BrowserKit.SignInAsync(page);
+            await page.GotoAsync($"/jobs/{done}");
+            await BrowserKit.WaitForCircuitAsync(page);
+            await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Succeeded");
+            await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            if (overflow > 0) problems.Add($"job page at {width} px scrolls sideways by {overflow} px");
+            await page.ScreenshotAsync(new() { Path = Shot("done", width, dark), FullPage = true });
+        });
+        Assert.Empty(found);
     }
 
     private static string Shot(string name, int width, bool dark) =>

@@ -27,34 +27,25 @@ public sealed class ScreenshotTests
         using var host = new WebTestHost();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var problems = new List<string>();
-        foreach (var dark in new[] { false, true })
+        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, browser, async (page, width, dark, problems) =>
         {
-            await BrowserKit.SetAdminThemeAsync(host, dark);
-            foreach (var width in new[] { 1366, 390 })
+            string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"blazor-{name}-{width}-{(dark ? "dark" : "light")}.png");
+            await page.GotoAsync("/account/login");
+            await page.ScreenshotAsync(new() { Path = Shot("signin"), FullPage = true });
+            await BrowserKit.SignInAsync(page);
+            await BrowserKit.WaitForCircuitAsync(page); // the new video page, interactive since phase B
+            await page.ScreenshotAsync(new() { Path = Shot("new-video-empty"), FullPage = true });
+            foreach (var (name, path, heading) in Pages)
             {
-                var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });
-                var page = await context.NewPageAsync();
-                page.Console += (_, m) => { if (m.Type == "error") problems.Add($"{width} {m.Text}"); };
-                string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"blazor-{name}-{width}-{(dark ? "dark" : "light")}.png");
-                await page.GotoAsync("/account/login");
-                await page.ScreenshotAsync(new() { Path = Shot("signin"), FullPage = true });
-                await BrowserKit.SignInAsync(page);
-                await BrowserKit.WaitForCircuitAsync(page); // the new video page, interactive since phase B
-                await page.ScreenshotAsync(new() { Path = Shot("new-video-empty"), FullPage = true });
-                foreach (var (name, path, heading) in Pages)
-                {
-                    await page.GotoAsync(path);
-                    await BrowserKit.WaitForCircuitAsync(page);
-                    await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
-                    Assert.Equal(dark ? "dark" : "light", await page.Locator("#theme-toggle").GetAttributeAsync("data-theme"));
-                    var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-                    if (overflow > 0) problems.Add($"{path} at {width} px scrolls sideways by {overflow} px");
-                    await page.ScreenshotAsync(new() { Path = Shot(name), FullPage = true });
-                }
-                await context.CloseAsync();
+                await page.GotoAsync(path);
+                await BrowserKit.WaitForCircuitAsync(page);
+                await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
+                Assert.Equal(dark ? "dark" : "light", await page.Locator("#theme-toggle").GetAttributeAsync("data-theme"));
+                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                if (overflow > 0) problems.Add($"{path} at {width} px scrolls sideways by {overflow} px");
+                await page.ScreenshotAsync(new() { Path = Shot(name), FullPage = true });
             }
-        }
-        Assert.Empty(problems);
+        });
+        Assert.Empty(found);
     }
 }
