@@ -21,7 +21,13 @@ internal static class BackupCommand
         var backup = new Command("backup", "Copy the database (SQLite online backup) and the files it references, while the app runs.") { output };
         backup.SetAction(async (r, ct) =>
         {
-            var options = EngineSetup.CliConfiguration().GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            var config = EngineSetup.CliConfiguration();
+            if (Data.DatabaseOptions.From(config).Provider != Data.DatabaseProvider.Sqlite)
+            {
+                await stderr.WriteLineAsync("error: " + PostgresRefusal);
+                return 1;
+            }
+            var options = config.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
             var source = new StoragePaths(Options.Create(options));
             try
             {
@@ -37,6 +43,12 @@ internal static class BackupCommand
         });
         return backup;
     }
+
+    /// <summary>This verb copies a SQLite file; a PostgreSQL database is backed up with PostgreSQL's own tools.</summary>
+    public const string PostgresRefusal =
+        "backup copies the SQLite database, but Database:Provider is Postgres. Back up PostgreSQL with its own tools " +
+        "(pg_dump -Fc -f sonicweb.dump DATABASE, or continuous archiving), and the shared Storage:Root with a file copy " +
+        "or a snapshot of its volume; docs/deploy.md, \"Backups\".";
 
     public sealed record Summary(string Folder, int Jobs, int Files, long Bytes, IReadOnlyList<string> Missing)
     {

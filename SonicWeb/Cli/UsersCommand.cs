@@ -29,8 +29,7 @@ internal static class UsersCommand
             await using var services = BuildServices(EngineSetup.CliConfiguration());
             await using (var context = await services.GetRequiredService<IDbContextFactory<SonicDbContext>>().CreateDbContextAsync(ct))
             {
-                await context.Database.EnsureCreatedAsync(ct);
-                await SchemaUpgrade.ApplyAsync(context, ct);
+                await SchemaUpgrade.EnsureCurrentAsync(context, ct);
             }
             await using var scope = services.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<UserDirectory>()

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -6,7 +7,8 @@ using SonicWeb.Presets;
 
 namespace SonicWeb.Data;
 
-public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : IdentityDbContext<SonicUser>(options) // users and roles live beside the jobs
+public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options)
+    : IdentityDbContext<SonicUser>(options), IDataProtectionKeyContext // users, roles and (with PostgreSQL) the cookie keys live beside the jobs
 {
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -14,6 +16,9 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
     public DbSet<Preset> Presets => Set<Preset>();
     public DbSet<Batch> Batches => Set<Batch>();
     public DbSet<WorkflowTemplate> WorkflowTemplates => Set<WorkflowTemplate>();
+    public DbSet<WorkerNode> Workers => Set<WorkerNode>();
+    /// <summary>The data-protection key ring shared by all web nodes (used when Database:Provider is Postgres).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -38,9 +43,16 @@ public sealed class SonicDbContext(DbContextOptions<SonicDbContext> options) : I
         var batch = b.Entity<Batch>();
         batch.HasKey(x => x.Id);
         batch.HasIndex(x => x.OwnerId);
+
+        var worker = b.Entity<WorkerNode>();
+        worker.HasKey(w => w.Name);
+        worker.Property(w => w.Name).HasMaxLength(WorkerNode.MaxNameLength);
     }
 
-    /// <summary>SQLite keeps no time zone: every DateTime we store is UTC, so read it back as UTC.</summary>
+    /// <summary>
+    /// SQLite keeps no time zone: every DateTime we store is UTC, so read it back as UTC. (PostgreSQL's
+    /// timestamptz takes only UTC DateTimes: the same conversion makes sure of it on the way in.)
+    /// </summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder c)
     {
         c.Properties<DateTime>().HaveConversion<UtcConverter>();

@@ -17,6 +17,7 @@ using SonicWeb.Jobs.Running;
 using SonicWeb.Jobs.Submission;
 using SonicWeb.Jobs.Transport;
 using SonicWeb.Logging;
+using SonicWeb.Nodes;
 using SonicWeb.Notifications;
 using SonicWeb.Reviews;
 using SonicWeb.Security;
@@ -41,8 +42,11 @@ public static class WebSetup
         services.AddValidatedOptions<JobOptions, JobOptionsValidator>(JobOptions.Section);
         services.AddValidatedOptions<UploadOptions, UploadOptionsValidator>(UploadOptions.Section);
         services.AddValidatedOptions<BatchOptions, BatchOptionsValidator>(BatchOptions.Section);
+        services.AddValidatedOptions<NodeOptions, NodeOptionsValidator>(NodeOptions.Section);
+        var node = config.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 
         var paths = services.AddSonicStorage(config);
+        services.AddSonicDataProtection(config);
         builder.Logging.AddProvider(new JsonFileLoggerProvider(paths.LogsRoot));
 
         services.AddSonicEngine();
@@ -58,9 +62,7 @@ public static class WebSetup
         services.AddHostedService<TeamDataInitializer>(); // presets and batches, once the schema is up to date
         builder.AddSonicAuthentication(); // after the storage (its schema step), before the worker
         builder.AddSonicProgramInterfaces(); // signed links, absolute addresses, webhooks
-        services.AddHostedService<GenerationWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
-        services.AddHostedService<JobsHubBridge>();
+        AddRoleServices(builder, node);
         builder.AddSonicSecurity(); // rate and queue limits, security headers, reverse proxy
 
         AddServerBuffers(builder);
@@ -76,9 +78,37 @@ public static class WebSetup
             .AddCheck<OnnxHealthCheck>("onnx")
             .AddCheck<DiskHealthCheck>("disk")
             .AddCheck<MemoryHealthCheck>("memory")
-            .AddCheck<ServerBuffersHealthCheck>("buffers");
+            .AddCheck<ServerBuffersHealthCheck>("buffers")
+            .AddCheck<WorkerHealthCheck>("worker");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+    }
+
+    /// <summary>
+    /// What differs between the roles (Node:Role): a node that renders runs the GenerationWorker and its
+    /// heartbeat (the heartbeat first: it stops last, after the worker drained); a node that serves pages
+    /// checks uploads and relays job events to the public hub. All roles register the same services
+    /// otherwise, so a job's finishing handlers (email, webhooks, batches) run wherever the job ends.
+    /// </summary>
+    private static void AddRoleServices(WebApplicationBuilder builder, NodeOptions node)
+    {
+        var services = builder.Services;
+        services.AddSingleton<WorkerActivity>();
+        services.AddSingleton<StaleJobRecovery>();
+        services.AddSingleton<WorkerDirectory>();
+        if (node.Renders)
+        {
+            services.AddHostedService<WorkerHeartbeat>();
+            services.AddHostedService<GenerationWorker>();
+            // The host waits for hosted services to stop for ShutdownTimeout (30 s by default): long enough for the drain.
+            var needed = node.Drain + TimeSpan.FromSeconds(30);
+            services.Configure<HostOptions>(o => { if (o.ShutdownTimeout < needed) o.ShutdownTimeout = needed; });
+        }
+        if (node.ServesPages)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
+            services.AddHostedService<JobsHubBridge>();
+        }
     }
 
     /// <summary>
@@ -137,6 +167,13 @@ public static class WebSetup
 
     public static void UseSonicWeb(this WebApplication app)
     {
+        var node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        if (!node.ServesPages)
+        {
+            UseWorkerOnly(app);
+            return;
+        }
+
         app.UseSonicEdge(); // forwarded headers from known proxies, security headers on every response
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler();
@@ -162,6 +199,16 @@ public static class WebSetup
         app.MapSonicProgramInterfaces();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        if (node.Renders) app.MapWorkerMetrics();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+
+    /// <summary>Role worker: /health and /metrics on --urls, nothing else (no pages, API, hub or sign-in: 404).</summary>
+    private static void UseWorkerOnly(WebApplication app)
+    {
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseExceptionHandler();
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapWorkerMetrics();
     }
 }

@@ -35,7 +35,7 @@ public sealed record JobListPage(IReadOnlyList<JobView> Items, int Page, int Pag
 /// Read side of the job table. The <c>...ForAsync</c> reads are for a user: an unknown (or malformed) id is
 /// <see cref="NotFoundException"/>, a job the user may not open <see cref="ForbiddenException"/>.
 /// </summary>
-public sealed class JobQueries(IDbContextFactory<SonicDbContext> db)
+public sealed class JobQueries(IDbContextFactory<SonicDbContext> db, DatabaseOptions database)
 {
     public async Task<JobView> GetForAsync(string id, ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -125,9 +125,13 @@ public sealed class JobQueries(IDbContextFactory<SonicDbContext> db)
         if (!string.IsNullOrWhiteSpace(q.Text))
         {
             var pattern = "%" + q.Text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            jobs = jobs.Where(j => EF.Functions.Like(j.Name, pattern, "\\") || EF.Functions.Like(j.Submitter ?? "", pattern, "\\")
-                || EF.Functions.Like(j.ImageFileName, pattern, "\\") || EF.Functions.Like(j.AudioFileName, pattern, "\\")
-                || j.Id == q.Text.Trim());
+            // Case-insensitive on both providers: SQLite's LIKE ignores ASCII case, PostgreSQL's does not (ILIKE does).
+            var id = q.Text.Trim();
+            jobs = database.Provider == DatabaseProvider.Postgres
+                ? jobs.Where(j => EF.Functions.ILike(j.Name, pattern, "\\") || EF.Functions.ILike(j.Submitter ?? "", pattern, "\\")
+                    || EF.Functions.ILike(j.ImageFileName, pattern, "\\") || EF.Functions.ILike(j.AudioFileName, pattern, "\\") || j.Id == id)
+                : jobs.Where(j => EF.Functions.Like(j.Name, pattern, "\\") || EF.Functions.Like(j.Submitter ?? "", pattern, "\\")
+                    || EF.Functions.Like(j.ImageFileName, pattern, "\\") || EF.Functions.Like(j.AudioFileName, pattern, "\\") || j.Id == id);
         }
 
         var sort = (q.Sort ?? "-created").Trim().ToLowerInvariant();

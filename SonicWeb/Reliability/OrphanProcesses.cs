@@ -15,7 +15,8 @@ public static class OrphanProcesses
 {
     public sealed record Found(int Pid, string CommandLine);
 
-    public static IReadOnlyList<Found> Find(string dataRoot)
+    /// <param name="spareOtherInstances">Several nodes share the data folder (Database:Provider Postgres): children of another live instance are theirs.</param>
+    public static IReadOnlyList<Found> Find(string dataRoot, bool spareOtherInstances = false)
     {
         if (!Directory.Exists("/proc")) return [];
         var tag = FfmpegProcessTable.OwnerVariable + "=" + Path.GetFullPath(dataRoot);
@@ -27,7 +28,9 @@ public static class OrphanProcesses
             try
             {
                 if (!File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains(tag, StringComparer.Ordinal)) continue;
-                if (ParentOf(dir) == self) continue; // ours: the engine's process table owns and stops it
+                int parent = ParentOf(dir);
+                if (parent == self) continue; // ours: the engine's process table owns and stops it
+                if (spareOtherInstances && IsLiveInstance(parent)) continue; // another node on this machine and data folder (role web + worker): its own
                 var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
                 found.Add(new Found(pid, string.Join(' ', args)));
             }
@@ -49,6 +52,23 @@ public static class OrphanProcesses
         }
         catch (ArgumentException) { return false; }
         catch (InvalidOperationException) { return false; }
+    }
+
+    /// <summary>
+    /// Whether the parent is a running SonicWeb (the same executable as this process, or a command line that
+    /// names SonicWeb: `dotnet SonicWeb.dll`, a test host). A killed instance's children are re-parented to
+    /// init or a subreaper, which never is.
+    /// </summary>
+    private static bool IsLiveInstance(int pid)
+    {
+        try
+        {
+            if (new FileInfo($"/proc/{pid}/exe").LinkTarget is { } exe && exe == new FileInfo("/proc/self/exe").LinkTarget && !exe.EndsWith("/dotnet", StringComparison.Ordinal))
+                return true;
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("SonicWeb", StringComparison.Ordinal);
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>Field 4 of /proc/PID/stat; the name in field 2 may hold spaces, so count from its closing parenthesis.</summary>

@@ -5,8 +5,9 @@ using SonicWeb.Api;
 namespace SonicWeb.Reliability;
 
 /// <summary>
-/// Faults of the machine rather than of the request: the database locked by another process, the disk of
-/// Storage:Root full. Found anywhere in an exception's chain (EF wraps SQLite's errors).
+/// Faults of the machine rather than of the request: the database locked by another process (SQLite) or
+/// out of reach (PostgreSQL down, restarting, too many connections), the disk of Storage:Root full. Found
+/// anywhere in an exception's chain (EF wraps the providers' errors).
 /// </summary>
 public static class ResourceFaults
 {
@@ -25,6 +26,8 @@ public static class ResourceFaults
             {
                 case SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }:
                     return new("database_locked", "The database is locked by another process (SQLite: database is locked).", "Nothing was changed; try again shortly.");
+                case Npgsql.NpgsqlException { IsTransient: true }:
+                    return new("database_unavailable", "The database server (PostgreSQL) cannot be reached or is busy.", "Nothing was changed; try again shortly.");
                 case SqliteException { SqliteErrorCode: SqliteFull }:
                 case IOException io when (io.HResult & 0xFFFF) == NoSpaceLeft || io.Message.Contains("No space left on device", StringComparison.Ordinal):
                     return new("disk_full", "The disk that holds the data folder (Storage:Root) is full.", "Nothing was stored; try again once space is freed.");

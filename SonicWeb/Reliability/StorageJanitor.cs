@@ -25,13 +25,16 @@ public sealed class StorageJanitor(
     StoragePaths paths,
     IDbContextFactory<SonicDbContext> db,
     FfmpegProcessTable processes,
+    Data.DatabaseOptions database,
     IOptions<CleanupOptions> options,
     ILogger<StorageJanitor> log) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken ct)
     {
         processes.OwnerTag = paths.Root; // before any ffmpeg starts: the next instance recognises what this one leaves
-        await SweepAsync(atStart: true, ct);
+        // With a shared database and Storage:Root, other nodes are rendering and receiving uploads right now:
+        // the start sweep is then as careful as the timer's.
+        await SweepAsync(atStart: !database.Shared, ct);
         await base.StartAsync(ct);
     }
 
@@ -57,7 +60,7 @@ public sealed class StorageJanitor(
     public async Task<SweepReport> SweepAsync(bool atStart, CancellationToken ct)
     {
         int killed = 0;
-        foreach (var orphan in OrphanProcesses.Find(paths.Root))
+        foreach (var orphan in OrphanProcesses.Find(paths.Root, spareOtherInstances: database.Shared))
         {
             if (!OrphanProcesses.Kill(orphan)) continue;
             killed++;

@@ -1,30 +1,52 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SonicWeb.Data;
 using SonicWeb.Jobs.Running;
+using SonicWeb.Nodes;
 
 namespace SonicWeb.Storage;
 
 /// <summary>
-/// Runs before the worker starts: creates the data directory and the database, switches SQLite to
-/// WAL (readers never wait for the writer), puts jobs that were running when the app stopped back in
-/// the queue, and fits the estimator to the job history.
+/// Runs before the worker starts: creates the data directory and the database (or brings its schema up to
+/// date), switches SQLite to WAL (readers never wait for the writer), puts jobs that were running when the
+/// app stopped back in the queue, and fits the estimator to the job history.
+/// With a shared database (PostgreSQL) other nodes may be running jobs right now: only a node that renders
+/// requeues, and only jobs no live worker runs (<see cref="StaleJobRecovery"/>).
 /// What a crash left half-done (uploads, partial videos, orphaned ffmpeg) is removed next by the
 /// Reliability.StorageJanitor.
 /// </summary>
 public sealed class StorageInitializer(
     StoragePaths paths,
     IDbContextFactory<SonicDbContext> db,
+    DatabaseOptions database,
+    IOptions<NodeOptions> node,
+    StaleJobRecovery recovery,
     EstimatorService estimator,
     ILogger<StorageInitializer> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         paths.EnsureCreated();
-        await using var context = await db.CreateDbContextAsync(ct);
-        await context.Database.EnsureCreatedAsync(ct);
-        await SchemaUpgrade.ApplyAsync(context, ct); // tables and columns added since the database was made
-        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        await using (var context = await db.CreateDbContextAsync(ct))
+        {
+            await SchemaUpgrade.EnsureCurrentAsync(context, ct); // tables and columns added since the database was made
+            if (database.Provider == DatabaseProvider.Sqlite) await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
 
+        if (database.Shared)
+        {
+            if (node.Value.Renders) await recovery.RequeueOrphansAsync(exceptNode: node.Value.NodeName, ct);
+        }
+        else await RequeueInterruptedAsync(ct);
+
+        await estimator.RefitAsync(ct);
+        log.LogInformation("Storage ready at {Root} (database: {Provider}, node role: {Role})", paths.Root, database.Provider, node.Value.Role);
+    }
+
+    /// <summary>One process owns the SQLite file: every job still Running was interrupted by this app's stop.</summary>
+    private async Task RequeueInterruptedAsync(CancellationToken ct)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
         var interrupted = await context.Jobs.Where(j => j.Status == JobStatus.Running).ToListAsync(ct);
         foreach (var job in interrupted)
         {
@@ -36,9 +58,6 @@ public sealed class StorageInitializer(
             log.LogWarning("Job {JobId} was running when the app stopped (attempt {Attempt}); queued to run again", job.Id, job.Attempts);
         }
         await context.SaveChangesAsync(ct);
-
-        await estimator.RefitAsync(ct);
-        log.LogInformation("Storage ready at {Root}", paths.Root);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
