@@ -12,11 +12,13 @@ namespace SonicWeb.Tests.Web;
 [Collection(WebCollection.Name)]
 public sealed class ApiKeyTests
 {
-    [Fact]
-    public async Task A_key_from_the_settings_page_acts_as_its_owner_until_revoked_and_never_reaches_the_logs()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task A_key_from_the_settings_page_acts_as_its_owner_until_revoked_and_never_reaches_the_logs(TestDatabase database)
     {
         string root, key;
-        using (var host = new WebTestHost())
+        using (var host = new WebTestHost(database: database))
         {
             root = host.Root;
             var (operatorClient, _) = await host.CreateUserAsync("script@sonicweb.test", "Operator", "Catalogue script");

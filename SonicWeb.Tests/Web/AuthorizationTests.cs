@@ -58,10 +58,12 @@ public sealed class AuthorizationTests
         ("POST", "/admin/users/U/role", "form", [Login, Denied, Denied, Denied, "400"]),
     ];
 
-    [Fact]
-    public async Task Each_role_gets_the_expected_status_from_every_endpoint_and_page()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task Each_role_gets_the_expected_status_from_every_endpoint_and_page(TestDatabase database)
     {
-        using var host = new WebTestHost();
+        using var host = new WebTestHost(database: database);
         var (owner, _) = await host.CreateUserAsync("owner@sonicweb.test", "Operator");
         var (other, _) = await host.CreateUserAsync("other@sonicweb.test", "Operator");
         var (reviewer, _) = await host.CreateUserAsync("reviewer@sonicweb.test", "Reviewer");
@@ -108,10 +110,12 @@ public sealed class AuthorizationTests
         foreach (var (_, client) in callers) if (client != anonymous && client != host.Http) client.Dispose();
     }
 
-    [Fact]
-    public async Task An_operator_cannot_read_download_cancel_delete_or_watch_another_operators_job()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task An_operator_cannot_read_download_cancel_delete_or_watch_another_operators_job(TestDatabase database)
     {
-        using var host = new WebTestHost(settings: Paced()); // the long job must still run while the other operator tries
+        using var host = new WebTestHost(settings: Paced(), database: database); // the long job must still run while the other operator tries
         var (owner, ownerCookies) = await host.CreateUserAsync("ana@sonicweb.test", "Operator", "Ana");
         var (other, otherCookies) = await host.CreateUserAsync("bo@sonicweb.test", "Operator", "Bo");
         // Queued behind a long job, so it is still cancellable while the other operator tries.

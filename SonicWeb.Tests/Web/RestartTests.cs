@@ -6,11 +6,13 @@ namespace SonicWeb.Tests.Web;
 [Collection(WebCollection.Name)]
 public sealed class RestartTests
 {
-    [Fact]
-    public async Task A_job_running_when_the_app_stops_runs_again_after_restart_and_completes()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task A_job_running_when_the_app_stops_runs_again_after_restart_and_completes(TestDatabase database)
     {
         string root, id;
-        using (var first = new WebTestHost(settings: Paced())) // still rendering when the host stops
+        using (var first = new WebTestHost(settings: Paced(), database: database)) // still rendering when the host stops
         {
             root = first.Root;
             id = (await SubmitAsync(first.Http, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "384"))).GetProperty("id").GetString()!;
@@ -19,7 +21,7 @@ public sealed class RestartTests
             Assert.Equal(1, running.GetProperty("attempts").GetInt32());
         } // the host stops mid-render
 
-        using var second = new WebTestHost(root);
+        using var second = new WebTestHost(root, database: database);
         var done = await WaitForAsync(second.Http, id, IsFinished, TimeSpan.FromSeconds(90));
         Assert.Equal("Succeeded", done.Status());
         Assert.Equal(2, done.GetProperty("attempts").GetInt32());

@@ -18,11 +18,13 @@ namespace SonicWeb.Tests.Web;
 [Collection(WebCollection.Name)]
 public sealed class ReviewTests
 {
-    [Fact]
-    public async Task Reviewers_and_admins_decide_on_a_finished_video_operators_may_not_and_the_submitter_is_emailed()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task Reviewers_and_admins_decide_on_a_finished_video_operators_may_not_and_the_submitter_is_emailed(TestDatabase database)
     {
         await using var smtp = await SmtpTestServer.StartAsync();
-        using var host = new WebTestHost(settings: EmailSettings(smtp.Port));
+        using var host = new WebTestHost(settings: EmailSettings(smtp.Port), database: database);
         var (owner, _) = await host.CreateUserAsync("ana@sonic.example.test", "Operator", "Ana");
         var (other, _) = await host.CreateUserAsync("bo@sonic.example.test", "Operator", "Bo");
         var (reviewer, _) = await host.CreateUserAsync("rita@sonic.example.test", "Reviewer", "Rita");

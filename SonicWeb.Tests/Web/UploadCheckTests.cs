@@ -86,10 +86,12 @@ public sealed class UploadCheckTests
         Assert.Equal(error.GetProperty("message").GetString(), problem.GetProperty("detail").GetString());
     }
 
-    [Fact]
-    public async Task A_good_upload_checked_in_the_background_is_queued_and_renders()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task A_good_upload_checked_in_the_background_is_queued_and_renders(TestDatabase database)
     {
-        using var host = new WebTestHost(settings: Busy);
+        using var host = new WebTestHost(settings: Busy, database: database);
         string id;
         using (await ExhaustGateAsync(host))
             id = (await SubmitCheckingAsync(host, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"))).GetProperty("id").GetString()!;
@@ -166,11 +168,13 @@ public sealed class UploadCheckTests
         Assert.False(Directory.Exists(Path.Combine(host.Root, "outputs", id)));
     }
 
-    [Fact]
-    public async Task Jobs_still_checking_when_the_app_stops_are_checked_after_restart()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task Jobs_still_checking_when_the_app_stops_are_checked_after_restart(TestDatabase database)
     {
         string root, noFace, previewFirst;
-        using (var first = new WebTestHost(settings: Busy))
+        using (var first = new WebTestHost(settings: Busy, database: database))
         {
             root = first.Root;
             using var held = await ExhaustGateAsync(first);
@@ -179,7 +183,7 @@ public sealed class UploadCheckTests
                 .GetProperty("id").GetString()!;
         } // stopped with both still Checking
 
-        using var second = new WebTestHost(root, Busy);
+        using var second = new WebTestHost(root, Busy, database: database);
         var failed = await WaitForAsync(second.Http, noFace, IsFinished, TimeSpan.FromSeconds(60));
         Assert.Equal("no_face", failed.GetProperty("error").GetProperty("code").GetString());
         var awaiting = await WaitForAsync(second.Http, previewFirst, j => j.Status() != "Checking", TimeSpan.FromSeconds(60));

@@ -34,11 +34,22 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
     /// <param name="services">Replaces app services after the app registered its own (e.g. a recording IUserNotifications).</param>
     /// <param name="signIn">false: no admin from configuration and <see cref="Http"/> is anonymous (a fresh installation).</param>
     /// <param name="backend">The backend new jobs use: the fake by default, "builtin" for the real engine.</param>
+    /// <param name="database">
+    /// SQLite (a file in <see cref="Root"/>), or PostgreSQL: a database of the run's shared throwaway cluster, named after
+    /// <see cref="Root"/> (a restart on the same root finds it again).
+    /// </param>
     public WebTestHost(string? root = null, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null, bool signIn = true,
-        string backend = FakeBackend.Name)
+        string backend = FakeBackend.Name, TestDatabase database = TestDatabase.Sqlite)
     {
         Root = root ?? Directory.CreateTempSubdirectory("sonicweb-web-").FullName;
+        Database = database;
         _settings = new Dictionary<string, string>(RelaxedRateLimits) { ["Backends:Default"] = backend };
+        if (database == TestDatabase.Postgres)
+        {
+            var server = PostgresServer.Shared().GetAwaiter().GetResult();
+            _settings["Database:Provider"] = "Postgres";
+            _settings["ConnectionStrings:Postgres"] = server.ConnectionString(PostgresServer.DatabaseFor(Root));
+        }
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
         if (!signIn) { _settings["Admin:Email"] = ""; _settings["Admin:Password"] = ""; }
         _services = services;
@@ -75,6 +86,7 @@ public sealed class WebTestHost : WebApplicationFactory<Program>
     }
 
     public string Root { get; }
+    public TestDatabase Database { get; }
 
     /// <summary>
     /// Tests sign in, submit and poll far faster than people do, all from 127.0.0.1: the request limits are raised

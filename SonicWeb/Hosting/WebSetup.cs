@@ -46,13 +46,13 @@ public static class WebSetup
         var node = config.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 
         var paths = services.AddSonicStorage(config);
-        services.AddSonicDataProtection(config);
         builder.Logging.AddProvider(new JsonFileLoggerProvider(paths.LogsRoot));
 
         services.AddSonicEngine();
         services.AddSonicJobs();
         services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
+        services.AddSonicDataProtection(config); // after the StorageInitializer: its start-up reads the key ring from the database
         services.AddSonicReliability(); // crash clean-up at start (after the StorageInitializer, before the worker) and on a timer
         builder.AddSonicNotifications(); // email (IUserNotifications + its sender); after the storage: the outbox table must exist
         services.AddSingleton<PresetService>();

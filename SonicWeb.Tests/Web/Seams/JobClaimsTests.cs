@@ -1,3 +1,4 @@
+using SonicWeb.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SonicWeb.Data;
@@ -12,11 +13,13 @@ namespace SonicWeb.Tests.Web.Seams;
 [Collection(WebCollection.Name)]
 public sealed class JobClaimsTests
 {
-    [Fact]
-    public async Task Of_many_workers_claiming_one_queued_job_exactly_one_wins_and_counts_the_attempt()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task Of_many_workers_claiming_one_queued_job_exactly_one_wins_and_counts_the_attempt(TestDatabase database)
     {
         // The app's own worker waits a minute between looks, so only this test claims.
-        using var host = new WebTestHost(settings: new() { ["Jobs:PollSeconds"] = "60" });
+        using var host = new WebTestHost(settings: new() { ["Jobs:PollSeconds"] = "60" }, database: database);
         await Task.Delay(500); // its first look at the empty queue is over
         var id = await EmailNotificationTests.InsertJobAsync(host, j => (j.Status, j.QueuedAt) = (JobStatus.Queued, DateTime.UtcNow));
         var claims = host.Services.GetRequiredService<JobClaims>();

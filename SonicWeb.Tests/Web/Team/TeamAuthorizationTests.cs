@@ -35,10 +35,12 @@ public sealed class TeamAuthorizationTests
         ("GET", "/batches/new", "", [Login, "200", "200", Denied, "200"]),
     ];
 
-    [Fact]
-    public async Task Each_role_gets_the_expected_status_from_every_preset_and_batch_endpoint_and_page()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)] // the same test on PostgreSQL (docs/deploy.md, "Database")
+    public async Task Each_role_gets_the_expected_status_from_every_preset_and_batch_endpoint_and_page(TestDatabase database)
     {
-        using var host = new WebTestHost();
+        using var host = new WebTestHost(database: database);
         var (owner, _) = await host.CreateUserAsync("owner@sonicweb.test", "Operator", "Ana");
         var (other, _) = await host.CreateUserAsync("other@sonicweb.test", "Operator", "Bo");
         var (reviewer, _) = await host.CreateUserAsync("reviewer@sonicweb.test", "Reviewer");

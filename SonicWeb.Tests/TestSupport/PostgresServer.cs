@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SonicWeb.Tests.TestSupport;
+
+/// <summary>Which database a web test host runs on.</summary>
+public enum TestDatabase { Sqlite, Postgres }
+
+/// <summary>
+/// A throwaway PostgreSQL 15 cluster from Debian's package (scripts/install-prereqs.sh test), under a
+/// temporary folder, listening on a free loopback port with trust authentication. One cluster serves the
+/// whole test run (<see cref="Shared"/>, about 2-4 s to start); each test host gets its own database in it,
+/// so tests stay as isolated as with their own SQLite file. Stopped (-m immediate) and deleted when the test
+/// process exits, or at <see cref="DisposeAsync"/> for a private one.
+/// PostgreSQL refuses to run as root: as root the cluster belongs to user postgres (runuser).
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string Bin = "/usr/lib/postgresql/15/bin";
+    public const string User = "sonic";
+
+    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(async () =>
+    {
+        var server = await StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        return server;
+    });
+
+    private readonly string _folder;
+    private int _stopped;
+
+    private PostgresServer(string folder, int port) => (_folder, Port) = (folder, port);
+
+    public int Port { get; }
+
+    /// <summary>The cluster shared by every test of this run, started on first use.</summary>
+    public static Task<PostgresServer> Shared() => SharedServer.Value;
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username={User};Database={database};Pooling=true;Timeout=15;Command Timeout=60";
+
+    /// <summary>A database name derived from a data folder: a restart on the same folder finds the same database.</summary>
+    public static string DatabaseFor(string root) =>
+        "sw_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(root))))[..20];
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        if (!File.Exists(Path.Combine(Bin, "initdb")))
+            throw new InvalidOperationException($"PostgreSQL 15 is not installed ({Bin}/initdb missing): run scripts/install-prereqs.sh test");
+        var folder = Directory.CreateTempSubdirectory("sonicweb-pg-").FullName;
+        var data = Path.Combine(folder, "data");
+        bool root = Environment.UserName == "root";
+        if (root) await RunAsync("chown", "postgres:postgres", folder);
+        int port = FreePort();
+        await RunAsPostgresAsync(root, Path.Combine(Bin, "initdb"), "-D", data, "-A", "trust", "-U", User, "--no-locale", "-E", "UTF8", "--no-sync");
+        await RunAsPostgresAsync(root, Path.Combine(Bin, "pg_ctl"), "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
+        return new PostgresServer(folder, port);
+    }
+
+    /// <summary>pg_ctl stop -m immediate (the cluster is thrown away: no checkpoint needed) and the folder deleted.</summary>
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        bool root = Environment.UserName == "root";
+        var (file, args) = root
+            ? ("runuser", new[] { "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop" })
+            : (Path.Combine(Bin, "pg_ctl"), new[] { "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop" });
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using (var p = Process.Start(start)!) p.WaitForExit(30_000);
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    private static Task RunAsPostgresAsync(bool root, string file, params string[] args) =>
+        root ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : RunAsync(file, args);
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {p.ExitCode}:\n{await stdout}\n{await stderr}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
