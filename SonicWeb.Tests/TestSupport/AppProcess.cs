@@ -91,6 +91,23 @@ public sealed class AppProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// An orderly stop: SIGTERM, as systemd's stop or `kill` sends it. Returns when the process has exited
+    /// (or after <paramref name="timeout"/>: false).
+    /// </summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return true;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var wait = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(wait.Token); return true; }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>artifacts/bin/SonicWeb/&lt;config&gt;/SonicWeb.dll, built with the tests (same configuration folder).</summary>
     private static string AppDll()
     {

@@ -104,6 +104,12 @@ public static class WebSetup
             var needed = node.Drain + TimeSpan.FromSeconds(30);
             services.Configure<HostOptions>(o => { if (o.ShutdownTimeout < needed) o.ShutdownTimeout = needed; });
         }
+        if (!node.ServesPages)
+        {
+            // A worker maps /health and /metrics only. Without this, the app's "signed-in users only" fallback
+            // would answer every other address with a sign-in challenge instead of 404.
+            services.PostConfigure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(o => o.FallbackPolicy = null);
+        }
         if (node.ServesPages)
         {
             services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
