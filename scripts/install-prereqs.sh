@@ -4,7 +4,8 @@
 #   test: the above plus espeak-ng and sox (test speech), exiftool (EXIF test photos),
 #         chromium (browser tests), python3-aiosmtpd (SMTP server for email tests), openssl
 #         (throwaway certificates for the email TLS tests), sqlite3 (a second process locking the
-#         database in the fault tests)
+#         database in the fault tests), postgresql (a throwaway PostgreSQL 15 cluster for the web tests on
+#         Database:Provider=Postgres and the multi-node tests; nothing is started as a service)
 # Packages already present are not reinstalled; apt-get update runs only when something is missing.
 set -euo pipefail
 mode="${1:-run}"
@@ -24,6 +25,7 @@ if [ "$mode" = test ]; then
   have openssl || need+=(openssl)
   have sqlite3 || need+=(sqlite3)
   have dpkg-deb || need+=(dpkg)
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 fi
 if [ ${#need[@]} -eq 0 ]; then say "all prerequisites present"; exit 0; fi
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
