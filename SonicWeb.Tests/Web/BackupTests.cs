@@ -62,6 +62,26 @@ public sealed class BackupTests
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
     }
 
+    [Fact]
+    public async Task Backup_refuses_a_postgres_database_and_points_to_pg_dump()
+    {
+        var root = Directory.CreateTempSubdirectory("sonicweb-backup-pg-").FullName;
+        var output = Path.Combine(root, "..", Path.GetFileName(root) + "-out");
+        var previous = Environment.GetEnvironmentVariable("Database__Provider");
+        Environment.SetEnvironmentVariable("Database__Provider", "Postgres");
+        try
+        {
+            var (code, stdout, stderr) = await RunCliAsync(root, "backup", "--output", output);
+            Assert.Equal(1, code);
+            Assert.Equal("", stdout);
+            Assert.Contains("Database:Provider is Postgres", stderr);
+            Assert.Contains("pg_dump", stderr);
+            Assert.Contains("docs/deploy.md", stderr);
+            Assert.False(Directory.Exists(output)); // nothing half-made
+        }
+        finally { Environment.SetEnvironmentVariable("Database__Provider", previous); }
+    }
+
     /// <summary>The CLI as `SonicWeb backup ...` runs it, with Storage__Root in the environment (the CLI reads configuration from there).</summary>
     internal static async Task<(int Code, string Out, string Err)> RunCliAsync(string root, params string[] args)
     {
