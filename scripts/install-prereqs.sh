@@ -4,7 +4,8 @@
 #   test: the above plus espeak-ng and sox (test speech), exiftool (EXIF test photos),
 #         chromium (browser tests), python3-aiosmtpd (SMTP server for email tests), openssl
 #         (throwaway certificates for the email TLS tests), sqlite3 (a second process locking the
-#         database in the fault tests)
+#         database in the fault tests), rabbitmq-server and redis-server (throwaway brokers for the
+#         multi-node transport tests)
 # Packages already present are not reinstalled; apt-get update runs only when something is missing.
 set -euo pipefail
 mode="${1:-run}"
@@ -24,6 +25,8 @@ if [ "$mode" = test ]; then
   have openssl || need+=(openssl)
   have sqlite3 || need+=(sqlite3)
   have dpkg-deb || need+=(dpkg)
+  [ -x /usr/sbin/rabbitmq-server ] || need+=(rabbitmq-server)
+  have redis-server || need+=(redis-server)
 fi
 if [ ${#need[@]} -eq 0 ]; then say "all prerequisites present"; exit 0; fi
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -47,6 +47,7 @@ public static class WebSetup
 
         services.AddSonicEngine();
         services.AddSonicJobs();
+        services.AddJobTransport(config); // queue, stop requests and job events: in process or RabbitMQ (Queue:Transport)
         services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
         services.AddSonicReliability(); // crash clean-up at start (after the StorageInitializer, before the worker) and on a timer
@@ -67,7 +68,8 @@ public static class WebSetup
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .AddSonicBackplane(config); // Redis:Configuration: hub messages reach clients on every web node
         services.AddOpenApi();
         services.AddHealthChecks()
             .AddDbContextCheck<SonicDbContext>("database")
@@ -82,16 +84,13 @@ public static class WebSetup
     }
 
     /// <summary>
-    /// The job services and their seams. The transport (queue, control, events) is in process here; a
-    /// multi-machine set-up registers other implementations of the three interfaces instead. The
+    /// The job services. The transport (queue, control, events) is registered by
+    /// <see cref="TransportSetup.AddJobTransport"/>. The
     /// job-finished handlers run in the order registered: the estimator learns first, then watchers hear
     /// the final state, then the batch and the owner are told.
     /// </summary>
     private static void AddSonicJobs(this IServiceCollection services)
     {
-        services.AddSingleton<IJobQueue, InProcessJobQueue>();
-        services.AddSingleton<IJobControl, InProcessJobControl>();
-        services.AddSingleton<IJobEvents, InProcessJobEvents>();
         services.AddSingleton<JobClaims>();
 
         services.AddSingleton<EstimatorService>();

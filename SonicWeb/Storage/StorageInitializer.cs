@@ -15,6 +15,7 @@ public sealed class StorageInitializer(
     StoragePaths paths,
     IDbContextFactory<SonicDbContext> db,
     EstimatorService estimator,
+    Microsoft.Extensions.Options.IOptions<Jobs.Transport.QueueOptions> queue,
     ILogger<StorageInitializer> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
@@ -25,7 +26,9 @@ public sealed class StorageInitializer(
         await SchemaUpgrade.ApplyAsync(context, ct); // tables and columns added since the database was made
         await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
 
-        var interrupted = await context.Jobs.Where(j => j.Status == JobStatus.Running).ToListAsync(ct);
+        // With RabbitMQ, Running rows may be running on other nodes: the broker gives a dead worker's message
+        // back and the queue takes the job over (RabbitMqJobQueue), so nothing is reset here.
+        var interrupted = queue.Value.UsesRabbitMq ? [] : await context.Jobs.Where(j => j.Status == JobStatus.Running).ToListAsync(ct);
         foreach (var job in interrupted)
         {
             job.Status = JobStatus.Queued;
