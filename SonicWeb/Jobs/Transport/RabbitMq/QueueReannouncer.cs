@@ -27,11 +27,21 @@ public sealed class QueueReannouncer(
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var every = TimeSpan.FromSeconds(options.Value.RabbitMq.ReannounceSeconds);
+        bool failing = false;
         while (!stopping.IsCancellationRequested)
         {
-            try { await SweepAsync(stopping); }
+            try
+            {
+                await SweepAsync(stopping);
+                if (failing) log.LogInformation("RabbitMQ answers again: queued jobs compared with its queue");
+                failing = false;
+            }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
-            catch (Exception e) { log.LogWarning("Could not compare queued jobs with RabbitMQ: {Error}", e.Message); }
+            catch (Exception e)
+            {
+                if (!failing) log.LogWarning("Could not compare queued jobs with RabbitMQ: {Error}; trying every {Seconds} s", e.Message, every.TotalSeconds);
+                failing = true; // one line per outage
+            }
             try { await Task.Delay(every, stopping); } catch (OperationCanceledException) { break; }
         }
     }
