@@ -182,6 +182,55 @@ public sealed class MultiNodeTransportTests(BrokerFixture brokers) : IClassFixtu
         Assert.All(queued, id => Assert.Single(nodes.EventsOf("A", id).OfType<JobFinished>()));
     }
 
+    [Fact]
+    public async Task A_worker_process_killed_mid_job_loses_its_message_to_the_other_worker_which_finishes_the_job_once()
+    {
+        var root = Directory.CreateTempSubdirectory("sonicweb-mn-kill-").FullName;
+        var prefix = "k" + Guid.NewGuid().ToString("N")[..10];
+        var environment = new Dictionary<string, string>
+        {
+            ["Admin__Email"] = WebTestHost.AdminEmail, ["Admin__Password"] = WebTestHost.AdminPassword, ["Admin__DisplayName"] = WebTestHost.AdminName,
+            ["Jobs__PollSeconds"] = "0.5", ["Jobs__ReuseIdenticalOutputs"] = "false",
+            ["Queue__Transport"] = "RabbitMq", ["Queue__RabbitMq__Uri"] = brokers.Rabbit.Uri, ["Queue__RabbitMq__Prefix"] = prefix,
+            ["Queue__RabbitMq__ReannounceSeconds"] = "1", ["Queue__RabbitMq__ReannounceAfterSeconds"] = "1",
+        };
+        AppProcess? first = null, second = null;
+        try
+        {
+            // Both start before any job: a starting node cleans up what a crash left, and must not meet a running job.
+            first = await AppProcess.StartAsync(environment, root);
+            second = await AppProcess.StartAsync(environment, root);
+            var (http, _) = await SignInAsync(first.BaseAddress, WebTestHost.AdminEmail, WebTestHost.AdminPassword);
+            var id = (await SubmitAsync(http, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "256"))).GetProperty("id").GetString()!;
+            await WaitForAsync(http, id, j => j.Status() == "Running" && j.GetProperty("framesDone").GetInt32() > 0, JobTimeout);
+
+            var (runner, survivor) = first.Output.Contains($"Job {id} started") ? (first, second) : (second, first);
+            Assert.Contains($"Job {id} started", runner.Output);
+            await runner.CrashAsync(); // SIGKILL: no goodbye to the broker; the socket closes and the message goes back
+            var (survivorHttp, _) = await SignInAsync(survivor.BaseAddress, WebTestHost.AdminEmail, WebTestHost.AdminPassword);
+
+            var job = await WaitForAsync(survivorHttp, id, IsFinished, JobTimeout);
+            Assert.True(job.Status() == "Succeeded", $"{job}\n{survivor.Output}");
+            Assert.Equal(2, job.GetProperty("attempts").GetInt32());
+            Assert.Contains($"Job {id} was running on a worker that is gone", survivor.Output);
+            var video = Path.Combine(root, "kill-test.mp4");
+            await File.WriteAllBytesAsync(video, await survivorHttp.GetByteArrayAsync($"/api/jobs/{id}/video"));
+            var (width, _, duration, codecs) = Probe(video);
+            Assert.Equal(256, width);
+            Assert.InRange(duration, job.GetProperty("audioSeconds").GetDouble() - 0.2, job.GetProperty("audioSeconds").GetDouble() + 0.2);
+            Assert.Equal("h264,aac", codecs);
+            await Task.Delay(1500); // a duplicate delivery now must not start it again
+            Assert.Equal(2, (await GetJobAsync(survivorHttp, id)).GetProperty("attempts").GetInt32());
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(survivor.Output, $"Job {id} succeeded"));
+        }
+        finally
+        {
+            if (second is not null) await second.DisposeAsync();
+            if (first is not null) await first.DisposeAsync();
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
     private Dictionary<string, string> NodeSettings(TwoNodes nodes, Dictionary<string, string> extra) => new(extra)
     {
         ["Queue:Transport"] = "RabbitMq", ["Queue:RabbitMq:Uri"] = brokers.Rabbit.Uri, ["Queue:RabbitMq:Prefix"] = nodes.Prefix,
