@@ -27,7 +27,9 @@ public static class OrphanProcesses
             try
             {
                 if (!File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains(tag, StringComparer.Ordinal)) continue;
-                if (ParentOf(dir) == self) continue; // ours: the engine's process table owns and stops it
+                int parent = ParentOf(dir);
+                if (parent == self) continue; // ours: the engine's process table owns and stops it
+                if (IsLiveApp(parent)) continue; // another node's on the same machine and data folder (multi-node): its table owns it
                 var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
                 found.Add(new Found(pid, string.Join(' ', args)));
             }
@@ -35,6 +37,14 @@ public static class OrphanProcesses
             catch (UnauthorizedAccessException) { }
         }
         return found;
+    }
+
+    /// <summary>True when the process is a running SonicWeb app (its command line names it); an orphan's parent is init or a subreaper.</summary>
+    private static bool IsLiveApp(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Contains("SonicWeb", StringComparison.Ordinal); }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>SIGKILLs the process; false when it was already gone.</summary>

@@ -26,12 +26,15 @@ public sealed class StorageJanitor(
     IDbContextFactory<SonicDbContext> db,
     FfmpegProcessTable processes,
     IOptions<CleanupOptions> options,
+    IOptions<Jobs.Transport.QueueOptions> queue,
     ILogger<StorageJanitor> log) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken ct)
     {
         processes.OwnerTag = paths.Root; // before any ffmpeg starts: the next instance recognises what this one leaves
-        await SweepAsync(atStart: true, ct);
+        // With RabbitMQ other nodes share the storage root and may be rendering or receiving uploads right now:
+        // the start sweep then spares what they may be using, as the timer's sweep does.
+        await SweepAsync(atStart: !queue.Value.UsesRabbitMq, ct);
         await base.StartAsync(ct);
     }
 
