@@ -5,7 +5,9 @@
 #         chromium (browser tests), python3-aiosmtpd (SMTP server for email tests), openssl
 #         (throwaway certificates for the email TLS tests), sqlite3 (a second process locking the
 #         database in the fault tests), postgresql (a throwaway PostgreSQL 15 cluster for the web tests on
-#         Database:Provider=Postgres and the multi-node tests; nothing is started as a service)
+#         Database:Provider=Postgres and the multi-node tests), rabbitmq-server and redis-server
+#         (throwaway brokers for the multi-node transport tests), nginx (the load balancer in the cluster
+#         test); none of them is started as a service
 # Packages already present are not reinstalled; apt-get update runs only when something is missing.
 set -euo pipefail
 mode="${1:-run}"
@@ -26,6 +28,9 @@ if [ "$mode" = test ]; then
   have sqlite3 || need+=(sqlite3)
   have dpkg-deb || need+=(dpkg)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+  [ -x /usr/sbin/rabbitmq-server ] || need+=(rabbitmq-server)
+  have redis-server || need+=(redis-server)
+  [ -x /usr/sbin/nginx ] || need+=(nginx)
 fi
 if [ ${#need[@]} -eq 0 ]; then say "all prerequisites present"; exit 0; fi
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -50,6 +50,7 @@ public static class WebSetup
 
         services.AddSonicEngine();
         services.AddSonicJobs();
+        services.AddJobTransport(config); // queue, stop requests and job events: in process or RabbitMQ (Queue:Transport)
         services.AddSingleton<ReviewService>();
         services.AddHostedService<StorageInitializer>(); // before the worker: hosted services start in order
         services.AddSonicDataProtection(config); // after the StorageInitializer: its start-up reads the key ring from the database
@@ -69,7 +70,8 @@ public static class WebSetup
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .AddSonicBackplane(config); // Redis:Configuration: hub messages reach clients on every web node
         services.AddOpenApi();
         services.AddHealthChecks()
             .AddDbContextCheck<SonicDbContext>("database")
@@ -95,6 +97,8 @@ public static class WebSetup
         var services = builder.Services;
         services.AddSingleton<WorkerActivity>();
         services.AddSingleton<StaleJobRecovery>();
+        services.AddSingleton(sp => NodeTopology.From(sp.GetRequiredService<DatabaseOptions>(),
+            sp.GetRequiredService<IOptions<QueueOptions>>().Value, sp.GetRequiredService<IOptions<NodeOptions>>().Value));
         services.AddSingleton<WorkerDirectory>();
         if (node.Renders)
         {
@@ -125,9 +129,6 @@ public static class WebSetup
     /// </summary>
     private static void AddSonicJobs(this IServiceCollection services)
     {
-        services.AddSingleton<IJobQueue, InProcessJobQueue>();
-        services.AddSingleton<IJobControl, InProcessJobControl>();
-        services.AddSingleton<IJobEvents, InProcessJobEvents>();
         services.AddSingleton<JobClaims>();
 
         services.AddSingleton<EstimatorService>();

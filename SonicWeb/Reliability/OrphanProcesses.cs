@@ -15,7 +15,7 @@ public static class OrphanProcesses
 {
     public sealed record Found(int Pid, string CommandLine);
 
-    /// <param name="spareOtherInstances">Several nodes share the data folder (Database:Provider Postgres): children of another live instance are theirs.</param>
+    /// <param name="spareOtherInstances">Several nodes share the data folder (PostgreSQL or RabbitMQ: NodeTopology.Shared): children of another live instance are theirs.</param>
     public static IReadOnlyList<Found> Find(string dataRoot, bool spareOtherInstances = false)
     {
         if (!Directory.Exists("/proc")) return [];

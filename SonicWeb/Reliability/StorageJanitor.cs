@@ -25,16 +25,16 @@ public sealed class StorageJanitor(
     StoragePaths paths,
     IDbContextFactory<SonicDbContext> db,
     FfmpegProcessTable processes,
-    Data.DatabaseOptions database,
+    Nodes.NodeTopology topology,
     IOptions<CleanupOptions> options,
     ILogger<StorageJanitor> log) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken ct)
     {
         processes.OwnerTag = paths.Root; // before any ffmpeg starts: the next instance recognises what this one leaves
-        // With a shared database and Storage:Root, other nodes are rendering and receiving uploads right now:
+        // Shared with other nodes (NodeTopology), they may be rendering and receiving uploads right now:
         // the start sweep is then as careful as the timer's.
-        await SweepAsync(atStart: !database.Shared, ct);
+        await SweepAsync(atStart: !topology.Shared, ct);
         await base.StartAsync(ct);
     }
 
@@ -60,7 +60,7 @@ public sealed class StorageJanitor(
     public async Task<SweepReport> SweepAsync(bool atStart, CancellationToken ct)
     {
         int killed = 0;
-        foreach (var orphan in OrphanProcesses.Find(paths.Root, spareOtherInstances: database.Shared))
+        foreach (var orphan in OrphanProcesses.Find(paths.Root, spareOtherInstances: topology.Shared))
         {
             if (!OrphanProcesses.Kill(orphan)) continue;
             killed++;

@@ -22,6 +22,7 @@ public sealed class StorageInitializer(
     IOptions<NodeOptions> node,
     StaleJobRecovery recovery,
     EstimatorService estimator,
+    NodeTopology topology,
     ILogger<StorageInitializer> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
@@ -33,7 +34,7 @@ public sealed class StorageInitializer(
             if (database.Provider == DatabaseProvider.Sqlite) await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
 
-        if (database.Shared)
+        if (topology.Shared)
         {
             if (node.Value.Renders) await recovery.RequeueOrphansAsync(exceptNode: node.Value.NodeName, ct);
         }
@@ -43,7 +44,7 @@ public sealed class StorageInitializer(
         log.LogInformation("Storage ready at {Root} (database: {Provider}, node role: {Role})", paths.Root, database.Provider, node.Value.Role);
     }
 
-    /// <summary>One process owns the SQLite file: every job still Running was interrupted by this app's stop.</summary>
+    /// <summary>One process alone owns the database (NodeTopology): every job still Running was interrupted by this app's stop.</summary>
     private async Task RequeueInterruptedAsync(CancellationToken ct)
     {
         await using var context = await db.CreateDbContextAsync(ct);

@@ -8,13 +8,17 @@ using SonicWeb.LoadBench;
 // progress event -> DOM latency in the browser and memory per job-page circuit. Traffic goes to 127.0.0.1 only.
 //   dotnet run -c Release --project bench/SonicWeb.LoadBench [-- --quick] [--app path/to/SonicWeb.dll] [--keep-data]
 //   [--circuits N] (default 50) [--upload-rounds N] (default 5) [--job-pages N] (default 50)
+//   --only transport [--rabbitmq-uri amqp://...] [--transport-jobs N] (default 20): (g) queue-to-start and progress relay, InProcess vs RabbitMq
 bool quick = args.Contains("--quick");
 bool keepData = args.Contains("--keep-data");
 // --only uploads|watchers|memory|upload-paths|circuits|job-pages runs one part (faster when working on one figure).
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits", "job-pages"];
+string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits", "job-pages", "transport"];
 if (only is not null && !parts.Contains(only)) { Console.Error.WriteLine($"--only takes {string.Join(", ", parts)}, not '{only}'."); return 1; }
-bool Runs(string part) => only is null || only == part;
+// (g) transport runs only when asked (--only transport): with --rabbitmq-uri it compares InProcess with two RabbitMQ nodes.
+bool Runs(string part) => only == part || (only is null && part != "transport");
+string? rabbitUri = args.SkipWhile(a => a != "--rabbitmq-uri").Skip(1).FirstOrDefault();
+int transportJobs = int.TryParse(args.SkipWhile(a => a != "--transport-jobs").Skip(1).FirstOrDefault(), out var tj) ? tj : quick ? 5 : 20;
 string? appArg = args.SkipWhile(a => a != "--app").Skip(1).FirstOrDefault();
 // --env KEY=VALUE (repeatable) goes to the app's environment, e.g. --env DOTNET_gcServer=0 to compare GC modes.
 var appEnvironment = args.Zip(args.Skip(1)).Where(p => p.First == "--env" && p.Second.Contains('='))
@@ -120,6 +124,13 @@ await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironmen
     Console.WriteLine();
     var phase = Stopwatch.StartNew();
     await MemoryBenchmark.RunAsync(app, api: new BenchApi(http, cookies), astronaut, shortAudio, memoryJobs);
+    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+}
+if (Runs("transport"))
+{
+    Console.WriteLine();
+    var phase = Stopwatch.StartNew();
+    await TransportBenchmark.RunAsync(appDll, work, astronaut, shortAudio, transportJobs, rabbitUri, appEnvironment);
     Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
 }
 Console.WriteLine();

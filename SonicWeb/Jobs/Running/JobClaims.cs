@@ -27,11 +27,20 @@ public sealed class JobClaims(IDbContextFactory<SonicDbContext> db)
     }
 
     /// <summary>Claims job <paramref name="id"/> if it is still Queued after <paramref name="attempts"/> runs; null otherwise.</summary>
-    public async Task<Job?> TryClaimAsync(string id, int attempts, CancellationToken ct)
+    public Task<Job?> TryClaimAsync(string id, int attempts, CancellationToken ct) => TryClaimAsync(id, JobStatus.Queued, attempts, ct);
+
+    /// <summary>
+    /// Claims job <paramref name="id"/> that is still Running after <paramref name="attempts"/> runs: its worker
+    /// died (a broker queue knows: it redelivered the job's message and no node runs it). The attempt is
+    /// counted again, so the dead run can no longer write a final state.
+    /// </summary>
+    public Task<Job?> TryTakeOverAsync(string id, int attempts, CancellationToken ct) => TryClaimAsync(id, JobStatus.Running, attempts, ct);
+
+    private async Task<Job?> TryClaimAsync(string id, JobStatus from, int attempts, CancellationToken ct)
     {
         await using var context = await db.CreateDbContextAsync(ct);
         var now = DateTime.UtcNow;
-        int claimed = await context.Jobs.Where(j => j.Id == id && j.Status == JobStatus.Queued && j.Attempts == attempts)
+        int claimed = await context.Jobs.Where(j => j.Id == id && j.Status == from && j.Attempts == attempts)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Running)
                 .SetProperty(j => j.Attempts, attempts + 1)

@@ -26,6 +26,9 @@ public sealed class InProcessJobControl : IJobControl
         return Task.FromResult(true);
     }
 
+    /// <summary>True while work on the job is registered here.</summary>
+    public bool IsRegistered(string jobId) => _running.ContainsKey(jobId);
+
     private sealed class Registration(InProcessJobControl owner, string jobId, Action stop) : IDisposable
     {
         public void Stop() => stop();

@@ -5,7 +5,7 @@ namespace SonicWeb.Jobs.Transport;
 /// subscribers one after the other, on the publisher's task (the publisher waits, which keeps one
 /// job's events in order). A subscriber that throws is logged and skipped.
 /// </summary>
-public sealed class InProcessJobEvents(ILogger<InProcessJobEvents> log) : IJobEvents
+public sealed class InProcessJobEvents(ILogger<InProcessJobEvents> log) : IJobEvents, IJobEventOrigins
 {
     private const string AllJobs = "";
     private readonly Lock _lock = new();
@@ -34,6 +34,9 @@ public sealed class InProcessJobEvents(ILogger<InProcessJobEvents> log) : IJobEv
         lock (_lock) _byJob[key] = [.. _byJob.GetValueOrDefault(key) ?? [], subscription];
         return subscription;
     }
+
+    /// <summary>In one process every event happens here.</summary>
+    public IDisposable SubscribeOriginatedHere(Func<JobEvent, Task> onEvent) => Subscribe(null, onEvent);
 
     private void Remove(Subscription subscription)
     {

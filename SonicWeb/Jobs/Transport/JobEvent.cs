@@ -1,8 +1,16 @@
+using System.Text.Json.Serialization;
 using SonicWeb.Data;
 
 namespace SonicWeb.Jobs.Transport;
 
-/// <summary>Something that happened to one job, as watchers (pages, the SignalR hub, waiting requests) receive it.</summary>
+/// <summary>
+/// Something that happened to one job, as watchers (pages, the SignalR hub, waiting requests) receive it.
+/// Between nodes it travels as JSON with its type named by "type" (<see cref="JobEventJson"/>).
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(JobProgressed), "progress")]
+[JsonDerivedType(typeof(JobStatusChanged), "status")]
+[JsonDerivedType(typeof(JobFinished), "finished")]
 public abstract record JobEvent(string JobId);
 
 /// <summary>A render made progress: stage, frames done of total, times, the newest preview's URL.</summary>

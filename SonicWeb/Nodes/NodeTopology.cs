@@ -1,0 +1,18 @@
+using SonicWeb.Data;
+using SonicWeb.Jobs.Transport;
+
+namespace SonicWeb.Nodes;
+
+/// <summary>
+/// Whether other SonicWeb processes may share this one's database and storage root: a PostgreSQL database
+/// (several machines), the RabbitMQ transport (several processes, on one machine even with one SQLite file), or a
+/// role other than <c>all</c> (a web node beside its workers). When shared, nothing found at start is this
+/// process's own leftover by default: a Running job, an upload being received or an ffmpeg process may belong to a
+/// live node, so the start-up clean-up is as careful as the timer's and jobs are requeued only when no live worker
+/// lists them (<see cref="StaleJobRecovery"/>). One installation process alone owns everything it finds.
+/// </summary>
+public sealed record NodeTopology(bool Shared)
+{
+    public static NodeTopology From(DatabaseOptions database, QueueOptions queue, NodeOptions node) =>
+        new(database.Shared || queue.UsesRabbitMq || node.Role != NodeRole.All);
+}
