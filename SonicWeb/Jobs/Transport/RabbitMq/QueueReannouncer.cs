@@ -22,10 +22,18 @@ public sealed class QueueReannouncer(
     RabbitMqJobControl control,
     IDbContextFactory<SonicDbContext> db,
     IOptions<QueueOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<QueueReannouncer> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        // Only once every hosted service has started: the storage initializer creates the tables first.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stopping.Register(() => started.TrySetCanceled()))
+        {
+            try { await started.Task; } catch (OperationCanceledException) { return; }
+        }
         var every = TimeSpan.FromSeconds(options.Value.RabbitMq.ReannounceSeconds);
         bool failing = false;
         while (!stopping.IsCancellationRequested)
