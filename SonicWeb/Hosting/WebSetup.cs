@@ -115,10 +115,11 @@ public static class WebSetup
             services.PostConfigure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(o => o.FallbackPolicy = null);
         }
         if (node.ServesPages)
-        {
             services.AddHostedService(sp => sp.GetRequiredService<UploadChecker>()); // after the storage: it reads Checking rows at start
+        // With the Redis backplane each node forwards the events of its own jobs to the hub (JobsHubBridge), so a
+        // worker must run the bridge too: its jobs' progress reaches the hub's clients on the web nodes through Redis.
+        if (node.ServesPages || SignalRBackplane.IsConfigured(builder.Configuration))
             services.AddHostedService<JobsHubBridge>();
-        }
     }
 
     /// <summary>
