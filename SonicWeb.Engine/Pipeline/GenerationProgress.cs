@@ -15,4 +15,10 @@ public sealed record GenerationProgress(
     byte[]? PreviewJpeg)
 {
     public double Fraction => FramesTotal <= 0 ? 0 : (double)FramesDone / FramesTotal;
+
+    /// <summary>What the job waits for within its stage, in words (e.g. "waiting on GPU host: 2 ahead"); shown instead of the stage's name.</summary>
+    public string? StageDetail { get; init; }
+
+    /// <summary>The stage as the job's row, the hub and the pages show it.</summary>
+    public string StageLabel => StageDetail ?? Stage.ToString();
 }

@@ -107,6 +107,28 @@ public sealed class ComfyUIBackendTests
     }
 
     [Fact]
+    public async Task While_our_prompt_waits_behind_others_on_the_host_the_job_shows_how_many_are_ahead_then_runs()
+    {
+        await using var comfy = new ComfyUIStandIn();
+        using var host = new WebTestHost(settings: new(Settings(comfy.Url)) { ["Backends:ComfyUI:QueuePollSeconds"] = "0.2" });
+        comfy.CloseGate();
+        comfy.QueueForeignPrompt();
+        comfy.QueueForeignPrompt();
+        var id = (await SubmitRemoteAsync(host)).GetProperty("id").GetString()!;
+        var waiting = await WaitForAsync(host.Http, id, j => j.GetProperty("stage").GetString() == "waiting on GPU host: 2 ahead", Long);
+        Assert.Equal("Running", waiting.Status());
+        Assert.Equal("waiting on GPU host: 2 ahead", waiting.GetProperty("stageText").GetString());
+        Assert.Equal(3, comfy.PendingIds.Count); // ours waits in ComfyUI's queue behind the two others
+
+        comfy.Gate.TrySetResult(); // the other users' prompts run, then ours
+        var stages = new HashSet<string>();
+        var job = await WaitForAsync(host.Http, id, IsFinished, Long, j => { if (j.GetProperty("stage").GetString() is { } s) stages.Add(s); });
+        Assert.True(job.Status() == "Succeeded", job.ToString());
+        Assert.Contains("Rendering", stages);
+        Assert.Equal("Completed", job.GetProperty("stage").GetString());
+    }
+
+    [Fact]
     public async Task Cancel_while_running_interrupts_our_prompt()
     {
         await using var comfy = new ComfyUIStandIn { StepDelay = TimeSpan.FromMilliseconds(500) };

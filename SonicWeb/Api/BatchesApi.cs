@@ -9,6 +9,8 @@ using SonicWeb.Presets;
 using SonicWeb.Reliability;
 using SonicWeb.Storage;
 
+using SonicWeb.Api.OpenApi;
+
 namespace SonicWeb.Api;
 
 /// <summary>
@@ -22,9 +24,12 @@ public static class BatchesApi
     {
         var group = app.MapGroup("/api/batches").WithTags("Batches").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
         group.MapPost("/", SubmitAsync).WithName("SubmitBatch").RequireAuthorization(Policies.Submit)
+            .DocumentsProblems(ProblemResponses.Submit).DocumentsBody<BatchSubmissionForm>("multipart/form-data")
             .WithSummary("Queue a batch: multipart with one 'image' and several 'audio' files, or a zip in 'archive' (a photo and recordings, or a pairs.csv with image,audio[,name]); parameters and preset as for a single job.");
-        group.MapGet("/{id}", GetAsync).WithName("GetBatch");
-        group.MapGet("/{id}/zip", ZipAsync).WithName("GetBatchZip").WithSummary("A zip of the batch's finished videos, named after their recordings.");
+        group.MapGet("/{id}", GetAsync).WithName("GetBatch").DocumentsProblems(ProblemResponses.ReadOne)
+            .WithSummary("The batch: counts by status, frames done of all its jobs, and the jobs themselves.");
+        group.MapGet("/{id}/zip", ZipAsync).WithName("GetBatchZip").DocumentsProblems(ProblemResponses.ReadOne)
+            .Produces(200, typeof(Stream), "application/zip").WithSummary("A zip of the batch's finished videos, named after their recordings (404 before the first).");
     }
 
     /// <summary>Reads the multipart body, applies a preset and binds the parameters once for every pair, then submits the batch.</summary>

@@ -6,6 +6,8 @@ using SonicWeb.Errors;
 using SonicWeb.Jobs;
 using SonicWeb.Storage;
 
+using SonicWeb.Api.OpenApi;
+
 namespace SonicWeb.Api;
 
 /// <summary>
@@ -16,7 +18,9 @@ namespace SonicWeb.Api;
 public static class EstimateApi
 {
     public static RouteHandlerBuilder MapEstimateApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/estimate", EstimateAsync).WithTags("Jobs").WithName("Estimate").AddEndpointFilter<ApiProblemFilter>().DocumentsProblems(400, 401, 403)
+        app.MapPost("/api/estimate", EstimateAsync).WithTags("Jobs").WithName("Estimate").AddEndpointFilter<ApiProblemFilter>().DocumentsProblems(400, 401, 403, 413, 415, 422)
+            .DocumentsBody<EstimateForm>("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+            .WithSummary("How long a video would take, its size and the jobs ahead, from audio_seconds (or an uploaded 'audio') and the parameters.")
             .RequireAuthorization(SonicWeb.Accounts.Policies.Submit);
 
     public static async Task<Results<Ok<EstimateResult>, ProblemHttpResult>> EstimateAsync(

@@ -14,6 +14,8 @@ using SonicWeb.Reliability;
 using SonicWeb.Storage;
 using SonicWeb.Webhooks;
 
+using SonicWeb.Api.OpenApi;
+
 namespace SonicWeb.Api;
 
 /// <summary>
@@ -26,23 +28,33 @@ public static class JobsApi
 {
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization()
-            .DocumentsProblems([.. ProblemResponses.Upload, .. ProblemResponses.OnJob]);
+        var group = app.MapGroup("/api/jobs").WithTags("Jobs").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
         group.MapPost("/", SubmitAsync).WithName("SubmitJob").RequireAuthorization(Policies.Submit)
+            .DocumentsProblems(ProblemResponses.Submit).DocumentsBody<JobSubmissionForm>("multipart/form-data")
             .WithSummary("Queue a video: multipart with 'image', 'audio' and parameters as form fields or a JSON 'config' field.");
-        group.MapGet("/", ListAsync).WithName("ListJobs");
-        group.MapGet("/zip", ZipAsync).WithName("GetJobsZip")
+        group.MapGet("/", ListAsync).WithName("ListJobs").DocumentsProblems(400, 401)
+            .WithSummary("The team's jobs, newest first: filter by status, review, text (q), created from/to; sort by created, name, submitter, status, audio, generation ('-' for descending); page and pageSize (at most 100).");
+        group.MapGet("/zip", ZipAsync).WithName("GetJobsZip").DocumentsProblems(400, 401, 403, 404).Produces(200, typeof(Stream), "application/zip")
             .WithSummary("A zip of the chosen jobs' finished videos (?ids=<id>&ids=<id>, at most 100), named after the jobs; jobs without a video are left out.");
-        group.MapGet("/{id}", GetAsync).WithName("GetJob");
-        group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelJob");
-        group.MapPost("/{id}/retry", RetryAsync).WithName("RetryJob");
-        group.MapPost("/{id}/confirm", ConfirmAsync).WithName("ConfirmJob")
+        group.MapGet("/{id}", GetAsync).WithName("GetJob").DocumentsProblems(ProblemResponses.ReadOne)
+            .WithSummary("One job: status, stage, progress, estimate, parameters, error, review, links and signed links that work without credentials until signedLinks.expiresAt.");
+        group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelJob").DocumentsProblems(ProblemResponses.ActOnJob)
+            .WithSummary("Cancel a job that is checking, waiting, queued or running (409 once it finished).");
+        group.MapPost("/{id}/retry", RetryAsync).WithName("RetryJob").DocumentsProblems([.. ProblemResponses.ActOnJob, 503])
+            .WithSummary("Put a failed or cancelled job back in the queue with the same inputs (429 when the queue limits are reached).");
+        group.MapPost("/{id}/confirm", ConfirmAsync).WithName("ConfirmJob").DocumentsProblems(ProblemResponses.ActOnJob)
             .WithSummary("Queue the full render of a job submitted with preview_first=true (status AwaitingConfirmation).");
-        group.MapPost("/{id}/rerun", RerunAsync).WithName("RerunJob");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteJob");
-        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo").Produces(200, typeof(Stream), "video/mp4").Produces(206, typeof(Stream), "video/mp4");
-        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview").Produces(200, typeof(Stream), "image/jpeg");
-        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail").Produces(200, typeof(Stream), "image/jpeg", "image/png", "image/webp");
+        group.MapPost("/{id}/rerun", RerunAsync).WithName("RerunJob").DocumentsProblems([.. ProblemResponses.ActOnJob, 503])
+            .WithSummary("A new job with the same inputs and parameters (a new seed unless one was set).");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteJob").DocumentsProblems(ProblemResponses.ActOnJob)
+            .WithSummary("Delete the job and its files (a running job is stopped first); its signed links stop working.");
+        group.MapGet("/{id}/video", VideoAsync).WithName("GetJobVideo").DocumentsProblems(ProblemResponses.ReadOne)
+            .WithSummary("The MP4 (H.264 + AAC), with range requests; ?download=1 adds a file name. 404 until the job succeeded, 410 once the retention policy removed it.")
+            .Produces(200, typeof(Stream), "video/mp4").Produces(206, typeof(Stream), "video/mp4");
+        group.MapGet("/{id}/preview", PreviewAsync).WithName("GetJobPreview").DocumentsProblems(ProblemResponses.ReadOne)
+            .WithSummary("The newest preview frame of a running job, or the last one saved (404 before the first).").Produces(200, typeof(Stream), "image/jpeg");
+        group.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetJobThumbnail").DocumentsProblems(ProblemResponses.ReadOne)
+            .WithSummary("The first rendered frame, or the uploaded photo before there is one.").Produces(200, typeof(Stream), "image/jpeg", "image/png", "image/webp");
         return group;
     }
 

@@ -21,10 +21,13 @@ public static class PresetsApi
     public static void MapPresetsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/presets").WithTags("Presets").AddEndpointFilter<ApiProblemFilter>().RequireAuthorization();
-        api.MapGet("/", ListAsync).WithName("ListPresets").WithSummary("The presets: name, description and the parameters each sets.");
-        api.MapPost("/", CreateAsync).WithName("CreatePreset").RequireAuthorization(Policies.Admin);
-        api.MapPut("/{id:int}", UpdateAsync).WithName("UpdatePreset").RequireAuthorization(Policies.Admin);
-        api.MapDelete("/{id:int}", DeleteAsync).WithName("DeletePreset").RequireAuthorization(Policies.Admin);
+        api.MapGet("/", ListAsync).WithName("ListPresets").DocumentsProblems(401).WithSummary("The presets: name, description and the parameters each sets.");
+        api.MapPost("/", CreateAsync).WithName("CreatePreset").RequireAuthorization(Policies.Admin).DocumentsProblems(400, 401, 403)
+            .WithSummary("Create a preset (admins): a unique name, a description and the parameters with the API's names (400 names a bad one).");
+        api.MapPut("/{id:int}", UpdateAsync).WithName("UpdatePreset").RequireAuthorization(Policies.Admin).DocumentsProblems(ProblemResponses.AdminChange)
+            .WithSummary("Replace a preset's name, description and parameters (admins).");
+        api.MapDelete("/{id:int}", DeleteAsync).WithName("DeletePreset").RequireAuthorization(Policies.Admin).DocumentsProblems(401, 403, 404)
+            .WithSummary("Delete a preset (admins); jobs made with it keep their parameters.");
 
         var admin = app.MapGroup("/admin/presets").RequireAuthorization(Policies.Admin)
             .WithMetadata(new RequireAntiforgeryTokenAttribute())

@@ -9,6 +9,8 @@ using SonicWeb.Jobs.Submission;
 using SonicWeb.Jobs.Transport;
 using SonicWeb.Links;
 
+using SonicWeb.Api.OpenApi;
+
 namespace SonicWeb.Api;
 
 /// <summary>
@@ -37,7 +39,10 @@ public static class SonicCompatApi
 {
     public static RouteHandlerBuilder MapSonicCompatApi(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/sonic/generate", GenerateAsync).WithTags("Compatibility").WithName("SonicGenerate").AddEndpointFilter<ApiProblemFilter>()
-            .RequireAuthorization(SonicWeb.Accounts.Policies.Submit).DocumentsProblems([.. ProblemResponses.Upload, 500]);
+            .RequireAuthorization(SonicWeb.Accounts.Policies.Submit).DocumentsCompatProblems([.. ProblemResponses.Submit, 500])
+            .DocumentsBody<SonicGenerateForm>("multipart/form-data")
+            .WithSummary("The original Sonic service's call: multipart 'image', 'audio' and a JSON 'config'. With ?wait=S (at most Jobs:MaxWaitSeconds) "
+                + "200 with the result if the job finishes in time, else 202 with task_id and status_url; errors also carry the old 'success' and 'error' fields.");
 
     public static async Task<Results<Ok<SonicGenerateResult>, Accepted<SonicGenerateResult>, ProblemHttpResult>> GenerateAsync(
         HttpContext http, double? wait, JobSubmission submission, JobQueries queries, IJobEvents events, ProgramLinks links,

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
+using SonicWeb.Api.OpenApi;
 using SonicWeb.Batches;
 using SonicWeb.Components;
 using SonicWeb.Data;
@@ -72,7 +73,7 @@ public static class WebSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .AddSonicBackplane(config); // Redis:Configuration: hub messages reach clients on every web node
-        services.AddOpenApi();
+        services.AddSonicOpenApi(); // Api/OpenApi: the document programs generate clients from
         services.AddHealthChecks()
             .AddDbContextCheck<SonicDbContext>("database")
             .AddCheck<FfmpegHealthCheck>("ffmpeg")

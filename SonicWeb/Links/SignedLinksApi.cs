@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SonicWeb.Api;
+using SonicWeb.Api.OpenApi;
 using SonicWeb.Errors;
 using SonicWeb.Jobs;
 using SonicWeb.Reliability;
@@ -17,7 +18,7 @@ public static class SignedLinksApi
     public static RouteHandlerBuilder MapSignedLinksApi(this IEndpointRouteBuilder app) =>
         app.MapGet(SignedLinks.RoutePrefix + "/{token}/{file}", OpenAsync).WithTags("Links").WithName("OpenSignedLink")
             .WithSummary("Download a job's video, preview or thumbnail through a signed link (no credentials; expires).")
-            .AddEndpointFilter<ApiProblemFilter>().AllowAnonymous().DocumentsProblems(403, 404, 410)
+            .AddEndpointFilter<ApiProblemFilter>().AllowAnonymous().DocumentsProblems(403, 404, 410).WithNoCredentials()
             .Produces(200, typeof(Stream), "video/mp4", "image/jpeg", "image/png", "image/webp").Produces(206, typeof(Stream), "video/mp4");
 
     public static async Task<Results<PhysicalFileHttpResult, FileContentHttpResult, ProblemHttpResult>> OpenAsync(

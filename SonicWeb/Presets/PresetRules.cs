@@ -84,12 +84,16 @@ public static class PresetRules
         return canonical.ToJsonString();
     }
 
-    /// <summary>Parameters from form fields named like the parameters (blank fields are not part of the preset).</summary>
+    /// <summary>
+    /// Parameters (and the backend) from form fields named like them; blank fields are not part of the preset.
+    /// The backend is kept too: the admin page's plain form sends it like a parameter.
+    /// </summary>
     public static string FromFields(IEnumerable<KeyValuePair<string, string>> fields)
     {
         var o = new JsonObject();
         foreach (var (key, value) in fields)
-            if (ParameterBinder.Names.Contains(key, StringComparer.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(value))
+            if ((ParameterBinder.Names.Contains(key, StringComparer.OrdinalIgnoreCase) || string.Equals(key, ParameterBinder.BackendField, StringComparison.OrdinalIgnoreCase))
+                && !string.IsNullOrWhiteSpace(value))
                 o[key.ToLowerInvariant()] = value.Trim();
         return NormalizeParameters(o.ToJsonString());
     }

@@ -23,7 +23,7 @@ public static class ReviewEndpoints
     public static void MapReviewEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/jobs/{id}/review", ApiAsync).WithName("ReviewJob").WithTags("Jobs")
-            .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization(Policies.Review)
+            .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization(Policies.Review).DocumentsProblems([.. ProblemResponses.ActOnJob, 400])
             .WithSummary("Approve a succeeded job's video or request changes (reviewers and admins): {decision: approved | changes_requested, comment}. "
                 + "409 unless the job succeeded; the comment is required for changes_requested, at most 2000 characters.");
         app.MapPost("/jobs/{id}/review", FormAsync).RequireAuthorization(Policies.Review)

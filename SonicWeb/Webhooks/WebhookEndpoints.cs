@@ -22,7 +22,7 @@ public static class WebhookEndpoints
             .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization().DocumentsProblems(400, 401, 404);
         app.MapGet("/api/jobs/{id}/webhooks", ListForJobAsync).WithTags("Webhooks").WithName("ListJobWebhooks")
             .WithSummary("The job's webhook calls: event, target, status, attempts, last error, next attempt.")
-            .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization().DocumentsProblems(ProblemResponses.OnJob);
+            .AddEndpointFilter<ApiProblemFilter>().RequireAuthorization().DocumentsProblems(ProblemResponses.ReadOne);
     }
 
     public static async Task<Results<Ok<KeyCallback>, ProblemHttpResult>> SetKeyCallbackAsync(

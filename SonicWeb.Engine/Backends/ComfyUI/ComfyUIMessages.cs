@@ -97,19 +97,36 @@ public sealed record ComfyUISystemStats(string? Version, IReadOnlyList<ComfyUIDe
 
 public sealed record ComfyUIDevice(string Name, string Type, long VramTotal, long VramFree);
 
-/// <summary>GET /queue: the prompt ids running and waiting (each entry is [number, prompt_id, prompt, extra, outputs]).</summary>
-public sealed record ComfyUIQueue(IReadOnlyList<string> Running, IReadOnlyList<string> Pending)
+/// <summary>
+/// GET /queue: the prompt ids running and waiting (each entry is [number, prompt_id, prompt, extra, outputs]).
+/// The waiting list is ComfyUI's heap, not sorted: prompts run in the order of their number (server.py
+/// PromptQueue uses heapq on (number, ...)), so <see cref="PendingNumbers"/> keeps each one's number.
+/// </summary>
+public sealed record ComfyUIQueue(IReadOnlyList<string> Running, IReadOnlyList<string> Pending, IReadOnlyList<double>? PendingNumbers = null)
 {
-    public static ComfyUIQueue Parse(JsonElement root) => new(Ids(root, "queue_running"), Ids(root, "queue_pending"));
-
-    private static List<string> Ids(JsonElement root, string name)
+    public static ComfyUIQueue Parse(JsonElement root)
     {
-        var ids = new List<string>();
+        var pending = Entries(root, "queue_pending");
+        return new(Entries(root, "queue_running").Select(e => e.Id).ToList(), pending.Select(e => e.Id).ToList(), pending.Select(e => e.Number).ToList());
+    }
+
+    /// <summary>How many prompts run or wait before <paramref name="promptId"/>; null when it is not waiting (running, finished or unknown).</summary>
+    public int? Ahead(string promptId)
+    {
+        int index = Pending.ToList().IndexOf(promptId);
+        if (index < 0) return null;
+        if (PendingNumbers is not { } numbers || numbers.Count != Pending.Count) return Running.Count + index;
+        return Running.Count + numbers.Count(n => n < numbers[index]);
+    }
+
+    private static List<(double Number, string Id)> Entries(JsonElement root, string name)
+    {
+        var entries = new List<(double, string)>();
         if (root.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array)
             foreach (var entry in list.EnumerateArray())
                 if (entry.ValueKind == JsonValueKind.Array && entry.GetArrayLength() > 1 && entry[1].ValueKind == JsonValueKind.String)
-                    ids.Add(entry[1].GetString()!);
-        return ids;
+                    entries.Add((entry[0].ValueKind == JsonValueKind.Number ? entry[0].GetDouble() : double.MaxValue, entry[1].GetString()!));
+        return entries;
     }
 }
 

@@ -23,6 +23,12 @@ public sealed class ComfyUIOptions
     /// <summary>...for at most this long before the job fails as backend_unavailable.</summary>
     public double ReconnectGiveUpSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// While our prompt waits in a ComfyUI host's own queue (behind other users' prompts), how often GET /queue is
+    /// asked for its position, shown as the job's stage ("waiting on GPU host: 2 ahead").
+    /// </summary>
+    public double QueuePollSeconds { get; set; } = 2;
+
     /// <summary>Longest recording the remote backend takes (Sonic's memory grows with the clip).</summary>
     public double MaxAudioSeconds { get; set; } = 60;
 
@@ -54,6 +60,7 @@ public sealed class ComfyUIOptions
         if (RequestTimeoutSeconds <= 0 || TransferTimeoutSeconds <= 0) yield return "Backends:ComfyUI:RequestTimeoutSeconds and TransferTimeoutSeconds must be above 0.";
         if (ReconnectDelaySeconds <= 0 || ReconnectGiveUpSeconds < ReconnectDelaySeconds)
             yield return "Backends:ComfyUI:ReconnectDelaySeconds must be above 0 and ReconnectGiveUpSeconds at least as long.";
+        if (!(QueuePollSeconds > 0)) yield return $"Backends:ComfyUI:QueuePollSeconds is {QueuePollSeconds}; it must be above 0.";
     }
 }
 

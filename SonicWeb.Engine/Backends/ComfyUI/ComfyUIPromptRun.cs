@@ -24,6 +24,8 @@ internal sealed class ComfyUIPromptRun(ComfyUIClient client, ComfyUIOptions opti
     private GenerationStage _stage = GenerationStage.Loading;
     private int _framesDone;
     private Dictionary<string, string> _nodeClasses = [];
+    /// <summary>Our prompt has started on the host (set by the socket loop, read by the queue watcher).</summary>
+    private volatile bool _started;
 
     /// <summary>How many times the socket was reconnected (for the log and the tests).</summary>
     public int Reconnects { get; private set; }
@@ -64,6 +66,45 @@ internal sealed class ComfyUIPromptRun(ComfyUIClient client, ComfyUIOptions opti
     /// <summary>The prompt's finished history entry, or null when the host forgot the prompt (restart).</summary>
     private async Task<(ComfyUIHistory? History, WebSocket Socket)> FollowAsync(WebSocket socket, string clientId, string promptId, CancellationToken ct)
     {
+        _started = false;
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var watcher = WatchQueueAsync(promptId, watching.Token);
+        try { return await FollowSocketAsync(socket, clientId, promptId, ct); }
+        finally
+        {
+            _started = true;
+            await watching.CancelAsync();
+            await watcher;
+        }
+    }
+
+    /// <summary>
+    /// While our prompt waits behind other users' prompts on the host, its place in ComfyUI's queue becomes the
+    /// job's stage: "waiting on GPU host: 2 ahead" (GET /queue every QueuePollSeconds; a failed poll is skipped).
+    /// </summary>
+    private async Task WatchQueueAsync(string promptId, CancellationToken ct)
+    {
+        int? shown = null;
+        while (!_started && !ct.IsCancellationRequested)
+        {
+            try
+            {
+                var ahead = (await client.GetQueueAsync(ct)).Ahead(promptId);
+                if (ahead is { } n and > 0 && n != shown && !_started)
+                {
+                    shown = n;
+                    progress?.Report(new GenerationProgress(GenerationStage.Loading, 0, framesTotal, clock.Elapsed, null, null)
+                        { StageDetail = $"waiting on GPU host: {n} ahead" });
+                }
+                await Task.Delay(TimeSpan.FromSeconds(options.QueuePollSeconds), ct);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception e) when (e is not OperationCanceledException) { } // best effort: the socket loop deals with a host that is gone
+        }
+    }
+
+    private async Task<(ComfyUIHistory? History, WebSocket Socket)> FollowSocketAsync(WebSocket socket, string clientId, string promptId, CancellationToken ct)
+    {
         bool started = false;
         while (true)
         {
@@ -82,12 +123,12 @@ internal sealed class ComfyUIPromptRun(ComfyUIClient client, ComfyUIOptions opti
             switch (e)
             {
                 case ExecutionStartEvent s when s.PromptId == promptId:
-                    started = true;
+                    started = _started = true;
                     Report(GenerationStage.AnalyzingFace, null);
                     break;
                 case ExecutingEvent x when x.PromptId == promptId || (x.PromptId is null && started):
                     if (x.Node is null) return (Check(await FinishedHistoryAsync(promptId, ct)), socket);
-                    started = true;
+                    started = _started = true;
                     Report(StageOf(x.Node), null);
                     break;
                 case ProgressEvent p when (p.PromptId == promptId || (p.PromptId is null && started)) && p.Max > 0:

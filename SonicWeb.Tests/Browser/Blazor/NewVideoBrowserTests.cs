@@ -82,7 +82,7 @@ public sealed class NewVideoBrowserTests
     }
 
     /// <summary>The astronaut and a short sentence; waits until the page shows both and the check passed.</summary>
-    private static async Task ChooseFilesAsync(IPage page)
+    internal static async Task ChooseFilesAsync(IPage page)
     {
         await BrowserKit.SetFilesAsync(page, "#image", TestMedia.AstronautPng);
         await BrowserKit.SetFilesAsync(page, "#audio", WebTestKit.ShortSpeech);

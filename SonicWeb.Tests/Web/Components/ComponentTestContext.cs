@@ -8,7 +8,9 @@ using MudBlazor.Services;
 using SonicWeb.Accounts;
 using SonicWeb.Data;
 using SonicWeb.Notifications;
+using SonicWeb.Hosting;
 using SonicWeb.Presets;
+using SonicWeb.Webhooks;
 
 namespace SonicWeb.Tests.Web.Components;
 
@@ -26,7 +28,11 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         Root = Directory.CreateTempSubdirectory("sonicweb-bunit-").FullName;
         JSInterop.Mode = JSRuntimeMode.Loose; // MudBlazor calls its own JS; the tests verify the calls they care about
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Root"] = Root }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Root"] = Root,
+            ["Webhooks:AllowedTargets:0"] = "192.168.50.0/24", // an installation's own network, allowed for webhooks
+        }).Build();
         Services.AddLogging();
         Services.AddMudServices();
         Services.AddSonicStorage(config);
@@ -37,6 +43,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ApiKeyService>();
         Services.AddScoped<CircuitUser>();
         Services.AddSingleton<NotificationQueries>();
+        Services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(WebhookOptions.Section);
+        Services.AddSingleton<WebhookTargets>();
+        Services.AddSingleton<CallbackChoice>();
         _auth = AddAuthorization();
     }
 

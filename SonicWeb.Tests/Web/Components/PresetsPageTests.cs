@@ -36,6 +36,25 @@ public sealed class PresetsPageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Editing_a_preset_that_names_a_backend_keeps_the_backend_and_shows_it_in_the_picker()
+    {
+        var presets = Services.GetRequiredService<PresetService>();
+        await presets.CreateAsync("On the GPU", null, """{"min_resolution": 512, "backend": "comfyui-sonic"}""");
+        SignIn("admin-id", "Ada", Roles.Admin);
+        Render<MudPopoverProvider>();
+        var cut = Render<SonicWeb.Components.Pages.Admin.Presets>();
+        cut.WaitForAssertion(() => Assert.Contains("backend = comfyui-sonic", cut.Find("#presets").TextContent));
+
+        await cut.InvokeAsync(() => cut.Find(".edit-preset").Click());
+        cut.WaitForAssertion(() => Assert.Contains("comfyui-sonic", cut.Find("#preset-form").InnerHtml));
+        cut.Find("input#p-min_resolution").Change("640");
+        await cut.InvokeAsync(() => cut.Find("#save-preset").Click());
+        cut.WaitForAssertion(() => Assert.Equal("Preset 'On the GPU' saved.", cut.Find("#message").TextContent.Trim()));
+        var stored = Assert.Single(await presets.ListAsync());
+        Assert.Equal("""{"min_resolution":640,"backend":"comfyui-sonic"}""", stored.Parameters.GetRawText());
+    }
+
+    [Fact]
     public async Task A_page_opened_as_admin_refuses_to_save_once_the_user_no_longer_passes_the_admin_policy()
     {
         SignIn("admin-id", "Ada", Roles.Admin);

@@ -125,6 +125,42 @@ public sealed class WebhookTests
         Assert.Equal(0, (await program.GetFromJsonAsync<JsonElement>("/api/jobs", Json)).GetProperty("total").GetInt32()); // nothing was queued
     }
 
+    /// <summary>What the settings page does for a signed-in user (same service): set a key's webhook by the key's id; only its owner may.</summary>
+    [Fact]
+    public async Task A_keys_webhook_is_set_by_its_owner_with_the_keys_id_and_used_for_the_jobs_that_key_submits()
+    {
+        using var receiver = new WebhookReceiver();
+        using var host = new WebTestHost(settings: AllowLoopback());
+        var (owner, _) = await host.CreateUserAsync("owner@sonicweb.test", "Operator");
+        var (stranger, _) = await host.CreateUserAsync("stranger@sonicweb.test", "Operator");
+        string key, keyId;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SonicWeb.Accounts.SonicUser>>();
+            var user = await users.FindByEmailAsync("owner@sonicweb.test");
+            var (record, secret) = await scope.ServiceProvider.GetRequiredService<SonicWeb.Accounts.ApiKeyService>().CreateAsync(user!.Id, "shop");
+            (key, keyId) = (secret, record.Id);
+        }
+
+        using (var foreign = await stranger.PutAsJsonAsync($"/api/keys/{keyId}/callback", new { callback_url = receiver.Url }))
+            Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        using (var current = await owner.PutAsJsonAsync("/api/keys/current/callback", new { callback_url = receiver.Url }))
+            Assert.Contains("not made with an API key", (await current.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        using (var set = await owner.PutAsJsonAsync($"/api/keys/{keyId}/callback", new { callback_url = receiver.Url }))
+            Assert.Equal(receiver.Url, (await set.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("callback_url").GetString());
+
+        using var program = host.Anonymous();
+        program.DefaultRequestHeaders.Add(SonicWeb.Accounts.ApiKeyService.Header, key);
+        var id = (await SubmitAsync(program, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"))).GetProperty("id").GetString()!;
+        Assert.Equal(id, Verified(host, await receiver.NextAsync(TimeSpan.FromSeconds(60)), "job.succeeded").GetProperty("task_id").GetString());
+
+        using (var clear = await owner.PutAsJsonAsync($"/api/keys/{keyId}/callback", new { callback_url = (string?)null }))
+            Assert.Equal(JsonValueKind.Null, (await clear.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("callback_url").ValueKind);
+        var quiet = (await SubmitAsync(program, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "5"))).GetProperty("id").GetString()!;
+        await WaitForAsync(program, quiet, IsFinished, TimeSpan.FromSeconds(60));
+        Assert.Equal(0, (await program.GetFromJsonAsync<JsonElement>($"/api/jobs/{quiet}/webhooks", Json)).GetArrayLength());
+    }
+
     private static async Task<string> WaitForDeliveryAsync(HttpClient http, string id, string status) =>
         (await WaitForAttemptsAsync(http, id, a => a.GetProperty("status").GetString() == status)).GetProperty("status").GetString()!;
 

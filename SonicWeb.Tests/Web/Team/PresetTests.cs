@@ -54,6 +54,12 @@ public sealed class PresetTests
         var list = await host.Http.GetFromJsonAsync<JsonElement>("/api/presets", Json);
         var form = list.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "Form preset");
         Assert.Equal("""{"min_resolution":512}""", form.GetProperty("parameters").GetRawText());
+        // The form's backend picker is kept with the parameters (it used to be dropped on saving).
+        using (var remote = await host.Http.PostAsync("/admin/presets", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["__RequestVerificationToken"] = token, ["name"] = "GPU preset", ["min_resolution"] = "512", ["backend"] = "comfyui-sonic" })))
+            Assert.Contains("message=", remote.Headers.Location!.ToString());
+        var gpu = (await host.Http.GetFromJsonAsync<JsonElement>("/api/presets", Json)).EnumerateArray().Single(p => p.GetProperty("name").GetString() == "GPU preset");
+        Assert.Equal("""{"min_resolution":512,"backend":"comfyui-sonic"}""", gpu.GetProperty("parameters").GetRawText());
         // A refused form goes back to the page with the message.
         using var refused = await host.Http.PostAsync("/admin/presets", new FormUrlEncodedContent(new Dictionary<string, string>
             { ["__RequestVerificationToken"] = token, ["name"] = "FORM PRESET" }));

@@ -57,9 +57,10 @@ public sealed class JobProgressSink : IProgress<GenerationProgress>, IAsyncDispo
             byte[]? preview = batch.LastOrDefault(e => e.PreviewJpeg != null)?.PreviewJpeg;
             FirstPreview ??= batch.FirstOrDefault(e => e.PreviewJpeg != null)?.PreviewJpeg;
             var toSend = new List<GenerationProgress>();
+            bool stageChanged = false;
             foreach (var e in batch)
             {
-                if (e.Stage.ToString() != lastStage) { toSend.Add(e); lastStage = e.Stage.ToString(); }
+                if (e.StageLabel != lastStage) { toSend.Add(e); lastStage = e.StageLabel; stageChanged = true; }
             }
             if (toSend.Count == 0 || !ReferenceEquals(toSend[^1], batch[^1])) toSend.Add(batch[^1]);
 
@@ -70,13 +71,14 @@ public sealed class JobProgressSink : IProgress<GenerationProgress>, IAsyncDispo
             {
                 foreach (var e in toSend)
                 {
-                    var m = new JobProgressMessage(_jobId, e.Stage.ToString(), e.FramesDone, e.FramesTotal,
+                    var m = new JobProgressMessage(_jobId, e.StageLabel, e.FramesDone, e.FramesTotal,
                         Math.Round(e.Elapsed.TotalSeconds, 2), e.Remaining is { } r ? Math.Round(r.TotalSeconds, 1) : null,
                         previewUrl ?? (_previews > 0 ? PreviewUrl() : null), ++_sequence);
                     await _events.PublishAsync(new JobProgressed(m));
                 }
                 var last = toSend[^1];
-                if (DateTime.UtcNow - lastSave >= SaveInterval || toSend.Count > 1)
+                // A new stage is saved at once: a job that waits (e.g. on a GPU host's queue) may send nothing else for a while.
+                if (DateTime.UtcNow - lastSave >= SaveInterval || toSend.Count > 1 || stageChanged)
                 {
                     lastSave = DateTime.UtcNow;
                     await SaveRowAsync(last);
@@ -109,7 +111,7 @@ public sealed class JobProgressSink : IProgress<GenerationProgress>, IAsyncDispo
         await using var context = await _db.CreateDbContextAsync();
         await context.Jobs.Where(j => j.Id == _jobId && j.Status == JobStatus.Running)
             .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Stage, e.Stage.ToString())
+                .SetProperty(j => j.Stage, e.StageLabel)
                 .SetProperty(j => j.FramesDone, e.FramesDone)
                 .SetProperty(j => j.FramesTotal, e.FramesTotal));
     }
