@@ -65,6 +65,11 @@ public sealed class HistoryBrowserTests
         // Ana may open her own jobs; the admin's is a summary line without link or download.
         await Assertions.Expect(Row("Spring hello").Locator("a.job-link")).ToHaveCountAsync(1);
         await Assertions.Expect(Row("Admin spring").Locator("a.job-link, a.download-link")).ToHaveCountAsync(0);
+        await Assertions.Expect(Row("Spring hello").Locator("a.download-link")).ToHaveCountAsync(1);
+        // At 1366 px with the drawer open the whole row fits: the table does not scroll sideways, the review chip is inside it.
+        var overflow = await page.EvaluateAsync<int>("() => { const c = document.querySelector('#history .mud-table-container'); return c.scrollWidth - c.clientWidth; }");
+        Assert.True(overflow <= 0, $"the history table scrolls sideways by {overflow} px at 1366 px");
+        Assert.True(await Row("Spring hello").Locator(".review-cell").IsVisibleAsync());
 
         // Choose her two spring videos and the admin's: the zip takes her two, delete offers her two.
         foreach (var name in new[] { "Spring hello", "Spring thanks", "Admin spring" })
