@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SonicWeb.Batches;
 using SonicWeb.Data;
 using SonicWeb.Jobs;
 using SonicWeb.Jobs.Transport;
@@ -8,14 +9,15 @@ namespace SonicWeb.Notifications;
 
 /// <summary>
 /// At start, writes the outbox rows of jobs that finished just before the app died: the owner's email and the
-/// program's webhook call. A job's end is committed first and its handlers run after; an app killed in between
+/// program's webhook call; and completes the batches whose last job ended then (the batch's "finished" mark and its
+/// one email, which <see cref="BatchCompletion"/> gives when a batch job ends). A job's end is committed first and its handlers run after; an app killed in between
 /// (power cut, SIGKILL) left a finished job without them. Every job that ends writes its rows (the email as
 /// Skipped when email is off or the owner opted out; the webhook whenever the job has a callback URL), so a job
 /// without its row, written after it last finished, lost it. The look-back keeps an upgrade from announcing old
 /// history. One pass for both channels: they are lost by the same gap and go through the same outbox.
 /// </summary>
 public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFactory, IUserNotifications notifications,
-    JobQueries jobs, WebhookWhenJobFinished webhooks, ILogger<MissedFinishNotices> log) : IHostedService
+    JobQueries jobs, WebhookWhenJobFinished webhooks, BatchCompletion batches, ILogger<MissedFinishNotices> log) : IHostedService
 {
     /// <summary>Jobs that finished longer ago than this are not announced late.</summary>
     public static readonly TimeSpan LookBack = TimeSpan.FromHours(24);
@@ -24,8 +26,8 @@ public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFact
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>The start-up pass: queues every missing finished-job email and webhook call; returns how many of each.</summary>
-    public async Task<(int Emails, int Webhooks)> CatchUpAsync(CancellationToken ct)
+    /// <summary>The start-up pass: queues every missing finished-job email and webhook call and completes the batches left open; returns how many of each.</summary>
+    public async Task<(int Emails, int Webhooks, int Batches)> CatchUpAsync(CancellationToken ct)
     {
         var since = DateTime.UtcNow - LookBack;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -42,6 +44,12 @@ public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFact
                         && !db.NotificationDeliveries.Any(d => d.JobId == j.Id && d.Channel == NotificationChannel.Webhook
                                                                && d.Kind == NotificationKind.JobFinished && d.CreatedAt >= j.FinishedAt))
             .Select(j => j.Id).ToListAsync(ct);
+        // Released, not marked finished, every job final, and one of them ended within the look-back.
+        var openBatches = await db.Batches
+            .Where(b => b.ReleasedAt != null && b.FinishedAt == null
+                        && db.Jobs.Any(j => j.BatchId == b.Id && j.FinishedAt >= since)
+                        && !db.Jobs.Any(j => j.BatchId == b.Id && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled))
+            .Select(b => b.Id).ToListAsync(ct);
 
         foreach (var jobId in missedEmails)
         {
@@ -54,6 +62,11 @@ public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFact
             log.LogWarning("Job {JobId} finished before the app stopped without its webhook call being queued; queuing it now", jobId);
             await webhooks.HandleAsync(new JobFinished(jobId, JobFinished.EndOf(view.Status), view.BatchId, view), ct);
         }
-        return (missedEmails.Count, missedCalls.Count);
+        foreach (var batchId in openBatches)
+        {
+            log.LogWarning("Batch {BatchId} ended before the app stopped without being marked complete; completing it now", batchId);
+            await batches.JobSettledAsync(batchId, ct);
+        }
+        return (missedEmails.Count, missedCalls.Count, openBatches.Count);
     }
 }
