@@ -50,6 +50,12 @@ public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFact
                         && db.Jobs.Any(j => j.BatchId == b.Id && j.FinishedAt >= since)
                         && !db.Jobs.Any(j => j.BatchId == b.Id && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled))
             .Select(b => b.Id).ToListAsync(ct);
+        // Marked complete within the look-back, without its "batch finished" row written since: the app died between the two.
+        var unannounced = await db.Batches
+            .Where(b => b.FinishedAt >= since
+                        && !db.NotificationDeliveries.Any(d => d.BatchId == b.Id && d.Channel == NotificationChannel.Email
+                                                               && d.Kind == NotificationKind.BatchFinished && d.CreatedAt >= b.FinishedAt))
+            .Select(b => b.Id).ToListAsync(ct);
 
         foreach (var jobId in missedEmails)
         {
@@ -67,6 +73,11 @@ public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFact
             log.LogWarning("Batch {BatchId} ended before the app stopped without being marked complete; completing it now", batchId);
             await batches.JobSettledAsync(batchId, ct);
         }
-        return (missedEmails.Count, missedCalls.Count, openBatches.Count);
+        foreach (var batchId in unannounced)
+        {
+            log.LogWarning("Batch {BatchId} was marked complete before the app stopped without its owner being told; telling them now", batchId);
+            await batches.AnnounceAsync(batchId, ct);
+        }
+        return (missedEmails.Count, missedCalls.Count, openBatches.Count + unannounced.Count);
     }
 }

@@ -98,6 +98,15 @@ public sealed class BatchTests
             Assert.Equal(2, told.Succeeded);
             Assert.Empty(after.JobsFinished); // batch jobs are announced by the batch's message only
         }
+
+        // Marked complete but its message never written (the app died between the two; the recorder writes no outbox
+        // rows, so this start sees exactly that): announced once more, with the same counts.
+        var third = new NotificationRecorder();
+        using (new WebTestHost(root, services: s => s.AddSingleton<IUserNotifications>(third)))
+        {
+            var told = Assert.Single(third.BatchesFinished);
+            Assert.Equal((id, 2), (told.BatchId, told.Succeeded));
+        }
     }
 
     [Fact]
