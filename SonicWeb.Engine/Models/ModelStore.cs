@@ -13,6 +13,8 @@ public sealed record ModelEntry(string Id, string File, string Package, string V
 /// Finds model files and checks them against models/manifest.json (embedded in this assembly) before
 /// first use. The folder is, in order: the constructor argument, the SONICWEB_MODELS environment
 /// variable, or "models" beside the running program (where the build copies them).
+/// Every call looks at the file on disk again (a model deleted or replaced while the app runs is seen at
+/// once); the sha256 is computed again only when the file's size or time written changed.
 /// </summary>
 public sealed class ModelStore
 {
@@ -21,7 +23,6 @@ public sealed class ModelStore
     private static readonly Lazy<IReadOnlyList<ModelEntry>> EmbeddedManifest = new(LoadManifest);
     /// <summary>Files already hashed in this process, by path, size and time written: a host (or test) that starts again does not hash them again.</summary>
     private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), bool> VerifiedFiles = new();
-    private readonly ConcurrentDictionary<string, string> _verified = new();
 
     public ModelStore(string? directory = null)
     {
@@ -37,10 +38,10 @@ public sealed class ModelStore
     public static IReadOnlyList<ModelEntry> Manifest => EmbeddedManifest.Value;
 
     /// <summary>
-    /// The path of model <paramref name="id"/>, verified (sha256) once per process.
+    /// The path of model <paramref name="id"/>: present, and its sha256 that of the manifest.
     /// Throws <see cref="SonicEngineException"/> with code model_missing when absent or corrupt.
     /// </summary>
-    public string GetPath(string id) => _verified.GetOrAdd(id, Verify);
+    public string GetPath(string id) => Verify(id);
 
     /// <summary>Checks every model; returns the problems found (empty when all are fine).</summary>
     public IReadOnlyList<string> CheckAll()

@@ -13,6 +13,12 @@ public sealed class EngineOptions
     public FfmpegOptions Ffmpeg { get; set; } = new();
     public OnnxSessionOptions Onnx { get; set; } = new();
 
+    /// <summary>
+    /// The folder with the model files (models/manifest.json names them). Empty: the SONICWEB_MODELS environment
+    /// variable, else "models" beside the program, where the build copies them.
+    /// </summary>
+    public string? ModelsDirectory { get; set; }
+
     /// <summary>x264 preset: veryfast keeps 1024x1024 above 10 fps on 2 cores; slower presets compress better.</summary>
     public string EncoderPreset { get; set; } = "veryfast";
 

@@ -195,6 +195,90 @@ public sealed class FaultTests
             stream.Write(block, 0, (int)Math.Min(block.Length, left));
     }
 
+    [Fact]
+    public async Task A_model_file_corrupted_or_deleted_names_the_file_and_the_app_recovers_once_it_is_restored()
+    {
+        // The installation's own copy of the models (Engine:ModelsDirectory), so breaking it touches no other test.
+        var models = Directory.CreateTempSubdirectory("sonicweb-models-").FullName;
+        foreach (var file in Directory.GetFiles(SonicWeb.Engine.Models.ModelStore.Default.Directory))
+            File.Copy(file, Path.Combine(models, Path.GetFileName(file)));
+        const string ModelFile = "blazeface_front_128.onnx"; // the face detector every job runs
+        var model = Path.Combine(models, ModelFile);
+        var good = File.ReadAllBytes(model);
+        var root = Directory.CreateTempSubdirectory("sonicweb-web-").FullName;
+        var settings = new Dictionary<string, string> { ["Engine:ModelsDirectory"] = models };
+        try
+        {
+            string earlier;
+            using (var host = new WebTestHost(root, settings))
+            {
+                earlier = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"))).GetProperty("id").GetString()!;
+                Assert.Equal("Succeeded", (await WaitForAsync(host.Http, earlier, IsFinished, TimeSpan.FromSeconds(90))).Status());
+            }
+
+            // Corrupted (bytes flipped in place, same size) while the app was down: the next start cannot load it.
+            var corrupt = (byte[])good.Clone();
+            for (int i = 4096; i < 4196; i++) corrupt[i] ^= 0xFF;
+            File.WriteAllBytes(model, corrupt);
+            using (var host = new WebTestHost(root, settings))
+            {
+                var health = await WaitForHealthAsync(host.Http, "models", "Unhealthy", TimeSpan.FromSeconds(10));
+                var text = health.GetProperty("description").GetString()!;
+                Assert.Contains(ModelFile, text);
+                Assert.Contains("corrupt", text);
+                Assert.Contains("sha256", text);
+
+                // A job needing the model: refused (503) or failed, either way naming the file.
+                using (var submit = await host.Http.PostAsync("/api/jobs", Form(TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "2"))))
+                {
+                    var body = await submit.Content.ReadAsStringAsync();
+                    if (submit.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        var failed = await WaitForAsync(host.Http, JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!, IsFinished, TimeSpan.FromSeconds(60));
+                        Assert.Equal("Failed", failed.Status());
+                        Assert.Equal("model_missing", failed.GetProperty("error").GetProperty("code").GetString());
+                        body = failed.GetProperty("error").GetProperty("message").GetString()!;
+                    }
+                    else
+                    {
+                        Assert.True(submit.StatusCode == HttpStatusCode.ServiceUnavailable, body);
+                        Assert.Equal("model_missing", JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+                    }
+                    Assert.Contains(ModelFile, body);
+                    Assert.Contains("corrupt", body);
+                }
+
+                // Other work goes on: the earlier video, the job list, the history page.
+                using (var video = await host.Http.GetAsync($"/api/jobs/{earlier}/video"))
+                {
+                    Assert.Equal(HttpStatusCode.OK, video.StatusCode);
+                    Assert.Equal("video/mp4", video.Content.Headers.ContentType?.MediaType);
+                }
+                Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/api/jobs")).StatusCode);
+                Assert.Contains(earlier, await host.Http.GetStringAsync("/history"));
+
+                // Restored: /health is healthy again and the next job loads the model, without a restart.
+                File.WriteAllBytes(model, good);
+                await WaitForHealthAsync(host.Http, "models", "Healthy", TimeSpan.FromSeconds(10));
+                var after = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "3"))).GetProperty("id").GetString()!;
+                Assert.Equal("Succeeded", (await WaitForAsync(host.Http, after, IsFinished, TimeSpan.FromSeconds(90))).Status());
+
+                // Deleted while the app runs, with the model in memory: jobs go on from memory, /health warns that the
+                // next start would fail, and is healthy again once the file is back.
+                File.Delete(model);
+                var deleted = await WaitForHealthAsync(host.Http, "models", "Degraded", TimeSpan.FromSeconds(10));
+                Assert.Contains(ModelFile, deleted.GetProperty("description").GetString());
+                Assert.Contains("missing", deleted.GetProperty("description").GetString());
+                Assert.Contains("after a restart", deleted.GetProperty("description").GetString());
+                var fromMemory = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("seed", "4"))).GetProperty("id").GetString()!;
+                Assert.Equal("Succeeded", (await WaitForAsync(host.Http, fromMemory, IsFinished, TimeSpan.FromSeconds(90))).Status());
+                File.WriteAllBytes(model, good);
+                await WaitForHealthAsync(host.Http, "models", "Healthy", TimeSpan.FromSeconds(10));
+            }
+        }
+        finally { Directory.Delete(models, recursive: true); }
+    }
+
     private static async Task<JsonElement> HealthAsync(HttpClient http)
     {
         using var response = await http.GetAsync("/health");

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using SonicWeb.Security;
 
 namespace SonicWeb.Accounts;
 
@@ -12,11 +12,10 @@ public static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        var antiforgery = new RequireAntiforgeryTokenAttribute();
-        app.MapPost("/account/login", LoginAsync).AllowAnonymous().WithMetadata(antiforgery).ExcludeFromDescription();
-        app.MapPost("/account/logout", LogoutAsync).AllowAnonymous().WithMetadata(antiforgery).ExcludeFromDescription();
+        app.MapPost("/account/login", LoginAsync).AllowAnonymous().RequireFormToken().ExcludeFromDescription();
+        app.MapPost("/account/logout", LogoutAsync).AllowAnonymous().RequireFormToken().ExcludeFromDescription();
 
-        var admin = app.MapGroup("/admin/users").RequireAuthorization(Policies.Admin).WithMetadata(antiforgery).ExcludeFromDescription();
+        var admin = app.MapGroup("/admin/users").RequireAuthorization(Policies.Admin).RequireFormToken().ExcludeFromDescription();
         admin.MapPost("/", CreateUserAsync);
         admin.MapPost("/{id}/role", SetRoleAsync);
         admin.MapPost("/{id}/disable", (string id, UserDirectory d) => SetDisabledAsync(id, true, d));

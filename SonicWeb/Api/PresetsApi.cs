@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using SonicWeb.Accounts;
 using SonicWeb.Errors;
 using SonicWeb.Presets;
+using SonicWeb.Security;
 
 namespace SonicWeb.Api;
 
@@ -30,7 +30,7 @@ public static class PresetsApi
             .WithSummary("Delete a preset (admins); jobs made with it keep their parameters.");
 
         var admin = app.MapGroup("/admin/presets").RequireAuthorization(Policies.Admin)
-            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .RequireFormToken()
             // Declaring form bodies makes these, not the page's own POST handling, the match for a form post.
             .WithMetadata(new AcceptsMetadata(["application/x-www-form-urlencoded", "multipart/form-data"]))
             .ExcludeFromDescription();
@@ -40,7 +40,6 @@ public static class PresetsApi
             FormAsync(r, (form, ct) => p.UpdateAsync(id, form["name"], form["description"], PresetRules.FromFields(Pairs(form)), ct), "saved"));
         admin.MapPost("/{id:int}/delete", async (int id, HttpRequest r, PresetService p, CancellationToken ct) =>
         {
-            if (AntiforgeryFailed(r)) return AntiforgeryProblem();
             try { await p.DeleteAsync(id, ct); return Results.Redirect("/admin/presets?message=" + Uri.EscapeDataString("Preset deleted.")); }
             catch (DomainException e) { return Results.Redirect("/admin/presets?error=" + Uri.EscapeDataString(e.Message)); }
         });
@@ -67,7 +66,6 @@ public static class PresetsApi
     /// <summary>Runs a create/update from the admin form; a refusal goes back to the page with the message and the values typed.</summary>
     private static async Task<IResult> FormAsync(HttpRequest request, Func<IFormCollection, CancellationToken, Task<PresetView>> action, string done)
     {
-        if (AntiforgeryFailed(request)) return AntiforgeryProblem();
         var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
         try
         {
@@ -82,13 +80,6 @@ public static class PresetsApi
             return Results.Redirect("/admin/presets?error=" + Uri.EscapeDataString(e.Message) + edit + "&" + string.Join("&", back) + "#preset-form");
         }
     }
-
-    /// <summary>The antiforgery middleware checked the form's token (the group requires one); a post without a valid one changes nothing.</summary>
-    private static bool AntiforgeryFailed(HttpRequest request) =>
-        request.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true };
-
-    private static IResult AntiforgeryProblem() => Results.Problem(statusCode: 400, title: "The form has expired",
-        detail: "The form's security token is missing or invalid; reload the page and try again.", extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" });
 
     private static IEnumerable<KeyValuePair<string, string>> Pairs(IFormCollection form) =>
         form.Select(f => new KeyValuePair<string, string>(f.Key, f.Value.ToString()));

@@ -38,20 +38,29 @@ public sealed class BatchCompletion(IDbContextFactory<SonicDbContext> db, IUserN
                     && !context.Jobs.Any(j => j.BatchId == batchId && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled))
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.FinishedAt, now), ct);
             if (claimed == 0) return;
-
-            var batch = await context.Batches.AsNoTracking().FirstAsync(b => b.Id == batchId, ct);
-            var counts = await context.Jobs.Where(j => j.BatchId == batchId).GroupBy(j => j.Status)
-                .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
-            int Count(JobStatus s) => counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0;
-            var outcome = new BatchOutcome(batch.Id, batch.OwnerId, batch.Name, Count(JobStatus.Succeeded), Count(JobStatus.Failed), Count(JobStatus.Cancelled), PagePath(batch.Id));
-            log.LogInformation("Batch {BatchId} complete: {Succeeded} succeeded, {Failed} failed, {Cancelled} cancelled", batchId, outcome.Succeeded, outcome.Failed, outcome.Cancelled);
-            await notifications.BatchFinishedAsync(outcome, CancellationToken.None);
+            await AnnounceAsync(batchId, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Never fail the job that triggered the check; the next settled job (or a retry) checks again.
             log.LogError(e, "Could not check whether batch {BatchId} is complete", batchId);
         }
+    }
+
+    /// <summary>
+    /// The one "batch finished" message with the batch's counts now. Called once the batch is claimed complete; also by
+    /// the start-up pass (MissedFinishNotices) for a batch claimed just before the app died, before its message was written.
+    /// </summary>
+    public async Task AnnounceAsync(string batchId, CancellationToken ct)
+    {
+        await using var context = await db.CreateDbContextAsync(ct);
+        var batch = await context.Batches.AsNoTracking().FirstAsync(b => b.Id == batchId, ct);
+        var counts = await context.Jobs.Where(j => j.BatchId == batchId).GroupBy(j => j.Status)
+            .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+        int Count(JobStatus s) => counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0;
+        var outcome = new BatchOutcome(batch.Id, batch.OwnerId, batch.Name, Count(JobStatus.Succeeded), Count(JobStatus.Failed), Count(JobStatus.Cancelled), PagePath(batch.Id));
+        log.LogInformation("Batch {BatchId} complete: {Succeeded} succeeded, {Failed} failed, {Cancelled} cancelled", batchId, outcome.Succeeded, outcome.Failed, outcome.Cancelled);
+        await notifications.BatchFinishedAsync(outcome, CancellationToken.None);
     }
 
     /// <summary>A job of the batch went back to the queue (retry): the batch runs again and will be reported again when complete.</summary>

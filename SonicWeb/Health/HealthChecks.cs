@@ -39,15 +39,24 @@ public sealed class FfmpegHealthCheck(IOptions<EngineOptions> engine) : IHealthC
     }
 }
 
-/// <summary>Every model file present with the right hash (hashes are verified once per process).</summary>
-public sealed class ModelsHealthCheck(ModelStore store) : IHealthCheck
+/// <summary>
+/// Every model file present on disk with the sha256 of models/manifest.json, checked on each call (hashed again
+/// only when a file's size or time written changed), so a model deleted or corrupted while the app runs shows here
+/// at once. Networks already in memory keep working until the app restarts; the description says so.
+/// </summary>
+public sealed class ModelsHealthCheck(ModelStore store, AnalysisModels models) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         var problems = store.CheckAll();
-        return Task.FromResult(problems.Count == 0
-            ? HealthCheckResult.Healthy($"{ModelStore.Manifest.Count} model files verified")
-            : HealthCheckResult.Unhealthy(string.Join(" ", problems)));
+        var data = new Dictionary<string, object> { ["directory"] = store.Directory, ["loaded"] = models.IsLoaded };
+        if (problems.Count == 0)
+            return Task.FromResult(HealthCheckResult.Healthy($"{ModelStore.Manifest.Count} model files verified", data));
+        var text = string.Join(" ", problems);
+        // Degraded while the networks are in memory: jobs still work, but the next start would not.
+        return Task.FromResult(models.IsLoaded
+            ? HealthCheckResult.Degraded(text + " The networks loaded before are still in memory, so jobs go on, but the app cannot load them again after a restart.", data: data)
+            : HealthCheckResult.Unhealthy(text + " Jobs fail (model_missing) until the file is restored; the next job after that loads it, no restart needed.", data: data));
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SonicWeb.Engine.Backends;
+using SonicWeb.Engine.Errors;
 using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Models;
@@ -27,13 +28,18 @@ public static class EngineSetup
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value);
         services.AddValidatedOptions<BackendOptions, BackendOptionsValidator>(BackendOptions.Section);
 
-        services.AddSingleton(_ => new ModelStore());
+        services.AddSingleton(sp => new ModelStore(sp.GetRequiredService<EngineOptions>().ModelsDirectory is { Length: > 0 } folder ? folder : null));
         services.AddSingleton(_ => new OrtRuntime()); // owns the ONNX sessions; the container disposes it at shutdown
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILogger<AnalysisModels>>();
-            return AnalysisModels.Load(sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<OrtRuntime>(),
+            // Loaded now so the first job does not wait; a model that is missing or corrupt does not stop the app:
+            // /health names it, jobs fail with model_missing, and the first job after it is restored loads it.
+            var models = AnalysisModels.LoadOnFirstUse(sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<OrtRuntime>(),
                 sp.GetRequiredService<EngineOptions>().Onnx, w => log.LogWarning("{Warning}", w));
+            try { models.EnsureLoaded(); }
+            catch (SonicEngineException e) { log.LogError("The analysis models could not be loaded; jobs fail until this is fixed: {Problem}", e.Message); }
+            return models;
         });
         services.AddSingleton<TimeEstimator>();
         services.AddSingleton<InputAnalyser>();

@@ -31,7 +31,8 @@ public static class ProgramInterfacesSetup
         services.AddSingleton<WebhookQueries>();
         services.AddSingleton<CallbackChoice>();
         services.AddSingleton<IOutboxChannel, WebhookSender>(); // sent by the outbox's dispatcher, with the emails
-        services.AddSingleton<IJobFinishedHandler, WebhookWhenJobFinished>(); // after the job handlers (AddSonicJobs): the job is final and announced
+        services.AddSingleton<WebhookWhenJobFinished>(); // also used by the start-up pass for calls lost in a crash (MissedFinishNotices)
+        services.AddSingleton<IJobFinishedHandler>(sp => sp.GetRequiredService<WebhookWhenJobFinished>()); // after the job handlers (AddSonicJobs): the job is final and announced
 
         services.Configure<ProblemDetailsOptions>(o =>
         {

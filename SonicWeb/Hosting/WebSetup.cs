@@ -191,6 +191,7 @@ public static class WebSetup
         app.UseSonicRateLimits(); // knows the user (cookie or API key), and counts refused callers too
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseFormTokens(); // refuses form posts whose token check failed (the framework only records it)
 
         // wwwroot, MudBlazor's css/js and the framework's blazor.web.js, with fingerprints and caching headers;
         // open to everyone (the sign-in page needs them).

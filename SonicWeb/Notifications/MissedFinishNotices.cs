@@ -1,36 +1,83 @@
 using Microsoft.EntityFrameworkCore;
+using SonicWeb.Batches;
 using SonicWeb.Data;
+using SonicWeb.Jobs;
+using SonicWeb.Jobs.Transport;
+using SonicWeb.Webhooks;
 
 namespace SonicWeb.Notifications;
 
 /// <summary>
-/// At start, tells the owners of jobs that finished just before the app died and were never told. A job's end
-/// is committed first and its handlers run after; an app killed in between (power cut, SIGKILL) left a finished
-/// job without its notice. Every single job that succeeded or failed normally has its JobFinished outbox row
-/// (written as Skipped when email is off or the owner opted out), so a missing row within the look-back means
-/// the notice was lost. The look-back keeps an upgrade from mailing about old history.
+/// At start, writes the outbox rows of jobs that finished just before the app died: the owner's email and the
+/// program's webhook call; and completes the batches whose last job ended then (the batch's "finished" mark and its
+/// one email, which <see cref="BatchCompletion"/> gives when a batch job ends). A job's end is committed first and its handlers run after; an app killed in between
+/// (power cut, SIGKILL) left a finished job without them. Every job that ends writes its rows (the email as
+/// Skipped when email is off or the owner opted out; the webhook whenever the job has a callback URL), so a job
+/// without its row, written after it last finished, lost it. The look-back keeps an upgrade from announcing old
+/// history. One pass for both channels: they are lost by the same gap and go through the same outbox.
 /// </summary>
 public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFactory, IUserNotifications notifications,
-    ILogger<MissedFinishNotices> log) : IHostedService
+    JobQueries jobs, WebhookWhenJobFinished webhooks, BatchCompletion batches, ILogger<MissedFinishNotices> log) : IHostedService
 {
     /// <summary>Jobs that finished longer ago than this are not announced late.</summary>
     public static readonly TimeSpan LookBack = TimeSpan.FromHours(24);
 
-    public async Task StartAsync(CancellationToken ct)
+    public Task StartAsync(CancellationToken ct) => CatchUpAsync(ct);
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>The start-up pass: queues every missing finished-job email and webhook call and completes the batches left open; returns how many of each.</summary>
+    public async Task<(int Emails, int Webhooks, int Batches)> CatchUpAsync(CancellationToken ct)
     {
         var since = DateTime.UtcNow - LookBack;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var told = db.Set<NotificationDelivery>().Where(d => d.Kind == NotificationKind.JobFinished && d.JobId != null).Select(d => d.JobId);
-        var missed = await db.Jobs
-            .Where(j => j.BatchId == null && j.OwnerId != null && j.FinishedAt >= since
-                        && (j.Status == JobStatus.Succeeded || j.Status == JobStatus.Failed) && !told.Contains(j.Id))
+        var finished = db.Jobs.Where(j => j.FinishedAt >= since);
+
+        // A row written before the job last finished (a failed job retried since) announced the earlier ending.
+        var missedEmails = await finished
+            .Where(j => j.BatchId == null && j.OwnerId != null && (j.Status == JobStatus.Succeeded || j.Status == JobStatus.Failed)
+                        && !db.NotificationDeliveries.Any(d => d.JobId == j.Id && d.Channel == NotificationChannel.Email
+                                                               && d.Kind == NotificationKind.JobFinished && d.CreatedAt >= j.FinishedAt))
             .Select(j => j.Id).ToListAsync(ct);
-        foreach (var jobId in missed)
+        var missedCalls = await finished
+            .Where(j => j.CallbackUrl != null && (j.Status == JobStatus.Succeeded || j.Status == JobStatus.Failed || j.Status == JobStatus.Cancelled)
+                        && !db.NotificationDeliveries.Any(d => d.JobId == j.Id && d.Channel == NotificationChannel.Webhook
+                                                               && d.Kind == NotificationKind.JobFinished && d.CreatedAt >= j.FinishedAt))
+            .Select(j => j.Id).ToListAsync(ct);
+        // Released, not marked finished, every job final, and one of them ended within the look-back.
+        var openBatches = await db.Batches
+            .Where(b => b.ReleasedAt != null && b.FinishedAt == null
+                        && db.Jobs.Any(j => j.BatchId == b.Id && j.FinishedAt >= since)
+                        && !db.Jobs.Any(j => j.BatchId == b.Id && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled))
+            .Select(b => b.Id).ToListAsync(ct);
+        // Marked complete within the look-back, without its "batch finished" row written since: the app died between the two.
+        var unannounced = await db.Batches
+            .Where(b => b.FinishedAt >= since
+                        && !db.NotificationDeliveries.Any(d => d.BatchId == b.Id && d.Channel == NotificationChannel.Email
+                                                               && d.Kind == NotificationKind.BatchFinished && d.CreatedAt >= b.FinishedAt))
+            .Select(b => b.Id).ToListAsync(ct);
+
+        foreach (var jobId in missedEmails)
         {
             log.LogWarning("Job {JobId} finished before the app stopped without its owner being told; telling them now", jobId);
             await notifications.JobFinishedAsync(jobId, ct);
         }
+        foreach (var jobId in missedCalls)
+        {
+            if (await jobs.GetAsync(jobId, ct) is not { } view) continue; // deleted meanwhile
+            log.LogWarning("Job {JobId} finished before the app stopped without its webhook call being queued; queuing it now", jobId);
+            await webhooks.HandleAsync(new JobFinished(jobId, JobFinished.EndOf(view.Status), view.BatchId, view), ct);
+        }
+        foreach (var batchId in openBatches)
+        {
+            log.LogWarning("Batch {BatchId} ended before the app stopped without being marked complete; completing it now", batchId);
+            await batches.JobSettledAsync(batchId, ct);
+        }
+        foreach (var batchId in unannounced)
+        {
+            log.LogWarning("Batch {BatchId} was marked complete before the app stopped without its owner being told; telling them now", batchId);
+            await batches.AnnounceAsync(batchId, ct);
+        }
+        return (missedEmails.Count, missedCalls.Count, openBatches.Count + unannounced.Count);
     }
-
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SonicWeb.Accounts;
+using SonicWeb.Security;
 
 namespace SonicWeb.Notifications;
 
@@ -14,9 +14,8 @@ public static class NotificationEndpoints
 {
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
-        var antiforgery = new RequireAntiforgeryTokenAttribute();
-        app.MapPost("/account/email-notifications", SetPreferenceAsync).WithMetadata(antiforgery).ExcludeFromDescription();
-        app.MapPost("/admin/notifications/test", SendTestAsync).RequireAuthorization(Policies.Admin).WithMetadata(antiforgery).ExcludeFromDescription();
+        app.MapPost("/account/email-notifications", SetPreferenceAsync).RequireFormToken().ExcludeFromDescription();
+        app.MapPost("/admin/notifications/test", SendTestAsync).RequireAuthorization(Policies.Admin).RequireFormToken().ExcludeFromDescription();
     }
 
     /// <summary>A checkbox: present ("on"/"true") = receive emails, absent = do not.</summary>

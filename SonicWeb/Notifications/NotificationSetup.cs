@@ -17,7 +17,7 @@ public static class NotificationSetup
         services.AddSingleton<IOutboxChannel, EmailChannel>();
         services.AddSingleton<IUserNotifications, EmailNotifications>();
         services.AddHostedService<OutboxDispatcher>(); // register after the storage initializer: the table must exist
-        services.AddHostedService<MissedFinishNotices>(); // notices lost when the app died between a job's end and its handlers
+        services.AddHostedService<MissedFinishNotices>(); // emails and webhook calls lost when the app died between a job's end and its handlers
     }
 }
 

@@ -1,11 +1,11 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SonicWeb.Accounts;
 using SonicWeb.Api;
 using SonicWeb.Errors;
 using SonicWeb.Jobs;
+using SonicWeb.Security;
 
 namespace SonicWeb.Reviews;
 
@@ -27,7 +27,7 @@ public static class ReviewEndpoints
             .WithSummary("Approve a succeeded job's video or request changes (reviewers and admins): {decision: approved | changes_requested, comment}. "
                 + "409 unless the job succeeded; the comment is required for changes_requested, at most 2000 characters.");
         app.MapPost("/jobs/{id}/review", FormAsync).RequireAuthorization(Policies.Review)
-            .WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+            .RequireFormToken().ExcludeFromDescription();
     }
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> ApiAsync(

@@ -5,18 +5,21 @@ using SonicWeb.LoadBench;
 // temporary data directory, then measures (a) concurrent 2 x 10 MB uploads, (b) 200 SignalR watchers on
 // one job, (c) memory across 100 short jobs, (d) one upload from chromium over raw HTTP, the upload component
 // and the circuit, (e) server memory per open interactive page (circuit), (f) open job pages watching a running job:
-// progress event -> DOM latency in the browser and memory per job-page circuit. Traffic goes to 127.0.0.1 only.
+// progress event -> DOM latency in the browser and memory per job-page circuit, (g) the mixed-workload soak (only
+// with --only soak: it runs for --minutes, default 30). Traffic goes to 127.0.0.1 only.
 //   dotnet run -c Release --project bench/SonicWeb.LoadBench [-- --quick] [--app path/to/SonicWeb.dll] [--keep-data]
 //   [--circuits N] (default 50) [--upload-rounds N] (default 5) [--job-pages N] (default 50)
-//   --only transport [--rabbitmq-uri amqp://...] [--transport-jobs N] (default 20): (g) queue-to-start and progress relay, InProcess vs RabbitMq
+//   --only transport [--rabbitmq-uri amqp://...] [--transport-jobs N] (default 20): (h) queue-to-start and progress relay, InProcess vs RabbitMq
+//   -- --only soak [--minutes N] (default 30) [--sample-seconds N] (default 60)
 bool quick = args.Contains("--quick");
 bool keepData = args.Contains("--keep-data");
-// --only uploads|watchers|memory|upload-paths|circuits|job-pages runs one part (faster when working on one figure).
+// --only uploads|watchers|memory|upload-paths|circuits|job-pages|soak runs one part (faster when working on one figure).
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits", "job-pages", "transport"];
+string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits", "job-pages", "transport", "soak"];
 if (only is not null && !parts.Contains(only)) { Console.Error.WriteLine($"--only takes {string.Join(", ", parts)}, not '{only}'."); return 1; }
-// (g) transport runs only when asked (--only transport): with --rabbitmq-uri it compares InProcess with two RabbitMQ nodes.
-bool Runs(string part) => only == part || (only is null && part != "transport");
+// (h) transport and (g) the soak (half an hour) run only when asked for by name; transport with --rabbitmq-uri compares
+// InProcess with two RabbitMQ nodes.
+bool Runs(string part) => only == part || (only is null && part is not ("transport" or "soak"));
 string? rabbitUri = args.SkipWhile(a => a != "--rabbitmq-uri").Skip(1).FirstOrDefault();
 int transportJobs = int.TryParse(args.SkipWhile(a => a != "--transport-jobs").Skip(1).FirstOrDefault(), out var tj) ? tj : quick ? 5 : 20;
 string? appArg = args.SkipWhile(a => a != "--app").Skip(1).FirstOrDefault();
@@ -133,11 +136,32 @@ if (Runs("transport"))
     await TransportBenchmark.RunAsync(appDll, work, astronaut, shortAudio, transportJobs, rabbitUri, appEnvironment);
     Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
 }
+// (g) the mixed-workload soak on a freshly started app, real engine, request limits raised out of the way (one address).
+int soakExit = 0;
+if (Runs("soak"))
+await using (var app = await AppUnderTest.StartAsync(appDll, data, new Dictionary<string, string>(appEnvironment)
+{
+    ["RateLimits__ApiPerUser"] = "1000000", ["RateLimits__ApiPerIp"] = "1000000",
+    ["RateLimits__SubmitPerUser"] = "100000", ["RateLimits__SubmitPerIp"] = "100000",
+}))
+{
+    Console.WriteLine();
+    Console.WriteLine($"(g) soak: app pid {app.ProcessId} at {app.BaseAddress}");
+    double minutes = double.TryParse(args.SkipWhile(a => a != "--minutes").Skip(1).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : 30;
+    double sampleSeconds = double.TryParse(args.SkipWhile(a => a != "--sample-seconds").Skip(1).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var ss) ? ss : 60;
+    var target = await SonicWeb.LoadBench.Soak.SoakTarget.PrepareAsync(app);
+    var soak = await new SonicWeb.LoadBench.Soak.SoakRun(target,
+        new SonicWeb.LoadBench.Soak.SoakOptions { Duration = TimeSpan.FromMinutes(minutes), SampleInterval = TimeSpan.FromSeconds(sampleSeconds) },
+        await File.ReadAllBytesAsync(astronaut), await File.ReadAllBytesAsync(shortAudio), Console.Out).RunAsync();
+    bool ok = soak.ServerErrors == 0 && soak.JobsNotFinished.Count == 0 && soak.Growth.All(g => !g.GrewSteadily);
+    Console.WriteLine($"soak verdict: {(ok ? "PASSED" : "FAILED")} (no 5xx, every accepted job finished, nothing grew steadily)");
+    soakExit = ok ? 0 : 2;
+}
 Console.WriteLine();
 Console.WriteLine($"total {total.Elapsed.TotalSeconds:0} s");
 if (!keepData) Directory.Delete(work, recursive: true);
 else Console.WriteLine($"kept {work}");
-return 0;
+return soakExit;
 
 static string FindRepoRoot()
 {

@@ -20,7 +20,7 @@ public static class TransportBenchmark
 {
     public static async Task RunAsync(string appDll, string work, string image, string audio, int jobs, string? rabbitUri, IReadOnlyDictionary<string, string> environment)
     {
-        Console.WriteLine($"(g) transport: {jobs} jobs one at a time, 256 px; queue-to-start and progress relay");
+        Console.WriteLine($"(h) transport: {jobs} jobs one at a time, 256 px; queue-to-start and progress relay");
         var single = Path.Combine(work, "transport-inprocess");
         await using (var app = await AppUnderTest.StartAsync(appDll, single, environment))
         {

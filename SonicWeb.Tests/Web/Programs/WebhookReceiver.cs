@@ -58,6 +58,9 @@ public sealed class WebhookReceiver : IDisposable
         catch (OperationCanceledException) { throw new TimeoutException($"no webhook call within {timeout.TotalSeconds} s"); }
     }
 
+    /// <summary>A call already received and not yet taken, if any.</summary>
+    public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out ReceivedCall call) => _calls.Reader.TryRead(out call);
+
     public void Dispose()
     {
         if (_listener is { } l) { l.Stop(); l.Close(); }

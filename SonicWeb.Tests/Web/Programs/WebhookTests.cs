@@ -101,6 +101,50 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_call_lost_when_the_app_died_after_the_jobs_end_is_made_at_the_next_start()
+    {
+        using var receiver = new WebhookReceiver();
+        var root = Directory.CreateTempSubdirectory("sonicweb-web-").FullName;
+        string id;
+        using (var host = new WebTestHost(root, settings: AllowLoopback()))
+        {
+            id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("callback_url", receiver.Url)))
+                .GetProperty("id").GetString()!;
+            Assert.Equal(id, Verified(host, await receiver.NextAsync(TimeSpan.FromSeconds(60)), "job.succeeded").GetProperty("task_id").GetString());
+            await WaitForDeliveryAsync(host.Http, id, "Sent");
+        }
+        // The state a SIGKILL between the job's committed end and its finish handlers leaves: the job Succeeded,
+        // its email row (the earlier handler) written, no webhook row.
+        Assert.Equal(1, Sql(root, $"DELETE FROM NotificationDeliveries WHERE JobId = '{id}' AND Channel = {(int)Notifications.NotificationChannel.Webhook}"));
+        var emailRows = Sql(root, $"SELECT COUNT(*) FROM NotificationDeliveries WHERE JobId = '{id}'", scalar: true);
+
+        using (var restarted = new WebTestHost(root, settings: AllowLoopback()))
+        {
+            var body = Verified(restarted, await receiver.NextAsync(TimeSpan.FromSeconds(60)), "job.succeeded");
+            Assert.Equal(id, body.GetProperty("task_id").GetString());
+            Assert.Equal("Succeeded", body.GetProperty("job").GetProperty("status").GetString());
+            Assert.Equal("Sent", await WaitForDeliveryAsync(restarted.Http, id, "Sent"));
+
+            // The pass itself, run again: nothing is missing any more, so nothing is sent twice; the email was not repeated.
+            var pass = restarted.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Notifications.MissedFinishNotices>().Single();
+            Assert.Equal((0, 0, 0), await pass.CatchUpAsync(CancellationToken.None));
+            Assert.Equal(1, (await restarted.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/webhooks", Json)).GetArrayLength());
+            Assert.Equal(emailRows + 1, Sql(root, $"SELECT COUNT(*) FROM NotificationDeliveries WHERE JobId = '{id}'", scalar: true));
+            await Task.Delay(500);
+            Assert.False(receiver.TryTake(out _), "the receiver was called twice");
+        }
+    }
+
+    private static int Sql(string root, string sql, bool scalar = false)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(root, "sonicweb.db")};Pooling=False");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return scalar ? Convert.ToInt32(command.ExecuteScalar()) : command.ExecuteNonQuery();
+    }
+
+    [Fact]
     public async Task Private_and_loopback_targets_are_refused_unless_allowed()
     {
         using var host = new WebTestHost();

@@ -67,6 +67,49 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task A_batch_whose_last_job_ended_just_before_a_crash_is_completed_and_announced_at_the_next_start()
+    {
+        var root = Directory.CreateTempSubdirectory("sonicweb-web-").FullName;
+        var clips = FiveClips.Take(2).Select(c => Clip(c.Words, c.Name)).ToList();
+        string id;
+        var before = new NotificationRecorder();
+        using (var host = new WebTestHost(root, services: s => s.AddSingleton<IUserNotifications>(before)))
+        {
+            id = (await SubmitBatchAsync(host.Http, Form(TestMedia.AstronautPng, clips, null, ("min_resolution", "256")))).GetProperty("id").GetString()!;
+            await WaitForBatchAsync(host.Http, id, TimeSpan.FromSeconds(120));
+            Assert.Single(before.BatchesFinished);
+        }
+        // What a SIGKILL between the last job's committed end and its finish handlers leaves: the batch not marked complete.
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(root, "sonicweb.db")};Pooling=False"))
+        {
+            db.Open();
+            using var command = db.CreateCommand();
+            command.CommandText = $"UPDATE Batches SET FinishedAt = NULL WHERE Id = '{id}'";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        var after = new NotificationRecorder();
+        using (var restarted = new WebTestHost(root, services: s => s.AddSingleton<IUserNotifications>(after)))
+        {
+            var batch = await WaitForBatchAsync(restarted.Http, id, TimeSpan.FromSeconds(30));
+            Assert.Equal(2, batch.Count("succeeded"));
+            var told = Assert.Single(after.BatchesFinished);
+            Assert.Equal(id, told.BatchId);
+            Assert.Equal(2, told.Succeeded);
+            Assert.Empty(after.JobsFinished); // batch jobs are announced by the batch's message only
+        }
+
+        // Marked complete but its message never written (the app died between the two; the recorder writes no outbox
+        // rows, so this start sees exactly that): announced once more, with the same counts.
+        var third = new NotificationRecorder();
+        using (new WebTestHost(root, services: s => s.AddSingleton<IUserNotifications>(third)))
+        {
+            var told = Assert.Single(third.BatchesFinished);
+            Assert.Equal((id, 2), (told.BatchId, told.Succeeded));
+        }
+    }
+
+    [Fact]
     public async Task A_zip_with_pairs_csv_makes_one_job_per_line_and_a_missing_file_refuses_the_whole_zip()
     {
         var recorder = new NotificationRecorder();
