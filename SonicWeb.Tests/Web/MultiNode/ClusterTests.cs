@@ -13,7 +13,8 @@ namespace SonicWeb.Tests.Web.MultiNode;
 /// nodes (Node:Role=web) behind nginx with cookie affinity, and two worker processes (Node:Role=worker), all on one
 /// Storage:Root. An operator's browser is sent to one web node, the API client to the other; a worker is SIGKILLed
 /// mid-job and RabbitMQ is stopped for 20 s while jobs wait; every job still finishes exactly once with a valid MP4,
-/// and the browser on the other web node follows the progress of a job that a worker renders.
+/// the browser on the other web node follows the progress of a job that a worker renders, and its page comes back by
+/// itself when that web node restarts.
 /// </summary>
 [Collection(WebCollection.Name)]
 public sealed class ClusterTests
@@ -121,6 +122,18 @@ public sealed class ClusterTests
             }
             // The page on web-b saw the job end without a reload.
             await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
+
+            // 5. web-b restarts (a deploy): its page reloads by itself (the circuit died with the process; nginx sends the
+            // reconnect to whichever node is up) and shows the job's state again, signed in on the shared cookie keys.
+            await page.EvaluateAsync("() => window.__beforeRestart = true");
+            int portB = webB.BaseAddress.Port;
+            await webB.DisposeAsync();
+            nodes.Remove(webB);
+            nodes.Add(await AppProcess.StartAsync(As("web", "web-b"), root, portB));
+            await page.WaitForFunctionAsync("() => window.__beforeRestart === undefined", null, new() { Timeout = 90_000 });
+            await BrowserKit.WaitForCircuitAsync(page);
+            Assert.Contains($"/jobs/{watched}", page.Url);
+            await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "Succeeded");
         }
         finally
         {
