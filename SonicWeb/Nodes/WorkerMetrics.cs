@@ -26,5 +26,5 @@ public static class WorkerMetrics
             Gauge("sonicweb_worker_jobs_finished_total", "Jobs this node finished since it started.", "counter", activity.JobsFinished);
             Gauge("sonicweb_worker_draining", "1 while the node stops: no new job, the running ones finish.", "gauge", activity.Draining ? 1 : 0);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4");
-        }).AllowAnonymous();
+        }).AllowAnonymous().ExcludeFromDescription(); // for Prometheus, not for API clients
 }

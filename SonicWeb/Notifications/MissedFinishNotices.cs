@@ -11,17 +11,29 @@ namespace SonicWeb.Notifications;
 /// the notice was lost. The look-back keeps an upgrade from mailing about old history.
 /// </summary>
 public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFactory, IUserNotifications notifications,
-    ILogger<MissedFinishNotices> log) : IHostedService
+    DatabaseOptions database, ILogger<MissedFinishNotices> log) : IHostedService
 {
     /// <summary>Jobs that finished longer ago than this are not announced late.</summary>
     public static readonly TimeSpan LookBack = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// With a shared database another node may be between a job's end and its notice right now: jobs that
+    /// ended this recently are its to announce, not lost.
+    /// </summary>
+    public static readonly TimeSpan SharedGrace = TimeSpan.FromMinutes(2);
 
     public async Task StartAsync(CancellationToken ct)
     {
         var since = DateTime.UtcNow - LookBack;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var told = db.Set<NotificationDelivery>().Where(d => d.Kind == NotificationKind.JobFinished && d.JobId != null).Select(d => d.JobId);
-        var missed = await db.Jobs
+        var finished = db.Jobs.AsQueryable();
+        if (database.Shared)
+        {
+            var before = DateTime.UtcNow - SharedGrace;
+            finished = finished.Where(j => j.FinishedAt < before);
+        }
+        var missed = await finished
             .Where(j => j.BatchId == null && j.OwnerId != null && j.FinishedAt >= since
                         && (j.Status == JobStatus.Succeeded || j.Status == JobStatus.Failed) && !told.Contains(j.Id))
             .Select(j => j.Id).ToListAsync(ct);
