@@ -50,7 +50,8 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         if (!File.Exists(Path.Combine(Bin, "initdb")))
             throw new InvalidOperationException($"PostgreSQL 15 is not installed ({Bin}/initdb missing): run scripts/install-prereqs.sh test");
-        var folder = Directory.CreateTempSubdirectory("sonicweb-pg-").FullName;
+        DeleteStoppedClusters();
+        var folder = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
         var data = Path.Combine(folder, "data");
         bool root = Environment.UserName == "root";
         if (root) await RunAsync("chown", "postgres:postgres", folder);
@@ -59,6 +60,21 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsPostgresAsync(root, Path.Combine(Bin, "pg_ctl"), "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
             "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
         return new PostgresServer(folder, port);
+    }
+
+    private const string FolderPrefix = "sonicweb-pg-";
+
+    /// <summary>
+    /// Clusters of earlier runs that are no longer running (no postmaster.pid): the test host may be ended before
+    /// its exit handler finishes deleting a few hundred MB, so each run tidies up after the ones before it.
+    /// </summary>
+    private static void DeleteStoppedClusters()
+    {
+        foreach (var old in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (File.Exists(Path.Combine(old, "data", "postmaster.pid"))) continue; // running: another test run's
+            try { Directory.Delete(old, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>pg_ctl stop -m immediate (the cluster is thrown away: no checkpoint needed) and the folder deleted.</summary>

@@ -3,6 +3,7 @@ using SonicWeb.Batches;
 using SonicWeb.Data;
 using SonicWeb.Jobs;
 using SonicWeb.Jobs.Transport;
+using SonicWeb.Nodes;
 using SonicWeb.Webhooks;
 
 namespace SonicWeb.Notifications;
@@ -17,10 +18,16 @@ namespace SonicWeb.Notifications;
 /// history. One pass for both channels: they are lost by the same gap and go through the same outbox.
 /// </summary>
 public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFactory, IUserNotifications notifications,
-    JobQueries jobs, WebhookWhenJobFinished webhooks, BatchCompletion batches, ILogger<MissedFinishNotices> log) : IHostedService
+    JobQueries jobs, WebhookWhenJobFinished webhooks, BatchCompletion batches, NodeTopology topology, ILogger<MissedFinishNotices> log) : IHostedService
 {
     /// <summary>Jobs that finished longer ago than this are not announced late.</summary>
     public static readonly TimeSpan LookBack = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Shared with other nodes (<see cref="NodeTopology"/>), another node may be between a job's end and its notice
+    /// right now: jobs and batches that ended this recently are its to announce, not lost.
+    /// </summary>
+    public static readonly TimeSpan SharedGrace = TimeSpan.FromMinutes(2);
 
     public Task StartAsync(CancellationToken ct) => CatchUpAsync(ct);
 
@@ -31,7 +38,14 @@ public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFact
     {
         var since = DateTime.UtcNow - LookBack;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var before = DateTime.UtcNow - SharedGrace;
         var finished = db.Jobs.Where(j => j.FinishedAt >= since);
+        var batchesDone = db.Batches.AsQueryable();
+        if (topology.Shared)
+        {
+            finished = finished.Where(j => j.FinishedAt < before);
+            batchesDone = batchesDone.Where(b => !db.Jobs.Any(j => j.BatchId == b.Id && j.FinishedAt >= before) && !(b.FinishedAt >= before));
+        }
 
         // A row written before the job last finished (a failed job retried since) announced the earlier ending.
         var missedEmails = await finished
@@ -45,13 +59,13 @@ public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFact
                                                                && d.Kind == NotificationKind.JobFinished && d.CreatedAt >= j.FinishedAt))
             .Select(j => j.Id).ToListAsync(ct);
         // Released, not marked finished, every job final, and one of them ended within the look-back.
-        var openBatches = await db.Batches
+        var openBatches = await batchesDone
             .Where(b => b.ReleasedAt != null && b.FinishedAt == null
                         && db.Jobs.Any(j => j.BatchId == b.Id && j.FinishedAt >= since)
                         && !db.Jobs.Any(j => j.BatchId == b.Id && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled))
             .Select(b => b.Id).ToListAsync(ct);
         // Marked complete within the look-back, without its "batch finished" row written since: the app died between the two.
-        var unannounced = await db.Batches
+        var unannounced = await batchesDone
             .Where(b => b.FinishedAt >= since
                         && !db.NotificationDeliveries.Any(d => d.BatchId == b.Id && d.Channel == NotificationChannel.Email
                                                                && d.Kind == NotificationKind.BatchFinished && d.CreatedAt >= b.FinishedAt))

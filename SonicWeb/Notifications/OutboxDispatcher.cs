@@ -9,12 +9,14 @@ namespace SonicWeb.Notifications;
 /// exponential wait until its MaxAttempts, then marks it Failed (at once for a failure no retry can
 /// cure). Every attempt is logged and kept on the row (Attempts, LastAttemptAt, LastError). Runs on its
 /// own, apart from the job worker: jobs never wait for mail or receivers. Delivery is at-least-once (a
-/// crash between the receiver's "OK" and saving the row sends that row again).
+/// crash between the receiver's "OK" and saving the row sends that row again), and once per row when
+/// several nodes send from one database (each row is taken before it is sent).
 /// </summary>
 public sealed class OutboxDispatcher(
     IDbContextFactory<SonicDbContext> db,
     IEnumerable<IOutboxChannel> channels,
     DeliverySignal signal,
+    Nodes.NodeTopology topology,
     ILogger<OutboxDispatcher> log) : BackgroundService
 {
     /// <summary>Longest sleep without a wake-up: picks up rows written by another process or a missed signal.</summary>
@@ -52,6 +54,7 @@ public sealed class OutboxDispatcher(
             .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(BatchSize).ToListAsync(ct);
         foreach (var delivery in due)
         {
+            if (topology.Shared && !await TakeAsync(context, delivery, ct)) continue; // another node's sender took it first
             await AttemptAsync(_channels[delivery.Channel], delivery, ct);
             await context.SaveChangesAsync(CancellationToken.None); // the attempt happened: record it even when stopping
         }
@@ -62,6 +65,24 @@ public sealed class OutboxDispatcher(
         var wait = at - DateTime.UtcNow;
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxIdle ? MaxIdle : wait;
     }
+
+    /// <summary>
+    /// Several nodes may send from one shared database (docs/deploy.md): a row is taken by one conditional update
+    /// that moves its due time ahead by <see cref="TakenFor"/> (still Pending, same due time as read), so two
+    /// senders never both send it. A sender that dies holding it lets it fall due again after that time. (One
+    /// process on SQLite has no one to race: it skips this, and a row it was sending when killed goes out at once
+    /// after the restart.)
+    /// </summary>
+    private static async Task<bool> TakeAsync(SonicDbContext context, NotificationDelivery delivery, CancellationToken ct)
+    {
+        var seen = delivery.NextAttemptAt;
+        var until = DateTime.UtcNow + TakenFor;
+        return await context.NotificationDeliveries
+            .Where(d => d.Id == delivery.Id && d.Status == DeliveryStatus.Pending && d.NextAttemptAt == seen)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, until), ct) == 1;
+    }
+
+    private static readonly TimeSpan TakenFor = TimeSpan.FromMinutes(5);
 
     private async Task AttemptAsync(IOutboxChannel channel, NotificationDelivery delivery, CancellationToken ct)
     {
