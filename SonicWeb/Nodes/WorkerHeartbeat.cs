@@ -34,7 +34,7 @@ public sealed class WorkerHeartbeat(
         do
         {
             await BeatQuietlyAsync(activity.Draining ? WorkerStates.Draining : WorkerStates.Running);
-            if (topology.Shared && !activity.Draining)
+            if (topology.RecoversFromHeartbeats && !activity.Draining)
             {
                 try { await recovery.RequeueOrphansAsync(exceptNode: null, stopping); }
                 catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Looking for jobs of gone workers failed; next beat tries again"); }

@@ -34,11 +34,10 @@ public sealed class StorageInitializer(
             if (database.Provider == DatabaseProvider.Sqlite) await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
 
-        if (topology.Shared)
-        {
-            if (node.Value.Renders) await recovery.RequeueOrphansAsync(exceptNode: node.Value.NodeName, ct);
-        }
-        else await RequeueInterruptedAsync(ct);
+        // Alone, every Running job was interrupted by this process's stop. Shared, only jobs no live worker lists are
+        // orphans; with RabbitMQ the broker gives those back itself (its delivery count dead-letters a poison job).
+        if (!topology.Shared) await RequeueInterruptedAsync(ct);
+        else if (node.Value.Renders && topology.RecoversFromHeartbeats) await recovery.RequeueOrphansAsync(exceptNode: node.Value.NodeName, ct);
 
         await estimator.RefitAsync(ct);
         log.LogInformation("Storage ready at {Root} (database: {Provider}, node role: {Role})", paths.Root, database.Provider, node.Value.Role);
