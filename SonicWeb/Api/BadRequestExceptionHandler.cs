@@ -15,8 +15,8 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems, 
     {
         var (status, code, detail) = exception switch
         {
-            AntiforgeryValidationException or { InnerException: AntiforgeryValidationException } => (400, "antiforgery_failed",
-                "The form's security token is missing or expired. Reload the page and send the form again."),
+            AntiforgeryValidationException or { InnerException: AntiforgeryValidationException } => (400, Security.FormTokenMiddleware.RefusedCode,
+                Security.FormTokenMiddleware.RefusedDetail),
             BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 => (bad.StatusCode, Errors.InputRejectedException.BadRequestCode, bad.Message),
             _ => (0, "", ""),
         };

@@ -26,7 +26,7 @@ public static class FormTokens
 }
 
 /// <summary>
-/// Refuses (400 ProblemDetails, code "antiforgery") a form post whose antiforgery check failed or never ran, before
+/// Refuses (400 ProblemDetails, code "antiforgery_failed") a form post whose antiforgery check failed or never ran, before
 /// the endpoint runs. WHY a middleware: the framework's antiforgery middleware only records the outcome, and the
 /// framework refuses only when an endpoint binds a form field; an endpoint that reads no field (sign-out, enable or
 /// disable a user, send a test email) ran with any token or none. The check also never runs for a post that is not
@@ -34,6 +34,10 @@ public static class FormTokens
 /// </summary>
 public sealed class FormTokenMiddleware(RequestDelegate next)
 {
+    /// <summary>The same answer as when the framework's own check throws (<see cref="Api.BadRequestExceptionHandler"/>).</summary>
+    public const string RefusedCode = "antiforgery_failed";
+    public const string RefusedDetail = "The form's security token (antiforgery) is missing or expired, so nothing was changed. Reload the page and send the form again.";
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<FormTokenRequired>() is not null
@@ -41,8 +45,7 @@ public sealed class FormTokenMiddleware(RequestDelegate next)
             && context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
         {
             await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has expired",
-                detail: "The form's security token (antiforgery) is missing or invalid, so nothing was changed; reload the page and try again.",
-                extensions: new Dictionary<string, object?> { ["code"] = "antiforgery" }).ExecuteAsync(context);
+                detail: RefusedDetail, extensions: new Dictionary<string, object?> { ["code"] = RefusedCode }).ExecuteAsync(context);
             return;
         }
         await next(context);

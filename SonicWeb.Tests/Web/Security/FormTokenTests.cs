@@ -78,7 +78,7 @@ public sealed class FormTokenTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"POST {path}: {(int)response.StatusCode} {body}");
         var problem = JsonDocument.Parse(body).RootElement;
-        Assert.Equal("antiforgery", problem.GetProperty("code").GetString());
+        Assert.Equal("antiforgery_failed", problem.GetProperty("code").GetString());
         Assert.Contains("security token", problem.GetProperty("detail").GetString());
     }
 
