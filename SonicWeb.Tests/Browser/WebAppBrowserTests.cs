@@ -73,7 +73,7 @@ public sealed class WebAppBrowserTests
         await Assertions.Expect(row).ToContainTextAsync(WebTestHost.AdminName);
         await Assertions.Expect(row).ToContainTextAsync("Succeeded");
         await page.ScreenshotAsync(new() { Path = Shot("4-history"), FullPage = true });
-        var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("a:has-text('Download')").ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("a.download-link").ClickAsync());
         var saved = Path.Combine(TestMedia.WorkDir, "web-browser-download.mp4");
         await download.SaveAsAsync(saved);
         Assert.Equal("browser video.mp4", download.SuggestedFilename);

@@ -46,6 +46,10 @@ public sealed class AuthorizationTests
         ("GET", "/admin/notifications", "", [Login, Denied, Denied, Denied, "200"]),
         ("GET", "/admin/backends", "", [Login, Denied, Denied, Denied, "200"]),
         ("GET", "/admin/workers", "", [Login, Denied, Denied, Denied, "200"]),
+        ("GET", "/admin/dead-letters", "", [Login, Denied, Denied, Denied, "200"]),
+        ("GET", "/admin/storage", "", [Login, Denied, Denied, Denied, "200"]),
+        ("GET", "/admin/webhooks", "", [Login, Denied, Denied, Denied, "200"]),
+        ("GET", "/admin/presets", "", [Login, Denied, Denied, Denied, "200"]),
         ("GET", "/account/settings", "", [Login, "200", "200", "200", "200"]),
         // Added since the table was first written (issue 12): the other pages, the form posts (no antiforgery token: 400
         // once the role allows them) and the preview confirmation.

@@ -9,7 +9,7 @@ namespace SonicWeb.Tests.Web.Components;
 public sealed class NavLinksTests : ComponentTestContext
 {
     [Theory]
-    [InlineData(Roles.Admin, "/|/batches/new|/history|/admin/users|/admin/presets|/admin/notifications|/admin/storage|/admin/backends|/admin/workers|/admin/webhooks|/account/settings")]
+    [InlineData(Roles.Admin, "/|/batches/new|/history|/admin/users|/admin/presets|/admin/notifications|/admin/storage|/admin/backends|/admin/workers|/admin/webhooks|/admin/dead-letters|/account/settings")]
     [InlineData(Roles.Operator, "/|/batches/new|/history|/account/settings")]
     [InlineData(Roles.Reviewer, "/history|/account/settings")]
     public void Each_role_sees_the_links_it_may_follow(string role, string expected)
