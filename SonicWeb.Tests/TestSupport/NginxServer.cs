@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace SonicWeb.Tests.TestSupport;
 
@@ -72,18 +71,8 @@ public sealed class NginxServer : IAsyncDisposable
         foreach (var a in new[] { "-p", prefix, "-c", configFile, "-e", Path.Combine(prefix, "error.log") }) start.ArgumentList.Add(a);
         var process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start");
         var server = new NginxServer(process, prefix, port);
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"nginx exited with {process.ExitCode}: {server.ErrorLog}{await process.StandardError.ReadToEndAsync()}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return server;
-            }
-            catch (SocketException) when (DateTime.UtcNow < until) { await Task.Delay(100); }
-        }
+        await LoopbackListener.WaitAsync(process, port, TimeSpan.FromSeconds(20), () => Task.FromResult(server.ErrorLog));
+        return server;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace SonicWeb.Tests.TestSupport;
 
@@ -93,16 +92,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_folder, "enabled_plugins"),
     };
 
-    private async Task<bool> AnswersAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port);
-            return true;
-        }
-        catch (SocketException) { return false; }
-    }
+    private Task<bool> AnswersAsync() => LoopbackListener.AnswersAsync(Port);
 
     private static string Run(string file, params string[] args)
     {

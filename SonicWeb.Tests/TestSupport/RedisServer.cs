@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace SonicWeb.Tests.TestSupport;
 
@@ -37,18 +36,8 @@ public sealed class RedisServer : IAsyncDisposable
         var process = Process.Start(new ProcessStartInfo("redis-server", config) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })
             ?? throw new InvalidOperationException("redis-server did not start");
         var server = new RedisServer(folder, port, process);
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"redis-server exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return server;
-            }
-            catch (SocketException) when (DateTime.UtcNow < until) { await Task.Delay(100); }
-        }
+        await LoopbackListener.WaitAsync(process, port, TimeSpan.FromSeconds(30), () => process.StandardError.ReadToEndAsync());
+        return server;
     }
 
     public async ValueTask DisposeAsync()

@@ -135,9 +135,10 @@ public static class WebTestKit
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Signs in through the real form (antiforgery token included); the client keeps the cookie and does not follow redirects.</summary>
-    public static async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(Uri baseAddress, string email, string password)
+    /// <param name="cookies">Cookies to start with (e.g. a load balancer's affinity cookie); a new jar by default.</param>
+    public static async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(Uri baseAddress, string email, string password, CookieContainer? cookies = null)
     {
-        var cookies = new CookieContainer();
+        cookies ??= new CookieContainer();
         var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
             { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100) };
         var page = await client.GetStringAsync("/account/login");
