@@ -187,6 +187,7 @@ public static class WebSetup
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<CrossSiteRequestMiddleware>(); // state-changing requests from other sites' pages, before anything acts on them
         app.UseAuthentication();
         app.UseSonicRateLimits(); // knows the user (cookie or API key), and counts refused callers too
         app.UseAuthorization();

@@ -25,6 +25,13 @@ public sealed class SecurityOptions
     /// only once the site is served over HTTPS for good: browsers then refuse plain HTTP for this long.
     /// </summary>
     public int HstsMaxAgeSeconds { get; set; }
+
+    /// <summary>
+    /// Origins (scheme://host[:port], exactly as browsers send them in the Origin header) whose pages may send
+    /// state-changing requests with a signed-in user's cookie, besides SonicWeb's own pages. Empty by default: a page of
+    /// another site or another address of the same site is refused (<see cref="CrossSiteRequestMiddleware"/>).
+    /// </summary>
+    public List<string> TrustedOrigins { get; set; } = [];
 }
 
 /// <summary>

@@ -34,6 +34,9 @@ public sealed class SecurityOptionsValidator : OptionsValidator<SecurityOptions>
     {
         if (o.HstsMaxAgeSeconds < 0) yield return $"Security:HstsMaxAgeSeconds is {o.HstsMaxAgeSeconds}; it must be 0 (off) or more.";
         if (o.ContentSecurityPolicy.Contains('\n') || o.ContentSecurityPolicy.Contains('\r')) yield return "Security:ContentSecurityPolicy must be one line.";
+        foreach (var origin in o.TrustedOrigins)
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.PathAndQuery != "/" || origin.EndsWith('/'))
+                yield return $"Security:TrustedOrigins has '{origin}', which is not an origin: write it as a browser sends it, scheme://host[:port] without a path (e.g. https://shop.example.com).";
     }
 }
 
