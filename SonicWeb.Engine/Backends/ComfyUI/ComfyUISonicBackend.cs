@@ -25,7 +25,7 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
     private readonly TimeEstimator _estimator;
     private readonly ISonicWorkflowTemplates _templates;
 
-    /// <param name="framing">Renders the "preview first" frame: the crop is SonicWeb's framing, the same for every backend.</param>
+    /// <param name="framing">Renders the "preview first" frame (with Sonic's square as the crop in face framing).</param>
     public ComfyUISonicBackend(ComfyUIOptions options, EngineOptions engine, InputAnalyser analyser, BuiltInBackend framing,
         TimeEstimator estimator, ISonicWorkflowTemplates templates, Func<HttpClient> http)
     {
@@ -74,7 +74,10 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
 
     public async Task<PreviewResult> RenderPreviewAsync(string imagePath, string audioPath, GenerationParameters parameters, CancellationToken ct = default)
     {
-        var preview = await _framing.RenderPreviewAsync(imagePath, audioPath, parameters, ct);
+        // Face framing: the frame shows Sonic's square (the one uploaded), at the job's output size.
+        var preview = await _framing.RenderPreviewAsync(imagePath, audioPath, parameters, inputs => parameters.Crop == CropMode.Face
+            ? inputs.Inspection.Layout with { SourceCrop = SonicSquare(inputs, parameters).AsRect }
+            : inputs.Inspection.Layout, ct);
         Description.Limits.Enforce(preview.Inspection, Name);
         return preview with { Inspection = WithEstimate(preview.Inspection, parameters) };
     }
@@ -140,10 +143,13 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
     /// </summary>
     private static async Task<string> WriteSonicSquareAsync(AnalysedInputs inputs, GenerationParameters p, string path, CancellationToken ct)
     {
-        var box = SonicCrop.Compute(inputs.Image.Width, inputs.Image.Height, inputs.Inspection.Face.Face.Box, p.ExpandRatio);
+        var box = SonicSquare(inputs, p);
         await File.WriteAllBytesAsync(path, ImageEncoder.Png(inputs.Image.Cut(box.X1, box.Y1, box.Width, box.Height)), ct);
         return path;
     }
+
+    private static SonicCropBox SonicSquare(AnalysedInputs inputs, GenerationParameters p)
+        => SonicCrop.Compute(inputs.Image.Width, inputs.Image.Height, inputs.Inspection.Face.Face.Box, p.ExpandRatio);
 
     /// <summary>
     /// Refuses a job the host's GPU cannot hold (out_of_gpu_memory, with the figures and a suggestion)
