@@ -27,4 +27,15 @@ public sealed class RgbImage
     public byte[] Pixels { get; }
 
     public Span<byte> Row(int y) => Pixels.AsSpan(y * Stride, Stride);
+
+    /// <summary>A copy of the pixels in [x, x + width) x [y, y + height), which must lie inside the picture.</summary>
+    public RgbImage Cut(int x, int y, int width, int height)
+    {
+        if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > Width || y + height > Height)
+            throw new ArgumentOutOfRangeException(nameof(width), $"{width}x{height} at ({x}, {y}) is not inside the {Width}x{Height} picture.");
+        var cut = new RgbImage(width, height);
+        for (int row = 0; row < height; row++)
+            Row(y + row).Slice(x * 3, width * 3).CopyTo(cut.Row(row));
+        return cut;
+    }
 }

@@ -89,6 +89,8 @@ public sealed class ComfyUIStandIn : IAsyncDisposable
 
     public List<JsonObject> Prompts { get; } = [];
     public List<string> Deleted { get; } = [];
+    /// <summary>Where each file sent to /upload/image was stored, in order (gone after DisposeAsync).</summary>
+    public List<string> Uploads { get; } = [];
     public int Interrupts;
     public int ProgressMessagesSent;
     public int PreviewsSent;
@@ -133,7 +135,9 @@ public sealed class ComfyUIStandIn : IAsyncDisposable
             var file = form.Files["image"];
             if (file is null) return Results.BadRequest();
             var name = Path.GetFileName(file.FileName);
-            await using (var target = File.Create(Path.Combine(_root, "input", name))) await file.CopyToAsync(target);
+            var path = Path.Combine(_root, "input", name);
+            await using (var target = File.Create(path)) await file.CopyToAsync(target);
+            lock (_lock) Uploads.Add(path);
             return Results.Json(new { name, subfolder = "", type = "input" });
         });
         app.MapPost("/prompt", async (HttpRequest request) =>

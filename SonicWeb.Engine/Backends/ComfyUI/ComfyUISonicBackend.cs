@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Errors;
+using SonicWeb.Engine.Imaging;
 using SonicWeb.Engine.Pipeline;
+using SonicWeb.Engine.Rendering;
 
 namespace SonicWeb.Engine.Backends.ComfyUI;
 
@@ -23,7 +25,7 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
     private readonly TimeEstimator _estimator;
     private readonly ISonicWorkflowTemplates _templates;
 
-    /// <param name="framing">Renders the "preview first" frame: the crop is SonicWeb's framing, the same for every backend.</param>
+    /// <param name="framing">Renders the "preview first" frame (with Sonic's square as the crop in face framing).</param>
     public ComfyUISonicBackend(ComfyUIOptions options, EngineOptions engine, InputAnalyser analyser, BuiltInBackend framing,
         TimeEstimator estimator, ISonicWorkflowTemplates templates, Func<HttpClient> http)
     {
@@ -72,7 +74,10 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
 
     public async Task<PreviewResult> RenderPreviewAsync(string imagePath, string audioPath, GenerationParameters parameters, CancellationToken ct = default)
     {
-        var preview = await _framing.RenderPreviewAsync(imagePath, audioPath, parameters, ct);
+        // Face framing: the frame shows Sonic's square (the one uploaded), at the job's output size.
+        var preview = await _framing.RenderPreviewAsync(imagePath, audioPath, parameters, inputs => parameters.Crop == CropMode.Face
+            ? inputs.Inspection.Layout with { SourceCrop = SonicSquare(inputs, parameters).AsRect }
+            : inputs.Inspection.Layout, ct);
         Description.Limits.Enforce(preview.Inspection, Name);
         return preview with { Inspection = WithEstimate(preview.Inspection, parameters) };
     }
@@ -94,11 +99,14 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
         var template = await _templates.GetAsync(ct);
         var run = new ComfyUIPromptRun(lease.Client, _options, frames, _engine, progress, clock);
         var jobTag = Guid.NewGuid().ToString("N")[..12];
-        var remote = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!, $".comfyui-{jobTag}.video");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!;
+        var remote = Path.Combine(folder, $".comfyui-{jobTag}.video");
+        var square = Path.Combine(folder, $".comfyui-{jobTag}.png");
         try
         {
             var stage = Stopwatch.StartNew();
-            var history = await run.RunAsync(request.ImagePath, request.AudioPath, jobTag, (image, audio, prefix) => SonicWorkflow.Build(template,
+            var photo = p.Crop == CropMode.Face ? await WriteSonicSquareAsync(inputs, p, square, ct) : request.ImagePath;
+            var history = await run.RunAsync(photo, request.AudioPath, jobTag, (image, audio, prefix) => SonicWorkflow.Build(template,
                 new SonicWorkflowInputs(image, audio, Math.Min(inspection.Layout.Width, inspection.Layout.Height), inspection.VideoSeconds,
                     p.ExpandRatio, seed, p.InferenceSteps, p.DynamicScale, GenerationParameters.Fps, prefix)), ct);
             timings[GenerationStage.Rendering.ToString()] = stage.Elapsed.TotalSeconds;
@@ -118,6 +126,7 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
         finally
         {
             if (File.Exists(remote)) File.Delete(remote);
+            if (File.Exists(square)) File.Delete(square);
         }
         var warnings = inspection.Warnings.ToList();
         if (run.Reconnects > 0) warnings.Add($"The connection to the ComfyUI host dropped {run.Reconnects} time(s) and was restored; the video is complete.");
@@ -125,6 +134,22 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
         return new GenerationResult(request.OutputPath, frames, GenerationParameters.Fps, inspection.Layout.Width, inspection.Layout.Height,
             (double)frames / GenerationParameters.Fps, clock.Elapsed.TotalSeconds, (int)seed, warnings, timings);
     }
+
+    /// <summary>
+    /// Face framing: the square Sonic would cut around the face (<see cref="SonicCrop"/>, the one the new video page
+    /// outlines), cut here and uploaded instead of the photo. Newer ComfyUI_Sonic versions animate the whole uploaded
+    /// image and older ones cut their square from it; given the square, both animate what the user was shown, and the
+    /// video is square like the job's face framing (no stretching in the re-mux).
+    /// </summary>
+    private static async Task<string> WriteSonicSquareAsync(AnalysedInputs inputs, GenerationParameters p, string path, CancellationToken ct)
+    {
+        var box = SonicSquare(inputs, p);
+        await File.WriteAllBytesAsync(path, ImageEncoder.Png(inputs.Image.Cut(box.X1, box.Y1, box.Width, box.Height)), ct);
+        return path;
+    }
+
+    private static SonicCropBox SonicSquare(AnalysedInputs inputs, GenerationParameters p)
+        => SonicCrop.Compute(inputs.Image.Width, inputs.Image.Height, inputs.Inspection.Face.Face.Box, p.ExpandRatio);
 
     /// <summary>
     /// Refuses a job the host's GPU cannot hold (out_of_gpu_memory, with the figures and a suggestion)
