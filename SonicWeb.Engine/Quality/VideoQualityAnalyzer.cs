@@ -7,7 +7,8 @@ using SonicWeb.Engine.Rendering;
 namespace SonicWeb.Engine.Quality;
 
 /// <summary>Everything measured on one output video.</summary>
-/// <param name="Opening">Measured mouth opening per decoded frame (see <see cref="MouthReading"/>).</param>
+/// <param name="Sync">The cavity measure (<see cref="MouthMeter"/>) against the speech.</param>
+/// <param name="Opening">Cavity opening per decoded frame (see <see cref="MouthReading"/>), above the clip's rest.</param>
 /// <param name="Loudness">The speech loudness per frame (0..1 above the recording's own noise floor, <see cref="SpeechReference"/>).</param>
 /// <param name="Speech">Pauses and speech per frame, from the audio alone.</param>
 /// <param name="BlackBorderShare">Largest share, over frames, of outer-ring pixels that are near black where the
@@ -22,12 +23,29 @@ public sealed record VideoQualityReport(
     RgbImage Sheet, RgbImage MouthSheet)
 {
     public SpeechReference Speech { get; init; } = SpeechReference.FromLevels([]);
+
+    /// <summary>Jaw drop per decoded frame (<see cref="JawMeter"/>, share of the mouth width) below where the still photo
+    /// has it; 0 where the jaw is at or above the photo's position.</summary>
+    public float[] JawOpening { get; init; } = [];
+
+    /// <summary>The jaw measure against the speech: the same figures as <see cref="Sync"/>, from <see cref="JawOpening"/>.</summary>
+    public SyncFigures JawSync { get; init; } = new(double.NaN, double.NaN, 0, 0, double.NaN, 0, 0);
+
+    /// <summary>Pearson correlation of the cavity and jaw curves (lag 0): how far the two measures agree on this clip.</summary>
+    public double MeterAgreement { get; init; } = double.NaN;
 }
 
 /// <summary>
-/// Decodes a generated MP4 and measures it: mouth opening per frame against the speech loudness,
-/// stability of regions away from the mouth, black borders; and draws two contact sheets (whole
-/// frames, and the mouth region at native resolution) of every <c>sheetEvery</c>-th frame.
+/// Decodes a generated MP4 and measures it: mouth opening per frame against the speech loudness, twice
+/// (the dark cavity, <see cref="MouthMeter"/>, and the jaw's displacement against the still photo,
+/// <see cref="JawMeter"/>), stability of regions away from the mouth, black borders; and draws two contact
+/// sheets (whole frames with the jaw curve, and the mouth region at native resolution with the cavity curve)
+/// of every <c>sheetEvery</c>-th frame.
+/// <para>
+/// <paramref name="stillReference"/> in <c>AnalyseAsync</c> is the photo framed as the video and not animated
+/// (<c>FaceRenderer.Render(FacePose.Neutral)</c>); without it the first decoded frame stands in for it, which
+/// is only right when the clip starts at rest.
+/// </para>
 /// </summary>
 public static class VideoQualityAnalyzer
 {
@@ -40,6 +58,8 @@ public static class VideoQualityAnalyzer
         var sheet = new ContactSheet(Math.Min(192, layout.Width));
         var mouthSheet = new ContactSheet(Math.Min(mouth.Region.Width, 240));
         var whole = new PixelRegion(0, 0, layout.Width, layout.Height);
+        JawMeter? jaw = stillReference == null ? null : new JawMeter(landmarks, layout, stillReference);
+        var jawDrops = new List<float>();
         var opening = new List<float>();
         var widths = new List<float>();
         double blackBorder = 0;
@@ -47,6 +67,8 @@ public static class VideoQualityAnalyzer
 
         int frames = await VideoFrameReader.ReadAsync(videoPath, layout.Width, layout.Height, (i, frame) =>
         {
+            jaw ??= new JawMeter(landmarks, layout, frame);
+            jawDrops.Add(jaw.Measure(frame).Drop);
             var reading = mouth.Measure(frame);
             opening.Add(reading.Opening);
             widths.Add(reading.Width);
@@ -63,10 +85,20 @@ public static class VideoQualityAnalyzer
         var loudness = speech.Loudness;
         var open = RelativeToRest(opening.ToArray());
         var sync = SyncStatistics.Compute(open, speech, fps);
+        // The jaw's rest is the still photo itself (drop 0), not the clip's most closed frames: pressed lips (p, b, m)
+        // squeeze the skin under the lower lip up by ~4% of the mouth width, and taking that as "rest" made every
+        // pause with the jaw exactly where the photo has it read as 15% open.
+        var jawOpen = jawDrops.Select(d => Math.Max(0, d)).ToArray();
         var (cm, cx, fm, fx) = stability.Result;
         return new VideoQualityReport(frames, sync, cm, cx, fm, fx, blackBorder, open, widths.ToArray(), loudness,
-            sheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open),
-            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open)) { Speech = speech };
+            sheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, jawOpen),
+            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open))
+        {
+            Speech = speech,
+            JawOpening = jawOpen,
+            JawSync = SyncStatistics.Compute(jawOpen, speech, fps),
+            MeterAgreement = SyncStatistics.Pearson(open, jawOpen, 0, Math.Min(open.Length, jawOpen.Length)),
+        };
     }
 
     /// <summary>
