@@ -64,16 +64,18 @@ public static class VideoQualityAnalyzer
         var widths = new List<float>();
         double blackBorder = 0;
         var darkNearby = stillReference == null ? null : DarkNearRing(stillReference);
+        var darkAbove = stillReference == null ? null : DarkAboveBottom(stillReference);
 
         int frames = await VideoFrameReader.ReadAsync(videoPath, layout.Width, layout.Height, (i, frame) =>
         {
             jaw ??= new JawMeter(landmarks, layout, frame);
-            jawDrops.Add(jaw.Measure(frame).Drop);
+            float drop = jaw.Measure(frame).Drop;
+            jawDrops.Add(drop);
             var reading = mouth.Measure(frame);
             opening.Add(reading.Opening);
             widths.Add(reading.Width);
             stability.Observe(frame);
-            blackBorder = Math.Max(blackBorder, BlackBorderShare(frame, darkNearby));
+            blackBorder = Math.Max(blackBorder, BlackBorderShare(frame, darkNearby, darkAbove, Math.Max(0, drop) * jaw.MouthWidthPixels));
             if (i % sheetEvery == 0)
             {
                 sheet.Add(i, frame, whole);
@@ -120,9 +122,12 @@ public static class VideoQualityAnalyzer
 
     /// <summary>
     /// Share of the 2-pixel outer ring darker than luma 12 (black padding shows up here), not counting
-    /// ring pixels marked in <paramref name="darkNearby"/> (the photo itself is dark near them).
+    /// ring pixels marked in <paramref name="darkNearby"/> (the photo itself is dark near them), nor bottom-edge
+    /// pixels whose column has the photo's dark within <see cref="BorderReach"/> + <paramref name="jawDropPixels"/>
+    /// above (<paramref name="darkAbove"/>): on a tight crop the jaw drags the shadow under the chin down to the
+    /// bottom edge (smile-teeth-man at 512: the chin 57 px above the edge, the shadow at the edge in a wide "ah").
     /// </summary>
-    public static double BlackBorderShare(RgbImage frame, bool[]? darkNearby = null)
+    public static double BlackBorderShare(RgbImage frame, bool[]? darkNearby = null, float[]? darkAbove = null, float jawDropPixels = 0)
     {
         int dark = 0, total = 0;
         for (int y = 0; y < frame.Height; y++)
@@ -130,9 +135,26 @@ public static class VideoQualityAnalyzer
             {
                 if (!InRing(frame, x, y)) continue;
                 total++;
-                if (PixelRegion.Luma(frame, x, y) < 12 && !(darkNearby?[y * frame.Width + x] ?? false)) dark++;
+                if (PixelRegion.Luma(frame, x, y) >= 12 || (darkNearby?[y * frame.Width + x] ?? false)) continue;
+                if (darkAbove != null && y >= frame.Height - 2 && darkAbove[x] <= BorderReach + jawDropPixels) continue;
+                dark++;
             }
         return total == 0 ? 0 : dark / (double)total;
+    }
+
+    /// <summary>Per column: how far above the bottom edge the still frame's nearest pixel darker than luma 30 is
+    /// (within <see cref="BorderReach"/> columns either side); infinity where there is none.</summary>
+    private static float[] DarkAboveBottom(RgbImage still)
+    {
+        var rows = new float[still.Width];
+        for (int x = 0; x < still.Width; x++)
+        {
+            rows[x] = float.PositiveInfinity;
+            for (int y = still.Height - 1; y >= 0 && float.IsPositiveInfinity(rows[x]); y--)
+                for (int xx = Math.Max(0, x - BorderReach); xx <= Math.Min(still.Width - 1, x + BorderReach); xx++)
+                    if (PixelRegion.Luma(still, xx, y) < 30) { rows[x] = still.Height - 1 - y; break; }
+        }
+        return rows;
     }
 
     private static bool InRing(RgbImage frame, int x, int y) => y < 2 || y >= frame.Height - 2 || x < 2 || x >= frame.Width - 2;

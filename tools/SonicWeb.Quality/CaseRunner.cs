@@ -30,6 +30,8 @@ internal static class CaseRunner
         var clip = await AudioLoader.LoadAsync(audio, options.Limits, options.Ffmpeg, CancellationToken.None);
         // The photo framed as the video but not animated: the reference for "black beyond the photo's own".
         var still = Still(await ImageLoader.LoadAsync(image, options.Limits, CancellationToken.None), inspection);
+        // Kept beside the video: the reference the jaw and the black border are measured against.
+        File.WriteAllBytes(Path.Combine(outDir, c.Name + "-still.png"), ImageEncoder.Png(still));
         var report = await VideoQualityAnalyzer.AnalyseAsync(video, inspection.Face.Landmarks, inspection.Layout, clip,
             GenerationParameters.Fps, sheetEvery: 6, still);
         var phonemes = inputs.Phonemes(c.Voice);
