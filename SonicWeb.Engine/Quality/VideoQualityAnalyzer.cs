@@ -7,7 +7,8 @@ using SonicWeb.Engine.Rendering;
 namespace SonicWeb.Engine.Quality;
 
 /// <summary>Everything measured on one output video.</summary>
-/// <param name="Opening">Measured mouth opening per decoded frame (see <see cref="MouthReading"/>).</param>
+/// <param name="Sync">The cavity measure (<see cref="MouthMeter"/>) against the speech.</param>
+/// <param name="Opening">Cavity opening per decoded frame (see <see cref="MouthReading"/>), above the clip's rest.</param>
 /// <param name="Loudness">The speech loudness per frame (0..1 above the recording's own noise floor, <see cref="SpeechReference"/>).</param>
 /// <param name="Speech">Pauses and speech per frame, from the audio alone.</param>
 /// <param name="BlackBorderShare">Largest share, over frames, of outer-ring pixels that are near black where the
@@ -22,12 +23,29 @@ public sealed record VideoQualityReport(
     RgbImage Sheet, RgbImage MouthSheet)
 {
     public SpeechReference Speech { get; init; } = SpeechReference.FromLevels([]);
+
+    /// <summary>Jaw drop per decoded frame (<see cref="JawMeter"/>, share of the mouth width) below where the still photo
+    /// has it; 0 where the jaw is at or above the photo's position.</summary>
+    public float[] JawOpening { get; init; } = [];
+
+    /// <summary>The jaw measure against the speech: the same figures as <see cref="Sync"/>, from <see cref="JawOpening"/>.</summary>
+    public SyncFigures JawSync { get; init; } = new(double.NaN, double.NaN, 0, 0, double.NaN, 0, 0);
+
+    /// <summary>Pearson correlation of the cavity and jaw curves (lag 0): how far the two measures agree on this clip.</summary>
+    public double MeterAgreement { get; init; } = double.NaN;
 }
 
 /// <summary>
-/// Decodes a generated MP4 and measures it: mouth opening per frame against the speech loudness,
-/// stability of regions away from the mouth, black borders; and draws two contact sheets (whole
-/// frames, and the mouth region at native resolution) of every <c>sheetEvery</c>-th frame.
+/// Decodes a generated MP4 and measures it: mouth opening per frame against the speech loudness, twice
+/// (the dark cavity, <see cref="MouthMeter"/>, and the jaw's displacement against the still photo,
+/// <see cref="JawMeter"/>), stability of regions away from the mouth, black borders; and draws two contact
+/// sheets (whole frames with the jaw curve, and the mouth region at native resolution with the cavity curve)
+/// of every <c>sheetEvery</c>-th frame.
+/// <para>
+/// <paramref name="stillReference"/> in <c>AnalyseAsync</c> is the photo framed as the video and not animated
+/// (<c>FaceRenderer.Render(FacePose.Neutral)</c>); without it the first decoded frame stands in for it, which
+/// is only right when the clip starts at rest.
+/// </para>
 /// </summary>
 public static class VideoQualityAnalyzer
 {
@@ -40,18 +58,24 @@ public static class VideoQualityAnalyzer
         var sheet = new ContactSheet(Math.Min(192, layout.Width));
         var mouthSheet = new ContactSheet(Math.Min(mouth.Region.Width, 240));
         var whole = new PixelRegion(0, 0, layout.Width, layout.Height);
+        JawMeter? jaw = stillReference == null ? null : new JawMeter(landmarks, layout, stillReference);
+        var jawDrops = new List<float>();
         var opening = new List<float>();
         var widths = new List<float>();
         double blackBorder = 0;
         var darkNearby = stillReference == null ? null : DarkNearRing(stillReference);
+        var darkAbove = stillReference == null ? null : DarkAboveBottom(stillReference);
 
         int frames = await VideoFrameReader.ReadAsync(videoPath, layout.Width, layout.Height, (i, frame) =>
         {
+            jaw ??= new JawMeter(landmarks, layout, frame);
+            float drop = jaw.Measure(frame).Drop;
+            jawDrops.Add(drop);
             var reading = mouth.Measure(frame);
             opening.Add(reading.Opening);
             widths.Add(reading.Width);
             stability.Observe(frame);
-            blackBorder = Math.Max(blackBorder, BlackBorderShare(frame, darkNearby));
+            blackBorder = Math.Max(blackBorder, BlackBorderShare(frame, darkNearby, darkAbove, Math.Max(0, drop) * jaw.MouthWidthPixels));
             if (i % sheetEvery == 0)
             {
                 sheet.Add(i, frame, whole);
@@ -63,10 +87,20 @@ public static class VideoQualityAnalyzer
         var loudness = speech.Loudness;
         var open = RelativeToRest(opening.ToArray());
         var sync = SyncStatistics.Compute(open, speech, fps);
+        // The jaw's rest is the still photo itself (drop 0), not the clip's most closed frames: pressed lips (p, b, m)
+        // squeeze the skin under the lower lip up by ~4% of the mouth width, and taking that as "rest" made every
+        // pause with the jaw exactly where the photo has it read as 15% open.
+        var jawOpen = jawDrops.Select(d => Math.Max(0, d)).ToArray();
         var (cm, cx, fm, fx) = stability.Result;
         return new VideoQualityReport(frames, sync, cm, cx, fm, fx, blackBorder, open, widths.ToArray(), loudness,
-            sheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open),
-            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open)) { Speech = speech };
+            sheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, jawOpen),
+            mouthSheet.Compose(8, audio.Samples, audio.SampleRate, fps, loudness, open))
+        {
+            Speech = speech,
+            JawOpening = jawOpen,
+            JawSync = SyncStatistics.Compute(jawOpen, speech, fps),
+            MeterAgreement = SyncStatistics.Pearson(open, jawOpen, 0, Math.Min(open.Length, jawOpen.Length)),
+        };
     }
 
     /// <summary>
@@ -88,9 +122,12 @@ public static class VideoQualityAnalyzer
 
     /// <summary>
     /// Share of the 2-pixel outer ring darker than luma 12 (black padding shows up here), not counting
-    /// ring pixels marked in <paramref name="darkNearby"/> (the photo itself is dark near them).
+    /// ring pixels marked in <paramref name="darkNearby"/> (the photo itself is dark near them), nor bottom-edge
+    /// pixels whose column has the photo's dark within <see cref="BorderReach"/> + <paramref name="jawDropPixels"/>
+    /// above (<paramref name="darkAbove"/>): on a tight crop the jaw drags the shadow under the chin down to the
+    /// bottom edge (smile-teeth-man at 512: the chin 57 px above the edge, the shadow at the edge in a wide "ah").
     /// </summary>
-    public static double BlackBorderShare(RgbImage frame, bool[]? darkNearby = null)
+    public static double BlackBorderShare(RgbImage frame, bool[]? darkNearby = null, float[]? darkAbove = null, float jawDropPixels = 0)
     {
         int dark = 0, total = 0;
         for (int y = 0; y < frame.Height; y++)
@@ -98,9 +135,26 @@ public static class VideoQualityAnalyzer
             {
                 if (!InRing(frame, x, y)) continue;
                 total++;
-                if (PixelRegion.Luma(frame, x, y) < 12 && !(darkNearby?[y * frame.Width + x] ?? false)) dark++;
+                if (PixelRegion.Luma(frame, x, y) >= 12 || (darkNearby?[y * frame.Width + x] ?? false)) continue;
+                if (darkAbove != null && y >= frame.Height - 2 && darkAbove[x] <= BorderReach + jawDropPixels) continue;
+                dark++;
             }
         return total == 0 ? 0 : dark / (double)total;
+    }
+
+    /// <summary>Per column: how far above the bottom edge the still frame's nearest pixel darker than luma 30 is
+    /// (within <see cref="BorderReach"/> columns either side); infinity where there is none.</summary>
+    private static float[] DarkAboveBottom(RgbImage still)
+    {
+        var rows = new float[still.Width];
+        for (int x = 0; x < still.Width; x++)
+        {
+            rows[x] = float.PositiveInfinity;
+            for (int y = still.Height - 1; y >= 0 && float.IsPositiveInfinity(rows[x]); y--)
+                for (int xx = Math.Max(0, x - BorderReach); xx <= Math.Min(still.Width - 1, x + BorderReach); xx++)
+                    if (PixelRegion.Luma(still, xx, y) < 30) { rows[x] = still.Height - 1 - y; break; }
+        }
+        return rows;
     }
 
     private static bool InRing(RgbImage frame, int x, int y) => y < 2 || y >= frame.Height - 2 || x < 2 || x >= frame.Width - 2;

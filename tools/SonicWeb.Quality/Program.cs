@@ -14,7 +14,7 @@ using SonicWeb.Quality;
 // Objective quality report: runs the espeak cases and the real-use set (photo x voice) through the real
 // pipeline, measures the output MP4s against the targets and writes contact sheets (espeak cases and the
 // three worst real-use cases). Usage: dotnet run -c Release --project tools/SonicWeb.Quality [-- --out DIR]
-// [--case TEXT] [--set all|espeak|real] [--all-pairs] [--resolution N] [--sheets] | [-- --derive-visemes]
+// [--case TEXT] [--set all|espeak|real] [--all-pairs] [--resolution N] [--sheets] [--reuse] | [-- --derive-visemes]
 // | [-- --poses] | [-- --profile] | [-- --dump-frames DIR] | [-- --compare-frames DIR]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -62,7 +62,7 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
     }
     return 0;
 }
-bool allPairs = false, sheetsForAll = false; string set = "all"; int realResolution = 512;
+bool allPairs = false, sheetsForAll = false, reuse = false; string set = "all"; int realResolution = 512;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--out" && i + 1 < args.Length) outDir = Path.GetFullPath(args[++i]);
@@ -71,7 +71,8 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--set" && i + 1 < args.Length) set = args[++i];
     else if (args[i] == "--resolution" && i + 1 < args.Length) realResolution = int.Parse(args[++i], CultureInfo.InvariantCulture);
     else if (args[i] == "--sheets") sheetsForAll = true;
-    else { Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--out DIR] [--case TEXT] [--set all|espeak|real] [--all-pairs] [--resolution N] [--sheets]"); return 2; }
+    else if (args[i] == "--reuse") reuse = true;
+    else { Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--out DIR] [--case TEXT] [--set all|espeak|real] [--all-pairs] [--resolution N] [--sheets] [--reuse]"); return 2; }
 }
 Directory.CreateDirectory(outDir);
 var inputs = new CaseInputs(repoRoot, outDir);
@@ -84,7 +85,7 @@ var cases = (set is "all" or "espeak" ? QualityCase.Espeak : [])
 var results = new List<CaseResult>();
 foreach (var c in cases)
 {
-    var result = await CaseRunner.RunAsync(c, inputs, pipeline, options, outDir);
+    var result = await CaseRunner.RunAsync(c, inputs, pipeline, options, outDir, reuse);
     results.Add(result);
     Console.WriteLine($"{results.Count}/{cases.Count} {c.Name}: {(result.Met ? "targets met" : "TARGETS MISSED")}  " +
                       string.Join(", ", result.Measures().Select(m => $"{m.Name} {m.Value:0.000}")));
@@ -98,7 +99,9 @@ var report = new StringBuilder();
 report.AppendLine("## Cases").AppendLine().Append(ReportTable.Cases(results)).AppendLine();
 report.AppendLine("\\* whole GenerateAsync (load, analysis, render, encode) frames / wall seconds; the benchmark is the reference for speed.").AppendLine();
 foreach (var (title, group) in new[] { ("Real-use set", results.Where(r => !r.Case.IsEspeak).ToList()), ("espeak cases", results.Where(r => r.Case.IsEspeak).ToList()), ("Everything", results) })
-    if (group.Count > 0) report.AppendLine($"## {title}: worst and median ({group.Count} cases)").AppendLine().Append(ReportTable.Summary(group)).AppendLine();
+    if (group.Count > 0)
+        report.AppendLine($"## {title}: worst and median ({group.Count} cases)").AppendLine().Append(ReportTable.Summary(group)).AppendLine()
+            .AppendLine("The same on the cavity measure (reported, not judged):").AppendLine().Append(ReportTable.Summary(group, r => r.CavityMeasures())).AppendLine();
 report.AppendLine("Contact sheets of the three real-use cases furthest from their targets: " + string.Join(", ", worstThree.Select(r => $"{r.Case.Name} ({r.Badness:0.00} x target)")));
 Console.WriteLine();
 Console.WriteLine(report);

@@ -1,9 +1,12 @@
+using SonicWeb.Engine.Animation;
 using SonicWeb.Engine.Audio;
+using SonicWeb.Engine.Imaging;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Models;
 using SonicWeb.Engine.Backends.BuiltIn;
 using SonicWeb.Engine.Pipeline;
 using SonicWeb.Engine.Quality;
+using SonicWeb.Engine.Rendering;
 using SonicWeb.Tests.TestSupport;
 
 namespace SonicWeb.Tests.Engine.Quality;
@@ -42,8 +45,12 @@ public sealed class GeneratedVideoFixture
         var inspection = await pipeline.InspectAsync(TestMedia.AstronautPng, audioPath, parameters);
         await pipeline.GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audioPath, video, parameters));
         var clip = await AudioLoader.LoadAsync(audioPath, new MediaLimits(), CancellationToken.None);
+        // Measured against the photo framed as the video and not animated, as the quality report does.
+        var photo = await ImageLoader.LoadAsync(TestMedia.AstronautPng, new MediaLimits(), CancellationToken.None);
+        var still = new RgbImage(inspection.Layout.Width, inspection.Layout.Height);
+        new FaceRenderer(photo, inspection.Face.Landmarks, inspection.Layout).Render(FacePose.Neutral, still.Pixels);
         var report = await VideoQualityAnalyzer.AnalyseAsync(video, inspection.Face.Landmarks, inspection.Layout, clip,
-            GenerationParameters.Fps, sheetEvery: 4);
+            GenerationParameters.Fps, sheetEvery: 4, still);
         File.WriteAllBytes(Path.Combine(TestMedia.ArtifactsDir, $"quality-{name}-mouth.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(report.MouthSheet));
         return new MeasuredVideo(report.Opening, report.OpeningWidth, report.Loudness, report);
     }

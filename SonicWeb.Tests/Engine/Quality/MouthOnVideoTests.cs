@@ -6,7 +6,8 @@ namespace SonicWeb.Tests.Engine.Quality;
 
 /// <summary>
 /// End-to-end: espeak-ng speech with known words and pauses through the real pipeline; the mouth is
-/// measured on the decoded output frames (dark cavity area inside the landmark mouth region).
+/// measured on the decoded output frames (dark cavity area inside the landmark mouth region, and the jaw's drop
+/// found by block matching against the still photo).
 /// </summary>
 public class MouthOnVideoTests(GeneratedVideoFixture videos, ITestOutputHelper output) : IClassFixture<GeneratedVideoFixture>
 {
@@ -68,6 +69,23 @@ public class MouthOnVideoTests(GeneratedVideoFixture videos, ITestOutputHelper o
         output.WriteLine($"dips below 35% of the peak: {dips}");
         // 8 closures (m, m, p, p, m, m, p, p); at 25 fps some merge, but most must show.
         Assert.True(dips >= 5, $"only {dips} closures are visible in the opening curve");
+    }
+
+    [Fact]
+    public async Task The_jaw_measure_agrees_with_the_cavity_measure_where_the_cavity_is_clear()
+    {
+        // The astronaut's cavity is dark against light lips and skin, so the cavity measure is right here; the jaw
+        // measure (chin texture against the still photo, no colour) must tell the same story, with the head moving.
+        var v = await videos.Get("vowels-moving", VowelsAudio(out var silences), motionScale: 1.05);
+        var seg = Segments(silences, v.Opening.Length);
+        var jaw = v.Report.JawOpening;
+        double a = LoudMean(jaw, v.Loudness, seg[0]), i = LoudMean(jaw, v.Loudness, seg[1]), u = LoudMean(jaw, v.Loudness, seg[2]);
+        var figures = SyncStatistics.Compute(jaw, v.Loudness, Fps);
+        output.WriteLine($"jaw ~ cavity r = {v.Report.MeterAgreement:0.00}; jaw drop ah {a:0.000} ee {i:0.000} oo {u:0.000}; pause/speech {figures.SilenceShare:P1}");
+        Assert.True(v.Report.MeterAgreement >= 0.9, $"the two measures agree only r = {v.Report.MeterAgreement:0.00}");
+        Assert.True(a > 0.1, $"the jaw measure sees an 'ah' drop of only {a:0.000} of the mouth width");
+        Assert.True(a > 1.15 * i && a > 1.15 * u, $"'ah' drop {a:0.000} should exceed 'ee' {i:0.000} and 'oo' {u:0.000} by 15%");
+        Assert.True(figures.SilenceFrames >= 15 && figures.SilenceShare < 0.05, $"jaw in pauses {figures.SilenceShare:P1} of speech over {figures.SilenceFrames} frames");
     }
 
     [Fact]

@@ -20,14 +20,23 @@ public class RealUseQualityTests(EngineFixture engine, ITestOutputHelper output)
 {
     private const int Fps = 25;
 
-    private async Task<(VideoQualityReport Report, InspectionResult Inspection, string Video)> GenerateAsync(string image, string audio, string name)
+    /// <param name="againstStill">Measure against the photo framed as the video and not animated, as the quality report
+    /// does (needed for the jaw measure; without it the first decoded frame is the reference).</param>
+    private async Task<(VideoQualityReport Report, InspectionResult Inspection, string Video)> GenerateAsync(string image, string audio, string name,
+        double motionScale = 0, bool againstStill = false)
     {
-        var parameters = new GenerationParameters { MinResolution = 384, MotionScale = 0, Seed = 5 };
+        var parameters = new GenerationParameters { MinResolution = 384, MotionScale = motionScale, Seed = 5 };
         string video = Path.Combine(TestMedia.WorkDir, name + ".mp4");
         var inspection = await engine.Backend.InspectAsync(image, audio, parameters);
         await engine.Backend.GenerateAsync(new GenerationRequest(image, audio, video, parameters));
         var clip = await AudioLoader.LoadAsync(audio, new MediaLimits(), CancellationToken.None);
-        var report = await VideoQualityAnalyzer.AnalyseAsync(video, inspection.Face.Landmarks, inspection.Layout, clip, Fps, sheetEvery: 4);
+        RgbImage? still = null;
+        if (againstStill)
+        {
+            var photo = await ImageLoader.LoadAsync(image, new MediaLimits(), CancellationToken.None);
+            still = Render(new FaceRenderer(photo, inspection.Face.Landmarks, inspection.Layout, inspection.Face.OtherFaces), FacePose.Neutral);
+        }
+        var report = await VideoQualityAnalyzer.AnalyseAsync(video, inspection.Face.Landmarks, inspection.Layout, clip, Fps, sheetEvery: 4, still);
         File.WriteAllBytes(Path.Combine(TestMedia.ArtifactsDir, $"quality-{name}-mouth.png"), ImageEncoder.Png(report.MouthSheet));
         return (report, inspection, video);
     }
@@ -63,6 +72,68 @@ public class RealUseQualityTests(EngineFixture engine, ITestOutputHelper output)
         Assert.True(photoTeeth > 100, $"the photo shows only {photoTeeth} teeth pixels; the test needs a smile with teeth");
         // About a fifth remain, at the far corners of the smile where the closure tapers off (docs/quality.md).
         Assert.True(meanPauseTeeth < 0.3 * photoTeeth, $"{meanPauseTeeth:0} teeth pixels remain in the pauses ({photoTeeth} in the photo)");
+    }
+
+    [Fact]
+    public async Task The_jaw_meter_reads_red_lips_as_shut_in_the_pauses_and_open_in_speech()
+    {
+        // The phone photo (red lipstick, JPEG noise, stored sideways) with a French phone-codec voice, head motion on.
+        // Its lips are shut in every pause (contact sheets), but they are darker in luma than half the skin, so the
+        // cavity measure read the pauses as more open than speech (138% in the report). The jaw measure does not
+        // look at colour: it finds the chin's texture against the still photo.
+        string photo = TestMedia.QualitySet("phone-photo-exif-rotated.jpg"), voice = TestMedia.QualitySet("voice-fr-female-gsm.wav");
+        var (report, _, _) = await GenerateAsync(photo, voice, "lipstick-gsm", motionScale: 1.05, againstStill: true);
+        var jaw = report.JawSync;
+        double speechDrop = Enumerable.Range(0, report.Speech.Frames).Where(i => report.Speech.Speech[i]).Average(i => report.JawOpening[i]);
+        output.WriteLine($"jaw: pause/speech {jaw.SilenceShare:P1} over {jaw.SilenceFrames}/{jaw.SpeechFrames} frames, corr {jaw.Correlation:0.00} at {jaw.BestLagMs:+0;-0} ms, " +
+                         $"mean drop in speech {speechDrop:0.000} of the mouth width; cavity: pause/speech {report.Sync.SilenceShare:P1}, corr {report.Sync.Correlation:0.00}");
+        Assert.True(jaw.SilenceFrames >= 30, $"only {jaw.SilenceFrames} pause frames were found in the recording");
+        Assert.True(speechDrop > 0.04, $"the jaw measure sees the jaw drop only {speechDrop:0.000} of the mouth width in speech");
+        Assert.True(jaw.SilenceShare <= 0.10, $"the jaw is {jaw.SilenceShare:P1} as low in the pauses as in speech (target <= 10%)");
+        Assert.True(jaw.Correlation >= 0.65, $"the jaw follows loudness with r = {jaw.Correlation:0.00} (target >= 0.65)");
+    }
+
+    [Fact]
+    public async Task The_jaw_meter_finds_the_drop_the_renderer_gave_and_ignores_lips_closing_over_teeth()
+    {
+        // Rendered poses of a smiling photo with teeth, framed as a 384 px video, encoded and decoded by ffmpeg.
+        string path = TestMedia.QualitySet("smile-teeth-man.jpg");
+        var image = await ImageLoader.LoadAsync(path, new MediaLimits(), CancellationToken.None);
+        var face = new FaceAnalyzer(engine.Models.FaceDetector, engine.Models.LandmarkNet, 64).Analyze(image);
+        var layout = Framing.Compute(image.Width, image.Height, face.Face.Box, CropMode.Face, 0.15f, 384);
+        var renderer = new FaceRenderer(image, face.Landmarks, layout);
+        var still = Render(renderer, FacePose.Neutral);
+        FacePose[] poses =
+        [
+            FacePose.Neutral, FacePose.AtRest, new(0, 0, 0, 0, 0, 0, 0, 0, MouthPress: 1, LipClosure: 1),
+            new(0.3f, 0, 0, 0, 0, 0, 0, 0), new(0.6f, 0, 0, 0, 0, 0, 0, 0), new(1.0f, 0, 0, 0, 0, 0, 0, 0),
+            // The same wide opening with the head turned and moved: the upper block follows the head.
+            new(1.0f, 0, 0, 0.08f, 0.05f, 0.03f, 0.02f, 0.01f),
+        ];
+        string video = Path.Combine(TestMedia.WorkDir, "jaw-poses.mp4");
+        await EncodeAsync(poses.Select(p => Render(renderer, p)).ToList(), video);
+        var meter = new JawMeter(face.Landmarks, layout, still);
+        var drops = new List<float>();
+        await VideoFrameReader.ReadAsync(video, layout.Width, layout.Height, (_, frame) => drops.Add(meter.Measure(frame).Drop));
+        output.WriteLine("drops: " + string.Join(", ", drops.Select(d => d.ToString("0.000"))));
+        Assert.Equal(poses.Length, drops.Count);
+        Assert.True(Math.Abs(drops[0]) < 0.01, $"the still itself reads {drops[0]:0.000}");
+        // Closing the lips over the teeth moves the lips, not the jaw: never read as open.
+        Assert.True(drops[1] < 0.01 && drops[2] < 0.01, $"closed lips read {drops[1]:0.000} / pressed {drops[2]:0.000}");
+        Assert.True(drops[3] > 0.02 && drops[4] > drops[3] + 0.02 && drops[5] > drops[4] + 0.02, "the drop does not grow with the opening");
+        Assert.True(Math.Abs(drops[6] - drops[5]) < 0.25 * drops[5], $"head motion changed the reading from {drops[5]:0.000} to {drops[6]:0.000}");
+    }
+
+    private static async Task EncodeAsync(IReadOnlyList<RgbImage> frames, string video)
+    {
+        string raw = video + ".rgb";
+        await using (var file = File.Create(raw))
+            foreach (var f in frames) await file.WriteAsync(f.Pixels);
+        var psi = new System.Diagnostics.ProcessStartInfo("ffmpeg", ["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+            "-s", $"{frames[0].Width}x{frames[0].Height}", "-r", "25", "-i", raw, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "20", video]);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Fact]
