@@ -164,7 +164,7 @@ public sealed class JobRunner(
             catch (Exception e) when (Reliability.ResourceFaults.IsDatabaseUnavailable(e))
             {
                 mayHaveCommitted = true;
-                log.LogWarning("Job {JobId}: the database did not take its final state ({Error}); try {Try}, again in {Seconds:0} s (the video is kept)",
+                log.LogWarning("Job {JobId}: the database did not take its final state ({Error}); try {Try}, again in {Seconds:0} s (the run's video, if any, is kept)",
                     claimed.Id, e.GetBaseException().Message, tries, wait.TotalSeconds);
                 await Task.Delay(wait, stopping);
                 wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, FinalStateRetryMax.Ticks));
