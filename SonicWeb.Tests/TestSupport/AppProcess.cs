@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace SonicWeb.Tests.TestSupport;
 
@@ -116,12 +115,7 @@ public sealed class AppProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException("the app is built beside the tests", dll);
     }
 
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreeLoopbackPort() => LoopbackListener.FreePort();
 
     public async ValueTask DisposeAsync()
     {

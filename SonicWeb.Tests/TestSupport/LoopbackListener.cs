@@ -1,11 +1,23 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 
 namespace SonicWeb.Tests.TestSupport;
 
-/// <summary>Whether a server started by a test (Redis, RabbitMQ, nginx) accepts connections on its loopback port yet.</summary>
+/// <summary>
+/// Loopback ports for servers started by a test (Redis, RabbitMQ, nginx) or by the load bench (which links this file,
+/// PostgresServer.cs and RabbitMqServer.cs as source): a free port, and whether the server accepts connections on it yet.
+/// </summary>
 public static class LoopbackListener
 {
+    /// <summary>A port nothing listens on right now (the OS picks it; the caller's server binds it a moment later).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static async Task<bool> AnswersAsync(int port)
     {
         try

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -55,12 +53,24 @@ public sealed class PostgresServer : IAsyncDisposable
         var data = Path.Combine(folder, "data");
         bool root = Environment.UserName == "root";
         if (root) await RunAsync("chown", "postgres:postgres", folder);
-        int port = FreePort();
+        int port = LoopbackListener.FreePort();
         await RunAsPostgresAsync(root, Path.Combine(Bin, "initdb"), "-D", data, "-A", "trust", "-U", User, "--no-locale", "-E", "UTF8", "--no-sync");
-        await RunAsPostgresAsync(root, Path.Combine(Bin, "pg_ctl"), "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
-        return new PostgresServer(folder, port);
+        var server = new PostgresServer(folder, port);
+        await server.ResumeAsync();
+        return server;
     }
+
+    /// <summary>
+    /// An outage: the server stops at once (-m immediate: connections are cut as by a crash), its data and port stay
+    /// for <see cref="ResumeAsync"/>. Not for the <see cref="Shared"/> cluster: other tests use it.
+    /// </summary>
+    public Task PauseAsync() =>
+        RunAsPostgresAsync(Environment.UserName == "root", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop");
+
+    /// <summary>Starts the cluster (again, after <see cref="PauseAsync"/>) on its port and waits until it takes connections.</summary>
+    public Task ResumeAsync() =>
+        RunAsPostgresAsync(Environment.UserName == "root", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-l", Path.Combine(_folder, "server.log"),
+            "-w", "-t", "60", "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
 
     private const string FolderPrefix = "sonicweb-pg-";
 
@@ -110,12 +120,5 @@ public sealed class PostgresServer : IAsyncDisposable
         await p.WaitForExitAsync();
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {p.ExitCode}:\n{await stdout}\n{await stderr}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -24,8 +24,8 @@ public sealed class RabbitMqServer : IAsyncDisposable
     {
         _folder = Directory.CreateTempSubdirectory("sonicweb-rabbitmq-").FullName;
         _nodeName = "sonicweb" + Guid.NewGuid().ToString("N")[..8] + "@localhost";
-        Port = AppProcess.FreeLoopbackPort();
-        _distPort = AppProcess.FreeLoopbackPort();
+        Port = LoopbackListener.FreePort();
+        _distPort = LoopbackListener.FreePort();
         File.WriteAllText(Path.Combine(_folder, "enabled_plugins"), "[].");
         Run("chmod", "755", _folder);
         Run("chown", "-R", "rabbitmq", _folder);

@@ -58,7 +58,7 @@ public sealed class BatchCompletion(IDbContextFactory<SonicDbContext> db, IUserN
         var counts = await context.Jobs.Where(j => j.BatchId == batchId).GroupBy(j => j.Status)
             .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(JobStatus s) => counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0;
-        var outcome = new BatchOutcome(batch.Id, batch.OwnerId, batch.Name, Count(JobStatus.Succeeded), Count(JobStatus.Failed), Count(JobStatus.Cancelled), PagePath(batch.Id));
+        var outcome = new BatchOutcome(batch.Id, batch.OwnerId, batch.Name, Count(JobStatus.Succeeded), Count(JobStatus.Failed), Count(JobStatus.Cancelled), PagePath(batch.Id), batch.FinishedAt);
         log.LogInformation("Batch {BatchId} complete: {Succeeded} succeeded, {Failed} failed, {Cancelled} cancelled", batchId, outcome.Succeeded, outcome.Failed, outcome.Cancelled);
         await notifications.BatchFinishedAsync(outcome, CancellationToken.None);
     }

@@ -25,7 +25,7 @@ public sealed class EmailNotifications(
         if (await outbox.FindRecipientAsync(job.OwnerId, ct) is not { } to) return; // jobs from before accounts have nobody to tell
         var video = signedLinks.For(job.Id);
         var download = job.Status == JobStatus.Succeeded ? (options.Value.Link(video.Video), video.ExpiresAt) : ((string, DateTime)?)null;
-        await outbox.EnqueueAsync(NotificationKind.JobFinished, to, _composer.JobFinished(job, to.Name, download), job.Id, null, ct);
+        await outbox.EnqueueAsync(NotificationKind.JobFinished, to, _composer.JobFinished(job, to.Name, download), job.Id, null, ct, job.FinishedAt);
     });
 
     public Task ReviewDecidedAsync(string jobId, CancellationToken ct) => GuardAsync(nameof(ReviewDecidedAsync), jobId, async () =>
@@ -39,7 +39,7 @@ public sealed class EmailNotifications(
     public Task BatchFinishedAsync(BatchOutcome batch, CancellationToken ct) => GuardAsync(nameof(BatchFinishedAsync), batch.BatchId, async () =>
     {
         if (await outbox.FindRecipientAsync(batch.OwnerId, ct) is not { } to) return;
-        await outbox.EnqueueAsync(NotificationKind.BatchFinished, to, _composer.BatchFinished(batch, to.Name), null, batch.BatchId, ct);
+        await outbox.EnqueueAsync(NotificationKind.BatchFinished, to, _composer.BatchFinished(batch, to.Name), null, batch.BatchId, ct, batch.FinishedAt);
     });
 
     private async Task<Job?> LoadJobAsync(string jobId, CancellationToken ct)

@@ -29,5 +29,5 @@ public sealed class NoUserNotifications : IUserNotifications
     public Task BatchFinishedAsync(BatchOutcome batch, CancellationToken ct) => Task.CompletedTask;
 }
 
-/// <summary>What a batch-complete message says: whose batch, its name, the counts and the page that shows it.</summary>
-public sealed record BatchOutcome(string BatchId, string? OwnerId, string Name, int Succeeded, int Failed, int Cancelled, string PagePath);
+/// <summary>What a batch-complete message says: whose batch, its name, the counts and the page that shows it; FinishedAt is the mark it announces.</summary>
+public sealed record BatchOutcome(string BatchId, string? OwnerId, string Name, int Succeeded, int Failed, int Cancelled, string PagePath, DateTime? FinishedAt = null);

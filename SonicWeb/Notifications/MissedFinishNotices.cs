@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SonicWeb.Batches;
 using SonicWeb.Data;
 using SonicWeb.Jobs;
@@ -9,39 +10,79 @@ using SonicWeb.Webhooks;
 namespace SonicWeb.Notifications;
 
 /// <summary>
-/// At start, writes the outbox rows of jobs that finished just before the app died: the owner's email and the
+/// At start, and then every Notifications:CatchUpSeconds, writes the outbox rows of jobs that finished just before the app died: the owner's email and the
 /// program's webhook call; and completes the batches whose last job ended then (the batch's "finished" mark and its
 /// one email, which <see cref="BatchCompletion"/> gives when a batch job ends). A job's end is committed first and its handlers run after; an app killed in between
 /// (power cut, SIGKILL) left a finished job without them. Every job that ends writes its rows (the email as
 /// Skipped when email is off or the owner opted out; the webhook whenever the job has a callback URL), so a job
 /// without its row, written after it last finished, lost it. The look-back keeps an upgrade from announcing old
 /// history. One pass for both channels: they are lost by the same gap and go through the same outbox.
+/// The periodic pass is for nodes sharing a database: a node that died and came back within <see cref="Grace"/> of a job's
+/// end skipped that job at its start (its notices might still have been on their way from another node); once past the
+/// grace, the next pass of any node writes them. Passes of several nodes may overlap: a row is written once per ending
+/// and channel (<see cref="OncePerEnding"/>).
 /// </summary>
 public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFactory, IUserNotifications notifications,
-    JobQueries jobs, WebhookWhenJobFinished webhooks, BatchCompletion batches, NodeTopology topology, ILogger<MissedFinishNotices> log) : IHostedService
+    JobQueries jobs, WebhookWhenJobFinished webhooks, BatchCompletion batches, NodeTopology topology, IOptions<CatchUpOptions> options,
+    ILogger<MissedFinishNotices> log) : IHostedService
 {
+    // Not disposed: the host may call StopAsync after disposing its services (the test host does), and a source
+    // without a timer holds nothing that needs it.
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _periodic = Task.CompletedTask;
+
     /// <summary>Jobs that finished longer ago than this are not announced late.</summary>
     public static readonly TimeSpan LookBack = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Shared with other nodes (<see cref="NodeTopology"/>), another node may be between a job's end and its notice
-    /// right now: jobs and batches that ended this recently are its to announce, not lost.
+    /// A node (this one, in a periodic pass; another one, when shared: <see cref="NodeTopology"/>) may be between a job's
+    /// end and its notices right now: jobs and batches that ended this recently are its to announce, not lost.
     /// </summary>
-    public static readonly TimeSpan SharedGrace = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);
 
-    public Task StartAsync(CancellationToken ct) => CatchUpAsync(ct);
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await CatchUpAsync(ct);
+        if (options.Value.CatchUpSeconds > 0) _periodic = RunPeriodicallyAsync(TimeSpan.FromSeconds(options.Value.CatchUpSeconds), _stopping.Token);
+    }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken ct)
+    {
+        await _stopping.CancelAsync();
+        await _periodic.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
-    /// <summary>The start-up pass: queues every missing finished-job email and webhook call and completes the batches left open; returns how many of each.</summary>
-    public async Task<(int Emails, int Webhooks, int Batches)> CatchUpAsync(CancellationToken ct)
+    private async Task RunPeriodicallyAsync(TimeSpan interval, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                try { await CatchUpAsync(stopping, periodic: true); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The database may be down for a while: the next tick tries again.
+                    log.LogWarning("The periodic look for missed job notices failed ({Error}); trying again in {Seconds:0} s", e.Message, interval.TotalSeconds);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
+    }
+
+    /// <summary>
+    /// Queues every missing finished-job email and webhook call and completes the batches left open; returns how many of
+    /// each. The start-up pass alone in its database looks at everything up to now; a periodic pass, or any pass on a
+    /// shared database, leaves what ended within <see cref="Grace"/> to the handlers that may be writing it.
+    /// </summary>
+    public async Task<(int Emails, int Webhooks, int Batches)> CatchUpAsync(CancellationToken ct, bool periodic = false)
     {
         var since = DateTime.UtcNow - LookBack;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var before = DateTime.UtcNow - SharedGrace;
+        var before = DateTime.UtcNow - Grace;
         var finished = db.Jobs.Where(j => j.FinishedAt >= since);
         var batchesDone = db.Batches.AsQueryable();
-        if (topology.Shared)
+        if (topology.Shared || periodic)
         {
             finished = finished.Where(j => j.FinishedAt < before);
             batchesDone = batchesDone.Where(b => !db.Jobs.Any(j => j.BatchId == b.Id && j.FinishedAt >= before) && !(b.FinishedAt >= before));
@@ -73,13 +114,13 @@ public sealed class MissedFinishNotices(IDbContextFactory<SonicDbContext> dbFact
 
         foreach (var jobId in missedEmails)
         {
-            log.LogWarning("Job {JobId} finished before the app stopped without its owner being told; telling them now", jobId);
+            log.LogWarning("Job {JobId} finished without its owner being told (the app stopped between the job's end and its notices); telling them now", jobId);
             await notifications.JobFinishedAsync(jobId, ct);
         }
         foreach (var jobId in missedCalls)
         {
             if (await jobs.GetAsync(jobId, ct) is not { } view) continue; // deleted meanwhile
-            log.LogWarning("Job {JobId} finished before the app stopped without its webhook call being queued; queuing it now", jobId);
+            log.LogWarning("Job {JobId} finished without its webhook call being queued (the app stopped between the job's end and its notices); queuing it now", jobId);
             await webhooks.HandleAsync(new JobFinished(jobId, JobFinished.EndOf(view.Status), view.BatchId, view), ct);
         }
         foreach (var batchId in openBatches)

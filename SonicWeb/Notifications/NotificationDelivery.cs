@@ -36,6 +36,14 @@ public sealed class NotificationDelivery
     public string? JobId { get; set; }
     public string? BatchId { get; set; }
 
+    /// <summary>
+    /// Finished-job rows: the job's FinishedAt they announce; "batch finished" rows: the batch's. With the job (or
+    /// batch), channel and kind it is unique (<see cref="NotificationDeliveryConfiguration"/>): one email and one
+    /// webhook call per ending, even when two nodes write them at the same moment. Null on other rows and on rows from
+    /// before this column (they are not constrained).
+    /// </summary>
+    public DateTime? AnnouncesFinishAt { get; set; }
+
     public int Attempts { get; set; }
     /// <summary>When the sender may try (again); it picks rows with Status Pending and this in the past.</summary>
     public DateTime NextAttemptAt { get; set; } = DateTime.UtcNow;
@@ -58,6 +66,10 @@ public sealed class NotificationDeliveryConfiguration : IEntityTypeConfiguration
         d.Property(x => x.TargetUrl).HasMaxLength(Webhooks.WebhookOptions.MaxUrlLength);
         d.HasIndex(x => new { x.Status, x.NextAttemptAt });
         d.HasIndex(x => x.JobId);
+        // One row per ending and channel (null AnnouncesFinishAt never collides: nulls are distinct in both databases).
+        d.HasIndex(x => new { x.JobId, x.Channel, x.Kind, x.AnnouncesFinishAt }).IsUnique();
+        // Batch rows have no job; a job's webhook row names its batch too, hence the filter.
+        d.HasIndex(x => new { x.BatchId, x.Channel, x.Kind, x.AnnouncesFinishAt }).IsUnique().HasFilter("\"JobId\" IS NULL");
         d.HasIndex(x => x.CreatedAt);
     }
 }

@@ -27,22 +27,24 @@ public sealed class NotificationOutbox(
             .Select(u => new Recipient(u.Id, u.Email, u.DisplayName, u.EmailOptOut, u.Disabled)).FirstOrDefaultAsync(ct);
     }
 
+    /// <param name="announcesFinishAt">For a job's or a batch's end: its FinishedAt. A row for that ending exists already
+    /// (another node wrote it a moment ago): nothing is written and that row is returned.</param>
     public async Task<NotificationDelivery> EnqueueAsync(
-        NotificationKind kind, Recipient recipient, EmailContent content, string? jobId, string? batchId, CancellationToken ct)
+        NotificationKind kind, Recipient recipient, EmailContent content, string? jobId, string? batchId, CancellationToken ct, DateTime? announcesFinishAt = null)
     {
         var row = new NotificationDelivery
         {
             Kind = kind, RecipientUserId = recipient.UserId, RecipientEmail = recipient.Email ?? "",
             Subject = content.Subject.Length > 300 ? content.Subject[..300] : content.Subject, TextBody = content.TextBody,
-            JobId = jobId, BatchId = batchId,
+            JobId = jobId, BatchId = batchId, AnnouncesFinishAt = announcesFinishAt,
         };
         var skip = SkipReason(recipient);
         if (skip is not null) (row.Status, row.LastError) = (DeliveryStatus.Skipped, skip);
 
-        await using (var context = await db.CreateDbContextAsync(ct))
+        if (await OncePerEnding.AddAsync(db, row, ct) is { } existing)
         {
-            context.NotificationDeliveries.Add(row);
-            await context.SaveChangesAsync(ct);
+            log.LogInformation("Email ({Kind}) for job {JobId}, batch {BatchId} not written again: delivery {DeliveryId} announces this ending", kind, jobId, batchId, existing.Id);
+            return existing;
         }
         if (skip is null)
         {

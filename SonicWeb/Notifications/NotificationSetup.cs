@@ -10,6 +10,8 @@ public static class NotificationSetup
         var services = builder.Services;
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        services.AddOptions<CatchUpOptions>().BindConfiguration(CatchUpOptions.Section)
+            .Validate(o => !o.Problems().Any(), "Notifications:CatchUpSeconds must be between 0 (only at start) and 86400.").ValidateOnStart();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<NotificationQueries>();
@@ -17,7 +19,7 @@ public static class NotificationSetup
         services.AddSingleton<IOutboxChannel, EmailChannel>();
         services.AddSingleton<IUserNotifications, EmailNotifications>();
         services.AddHostedService<OutboxDispatcher>(); // register after the storage initializer: the table must exist
-        services.AddHostedService<MissedFinishNotices>(); // emails and webhook calls lost when the app died between a job's end and its handlers
+        services.AddHostedService<MissedFinishNotices>(); // emails and webhook calls lost when the app died between a job's end and its handlers (at start, then every Notifications:CatchUpSeconds)
     }
 }
 

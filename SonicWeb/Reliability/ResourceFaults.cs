@@ -17,6 +17,10 @@ public static class ResourceFaults
 
     private const int SqliteBusy = 5, SqliteLocked = 6, SqliteFull = 13;
     private const int NoSpaceLeft = 28; // ENOSPC
+    private const string AdminShutdown = "57P01", CrashShutdown = "57P02", CannotConnectNow = "57P03";
+
+    /// <summary>The database is locked or out of reach for now: the same write may succeed in a moment.</summary>
+    public static bool IsDatabaseUnavailable(Exception exception) => Classify(exception)?.Code is "database_unavailable" or "database_locked";
 
     public static Fault? Classify(Exception exception)
     {
@@ -27,6 +31,7 @@ public static class ResourceFaults
                 case SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }:
                     return new("database_locked", "The database is locked by another process (SQLite: database is locked).", "Nothing was changed; try again shortly.");
                 case Npgsql.NpgsqlException { IsTransient: true }:
+                case Npgsql.PostgresException { SqlState: AdminShutdown or CrashShutdown or CannotConnectNow }: // the server stopping or restarting
                     return new("database_unavailable", "The database server (PostgreSQL) cannot be reached or is busy.", "Nothing was changed; try again shortly.");
                 case SqliteException { SqliteErrorCode: SqliteFull }:
                 case IOException io when (io.HResult & 0xFFFF) == NoSpaceLeft || io.Message.Contains("No space left on device", StringComparison.Ordinal):

@@ -20,8 +20,8 @@ public sealed class WebhookWhenJobFinished(IDbContextFactory<SonicDbContext> db,
     {
         if (finished.Job is not { } view || finished.End == JobEnd.Deleted) return;
         await using var context = await db.CreateDbContextAsync(ct);
-        var target = await context.Jobs.Where(j => j.Id == finished.JobId).Select(j => j.CallbackUrl).FirstOrDefaultAsync(ct);
-        if (target is null) return;
+        var stored = await context.Jobs.Where(j => j.Id == finished.JobId).Select(j => new { j.CallbackUrl, j.FinishedAt }).FirstOrDefaultAsync(ct);
+        if (stored?.CallbackUrl is not { } target) return;
 
         var job = links.AddTo(null, view);
         var succeeded = finished.End == JobEnd.Succeeded;
@@ -31,9 +31,13 @@ public sealed class WebhookWhenJobFinished(IDbContextFactory<SonicDbContext> db,
         {
             Channel = NotificationChannel.Webhook, Kind = NotificationKind.JobFinished, TargetUrl = target, RecipientUserId = job.OwnerId,
             Subject = payload.Event, TextBody = JsonSerializer.Serialize(payload, WebhookPayload.Json), JobId = job.Id, BatchId = job.BatchId,
+            AnnouncesFinishAt = stored.FinishedAt,
         };
-        context.NotificationDeliveries.Add(row);
-        await context.SaveChangesAsync(ct);
+        if (await OncePerEnding.AddAsync(db, row, ct) is { } existing)
+        {
+            log.LogInformation("Webhook ({Event}) for job {JobId} not written again: delivery {DeliveryId} announces this ending", payload.Event, job.Id, existing.Id);
+            return;
+        }
         log.LogInformation("Webhook {DeliveryId} ({Event}) queued for job {JobId} to {Target}", row.Id, payload.Event, job.Id, target);
         signal.Wake();
     }

@@ -11,16 +11,19 @@ using SonicWeb.LoadBench;
 //   [--circuits N] (default 50) [--upload-rounds N] (default 5) [--job-pages N] (default 50)
 //   --only transport [--rabbitmq-uri amqp://...] [--transport-jobs N] (default 20): (h) queue-to-start and progress relay, InProcess vs RabbitMq
 //   -- --only soak [--minutes N] (default 30) [--sample-seconds N] (default 60)
+//   -- --only workers [--worker-jobs N] (default 8, quick 2): (i) jobs per minute, one process vs a web node with 1 and 2 worker processes
+//      (starts its own PostgreSQL and RabbitMQ on loopback)
 bool quick = args.Contains("--quick");
 bool keepData = args.Contains("--keep-data");
 // --only uploads|watchers|memory|upload-paths|circuits|job-pages|soak runs one part (faster when working on one figure).
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits", "job-pages", "transport", "soak"];
+string[] parts = ["uploads", "watchers", "memory", "upload-paths", "circuits", "job-pages", "transport", "soak", "workers"];
 if (only is not null && !parts.Contains(only)) { Console.Error.WriteLine($"--only takes {string.Join(", ", parts)}, not '{only}'."); return 1; }
-// (h) transport and (g) the soak (half an hour) run only when asked for by name; transport with --rabbitmq-uri compares
-// InProcess with two RabbitMQ nodes.
-bool Runs(string part) => only == part || (only is null && part is not ("transport" or "soak"));
+// (h) transport, (g) the soak (half an hour) and (i) workers (several minutes, its own database and broker) run only when
+// asked for by name; transport with --rabbitmq-uri compares InProcess with two RabbitMQ nodes.
+bool Runs(string part) => only == part || (only is null && part is not ("transport" or "soak" or "workers"));
 string? rabbitUri = args.SkipWhile(a => a != "--rabbitmq-uri").Skip(1).FirstOrDefault();
+int workerJobs = int.TryParse(args.SkipWhile(a => a != "--worker-jobs").Skip(1).FirstOrDefault(), out var wj) && wj > 0 ? wj : quick ? 2 : 8;
 int transportJobs = int.TryParse(args.SkipWhile(a => a != "--transport-jobs").Skip(1).FirstOrDefault(), out var tj) ? tj : quick ? 5 : 20;
 string? appArg = args.SkipWhile(a => a != "--app").Skip(1).FirstOrDefault();
 // --env KEY=VALUE (repeatable) goes to the app's environment, e.g. --env DOTNET_gcServer=0 to compare GC modes.
@@ -134,6 +137,15 @@ if (Runs("transport"))
     Console.WriteLine();
     var phase = Stopwatch.StartNew();
     await TransportBenchmark.RunAsync(appDll, work, astronaut, shortAudio, transportJobs, rabbitUri, appEnvironment);
+    Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
+}
+if (Runs("workers"))
+{
+    Console.WriteLine();
+    var phase = Stopwatch.StartNew();
+    double workerAudioSeconds = quick ? 1.5 : 4;
+    var workerAudio = BenchMedia.Wav(Path.Combine(work, "voice-workers.wav"), workerAudioSeconds, 16000, 1);
+    await WorkersBenchmark.RunAsync(appDll, work, astronaut, workerAudio, workerAudioSeconds, workerJobs, 256, appEnvironment);
     Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
 }
 // (g) the mixed-workload soak on a freshly started app, real engine, request limits raised out of the way (one address).

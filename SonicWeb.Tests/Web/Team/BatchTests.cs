@@ -77,6 +77,8 @@ public sealed class BatchTests
         {
             id = (await SubmitBatchAsync(host.Http, Form(TestMedia.AstronautPng, clips, null, ("min_resolution", "256")))).GetProperty("id").GetString()!;
             await WaitForBatchAsync(host.Http, id, TimeSpan.FromSeconds(120));
+            // The batch shows finished once its jobs are final; its message follows from the last job's finish handlers.
+            for (var until = DateTime.UtcNow.AddSeconds(10); before.BatchesFinished.IsEmpty && DateTime.UtcNow < until;) await Task.Delay(50);
             Assert.Single(before.BatchesFinished);
         }
         // What a SIGKILL between the last job's committed end and its finish handlers leaves: the batch not marked complete.

@@ -18,7 +18,10 @@ namespace SonicWeb.Jobs.Running;
 /// things can stop a run: the user (Cancelled, through <see cref="IJobControl"/>), the watchdog
 /// (Failed, code watchdog_timeout) and the host shutting down (the row stays Running; the next start
 /// puts it back in the queue). The final state is written only while the row is still this claim
-/// (Running, same attempt), then the job's end is raised once (<see cref="JobFinishing"/>).
+/// (Running, same attempt), then the job's end is raised once (<see cref="JobFinishing"/>). A database that does not
+/// answer when the run ends (PostgreSQL restarting, a network cut) does not lose the run: its final state is written
+/// again with backoff until the database takes it (the video stays on disk meanwhile), and the job's message is
+/// acknowledged only then; a stop of the host meanwhile leaves the job to run again, as any interrupted run.
 /// </summary>
 public sealed class JobRunner(
     GenerationBackends backends,
@@ -48,7 +51,7 @@ public sealed class JobRunner(
         Directory.CreateDirectory(outputDir);
         var clock = Stopwatch.StartNew();
         var sink = new JobProgressSink(job.Id, events, db, paths, log);
-        bool written;
+        Action<Job> final;
         try
         {
             var request = new GenerationRequest(paths.Absolute(job.ImagePath), paths.Absolute(job.AudioPath), paths.Video(job.Id),
@@ -63,7 +66,8 @@ public sealed class JobRunner(
                 await File.WriteAllBytesAsync(paths.Thumbnail(job.Id), first, CancellationToken.None);
                 thumbnail = paths.Relative(paths.Thumbnail(job.Id));
             }
-            written = await FinishAsync(job, j =>
+            var seconds = clock.Elapsed.TotalSeconds;
+            final = j =>
             {
                 j.Status = JobStatus.Succeeded;
                 j.Stage = GenerationStage.Completed.ToString();
@@ -71,13 +75,13 @@ public sealed class JobRunner(
                 j.Width = result.Width;
                 j.Height = result.Height;
                 j.VideoSeconds = result.DurationSeconds;
-                j.GenerationSeconds = clock.Elapsed.TotalSeconds;
+                j.GenerationSeconds = seconds;
                 j.Seed = result.Seed;
                 j.WarningsJson = JsonSerializer.Serialize(result.Warnings);
                 j.StageSecondsJson = JsonSerializer.Serialize(result.StageSeconds);
                 j.OutputPath = paths.Relative(result.OutputPath);
                 j.ThumbnailPath = thumbnail;
-            });
+            };
             log.LogInformation("Job {JobId} succeeded in {Seconds:0.00} s: {Frames} frames {Width}x{Height}, stages {StageSeconds}",
                 job.Id, clock.Elapsed.TotalSeconds, result.Frames, result.Width, result.Height, JsonSerializer.Serialize(result.StageSeconds));
         }
@@ -89,12 +93,12 @@ public sealed class JobRunner(
         catch (Exception e) when (userCancel.IsCancellationRequested)
         {
             log.LogInformation("Job {JobId} cancelled by the user after {Seconds:0.0} s ({Error})", job.Id, clock.Elapsed.TotalSeconds, e.GetType().Name);
-            written = await FinishAsync(job, j =>
+            final = j =>
             {
                 j.Status = JobStatus.Cancelled;
                 j.ErrorCode = EngineErrorCodes.Cancelled;
                 j.ErrorMessage = "Cancelled while running.";
-            });
+            };
         }
         catch (Exception e) when (watchdog.IsCancellationRequested)
         {
@@ -102,42 +106,83 @@ public sealed class JobRunner(
                 $"(max of {options.Value.WatchdogMultiplier:0.##} x the {job.EstimatedSeconds:0} s estimate and {options.Value.WatchdogMinimumSeconds:0} s; " +
                 "settings Jobs:WatchdogMultiplier and Jobs:WatchdogMinimumSeconds).";
             log.LogWarning("Job {JobId} failed: {Message} ({Error})", job.Id, message, e.GetType().Name);
-            written = await FinishAsync(job, j => { j.Status = JobStatus.Failed; j.ErrorCode = WatchdogCode; j.ErrorMessage = message; });
+            final = j => { j.Status = JobStatus.Failed; j.ErrorCode = WatchdogCode; j.ErrorMessage = message; };
         }
         catch (SonicEngineException e)
         {
             log.LogWarning("Job {JobId} failed with {Code}: {Message}", job.Id, e.Code, e.Message);
-            written = await FinishAsync(job, j => { j.Status = JobStatus.Failed; j.ErrorCode = e.Code; j.ErrorMessage = EngineSettingNames.Describe(e); });
+            final = j => { j.Status = JobStatus.Failed; j.ErrorCode = e.Code; j.ErrorMessage = EngineSettingNames.Describe(e); };
         }
         catch (Exception e)
         {
             log.LogError(e, "Job {JobId} failed unexpectedly", job.Id);
             var fault = Reliability.ResourceFaults.Classify(e); // a full disk or a locked database says so
-            written = await FinishAsync(job, j =>
+            final = j =>
             {
                 j.Status = JobStatus.Failed;
                 j.ErrorCode = fault?.Code ?? EngineErrorCodes.Internal;
                 j.ErrorMessage = fault is null ? "Generation failed unexpectedly: " + e.Message : "Generation stopped: " + fault.Message;
-            });
+            };
         }
         finally
         {
             registration.Dispose();
         }
 
-        if (written) await finishing.FinishedAsync(job.Id);
+        bool written;
+        try { written = await WriteFinalStateAsync(job, final, stopping); }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            log.LogWarning("Job {JobId}: the host stopped before the database took its final state; it runs again at the next start", job.Id);
+            return false;
+        }
+        if (written)
+        {
+            // The end is committed: the message is acknowledged whatever happens here. Notices a failure here loses are
+            // written by the next pass of MissedFinishNotices.
+            try { await finishing.FinishedAsync(job.Id); }
+            catch (Exception e) { log.LogError(e, "Job {JobId} ended, but its end could not be announced", job.Id); }
+        }
         return true;
+    }
+
+    /// <summary>The first wait after the database refused a final state; doubled after each refusal up to <see cref="FinalStateRetryMax"/>.</summary>
+    private static readonly TimeSpan FinalStateRetryFirst = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FinalStateRetryMax = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// <see cref="FinishAsync"/> until the database takes it. A write whose answer was lost (the connection dropped
+    /// during the commit) may have gone through: the next try finds the row final at this attempt and counts it as written.
+    /// </summary>
+    private async Task<bool> WriteFinalStateAsync(Job claimed, Action<Job> update, CancellationToken stopping)
+    {
+        var wait = FinalStateRetryFirst;
+        bool mayHaveCommitted = false;
+        for (int tries = 1; ; tries++)
+        {
+            try { return await FinishAsync(claimed, update, mayHaveCommitted); }
+            catch (Exception e) when (Reliability.ResourceFaults.IsDatabaseUnavailable(e))
+            {
+                mayHaveCommitted = true;
+                log.LogWarning("Job {JobId}: the database did not take its final state ({Error}); try {Try}, again in {Seconds:0} s (the run's video, if any, is kept)",
+                    claimed.Id, e.GetBaseException().Message, tries, wait.TotalSeconds);
+                await Task.Delay(wait, stopping);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, FinalStateRetryMax.Ticks));
+            }
+        }
     }
 
     /// <summary>
     /// Writes the final state while the row is still this run's claim (Running, this attempt); false when
     /// it is not (deleted meanwhile: the delete raised the job's end). A failed run leaves no video behind.
+    /// <paramref name="mayHaveCommitted"/>: an earlier try's commit lost its answer; a row already final at this attempt is that commit.
     /// </summary>
-    private async Task<bool> FinishAsync(Job claimed, Action<Job> update)
+    private async Task<bool> FinishAsync(Job claimed, Action<Job> update, bool mayHaveCommitted)
     {
         await using var context = await db.CreateDbContextAsync(CancellationToken.None);
-        var job = await context.Jobs.FirstOrDefaultAsync(j => j.Id == claimed.Id && j.Status == JobStatus.Running && j.Attempts == claimed.Attempts, CancellationToken.None);
+        var job = await context.Jobs.FirstOrDefaultAsync(j => j.Id == claimed.Id && j.Attempts == claimed.Attempts, CancellationToken.None);
         if (job is null) return false;
+        if (job.Status != JobStatus.Running) return mayHaveCommitted && JobActions.Final.Contains(job.Status);
         update(job);
         job.FinishedAt = DateTime.UtcNow;
         if (job.Status != JobStatus.Succeeded)
