@@ -101,6 +101,9 @@ public sealed class JobPageComponentTests : ComponentTestContext
         Assert.Equal("12", bar.GetAttribute("data-value"));
         Assert.Contains("translateX(-76", cut.Find("#progress .mud-progress-linear-bar").GetAttribute("style")); // 12 of 50 drawn
         Assert.Equal(new DateTimeOffset(progress.SentAt).ToUnixTimeMilliseconds().ToString(), cut.Find("#job-progress").GetAttribute("data-progress-sent"));
+        // The server's render time of that progress: not before the event was sent, and not in the future.
+        var rendered = long.Parse(cut.Find("#job-progress").GetAttribute("data-progress-rendered")!);
+        Assert.InRange(rendered, new DateTimeOffset(progress.SentAt).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
         // A progress event of a run that has since ended does not override the final state.
         var done = JobOf(Ana, JobStatus.Succeeded, j => j.FramesDone = 50);

@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace SonicWeb.LoadBench;
+
+/// <summary>
+/// CPU time used by each party of a browser benchmark, read from /proc (Linux only; elsewhere every figure is 0):
+/// the chromium processes this bench started, the app's own threads (its engine threads apart: their names start
+/// with <see cref="EngineThreadPrefix"/>), the job's ffmpeg children (alive, or already reaped into the app's
+/// cutime/cstime), and the whole machine (so the other users' share is visible too). Two snapshots give the split.
+/// </summary>
+public sealed record CpuSnapshot(double Chromium, double App, double Engine, double Ffmpeg, double MachineBusy, DateTime Taken)
+{
+    /// <summary>Linux's USER_HZ, the unit of /proc's times (100 on every mainstream kernel).</summary>
+    private const double TicksPerSecond = 100;
+
+    /// <summary>How the engine names its render threads (SonicWeb.Engine.Scheduling.EngineThreads): the kernel keeps 15 characters.</summary>
+    public const string EngineThreadPrefix = "engine-render";
+
+    public static CpuSnapshot Take(int benchPid, int appPid)
+    {
+        var all = ReadAll();
+        var children = all.Values.ToLookup(p => p.ParentId);
+        IEnumerable<ProcStat> Descendants(int pid) => children[pid].SelectMany(c => Descendants(c.Id).Prepend(c));
+
+        var appTree = Descendants(appPid).Select(p => p.Id).ToHashSet();
+        double chromium = Descendants(benchPid).Where(p => !appTree.Contains(p.Id) && p.Id != appPid && p.Name.Contains("chrom"))
+            .Sum(p => p.Own + p.ReapedChildren);
+        double app = 0, ffmpeg = 0, engine = 0;
+        if (all.TryGetValue(appPid, out var a))
+        {
+            app = a.Own;
+            ffmpeg = a.ReapedChildren + Descendants(appPid).Sum(p => p.Own + p.ReapedChildren);
+            engine = Threads(appPid).Where(t => t.Name.StartsWith(EngineThreadPrefix[..Math.Min(15, EngineThreadPrefix.Length)], StringComparison.Ordinal)).Sum(t => t.Own);
+        }
+        return new CpuSnapshot(chromium / TicksPerSecond, app / TicksPerSecond, engine / TicksPerSecond, ffmpeg / TicksPerSecond,
+            MachineBusyTicks() / TicksPerSecond, DateTime.UtcNow);
+    }
+
+    /// <summary>One line per party: CPU seconds between the snapshots and the cores that is on average.</summary>
+    public static string Report(CpuSnapshot before, CpuSnapshot after)
+    {
+        double wall = (after.Taken - before.Taken).TotalSeconds;
+        double chromium = after.Chromium - before.Chromium, app = after.App - before.App, engine = after.Engine - before.Engine,
+            ffmpeg = after.Ffmpeg - before.Ffmpeg, machine = after.MachineBusy - before.MachineBusy;
+        double others = Math.Max(0, machine - chromium - app - ffmpeg);
+        string Part(string name, double seconds) => $"{name} {seconds:0.0} s ({seconds / wall:0.00} cores)";
+        return $"CPU over {wall:0.0} s: {Part("chromium", chromium)}, {Part("app", app)} of which {Part("engine threads", engine)}, " +
+            $"{Part("ffmpeg", ffmpeg)}, {Part("everything else on the machine", others)}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}";
+    }
+
+    private sealed record ProcStat(int Id, int ParentId, string Name, double Own, double ReapedChildren);
+
+    private static Dictionary<int, ProcStat> ReadAll()
+    {
+        var result = new Dictionary<int, ProcStat>();
+        if (!Directory.Exists("/proc")) return result;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Parse(Path.Combine(dir, "stat")) is { } p) result[pid] = p;
+        return result;
+    }
+
+    private static IEnumerable<ProcStat> Threads(int pid)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks)) yield break;
+        foreach (var dir in Directory.EnumerateDirectories(tasks))
+            if (Parse(Path.Combine(dir, "stat")) is { } t) yield return t;
+    }
+
+    /// <summary>/proc/PID/stat: "pid (comm) state ppid ... utime stime cutime cstime ..." (comm may hold spaces).</summary>
+    private static ProcStat? Parse(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (IOException) { return null; } // the process exited meanwhile
+        catch (UnauthorizedAccessException) { return null; }
+        int open = text.IndexOf('('), close = text.LastIndexOf(')');
+        if (open < 0 || close < open) return null;
+        var f = text[(close + 2)..].Split(' ');
+        double T(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+        return new ProcStat(int.Parse(text[..open].Trim(), CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture),
+            text[(open + 1)..close], T(11) + T(12), T(13) + T(14));
+    }
+
+    /// <summary>All CPUs' busy time (everything but idle and iowait) from /proc/stat's first line.</summary>
+    private static double MachineBusyTicks()
+    {
+        if (!File.Exists("/proc/stat")) return 0;
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        return f.Take(8).Sum() - f[3] - f[4];
+    }
+}
