@@ -8,7 +8,8 @@ namespace SonicWeb.LoadBench;
 /// with <see cref="EngineThreadPrefix"/>), the job's ffmpeg children (alive, or already reaped into the app's
 /// cutime/cstime), and the whole machine (so the other users' share is visible too). Two snapshots give the split.
 /// </summary>
-public sealed record CpuSnapshot(double Chromium, double App, double Engine, double Ffmpeg, double MachineBusy, DateTime Taken)
+public sealed record CpuSnapshot(double Chromium, double App, double Engine, double Ffmpeg, double MachineBusy, DateTime Taken,
+    IReadOnlyDictionary<string, double> ChromiumByType)
 {
     /// <summary>Linux's USER_HZ, the unit of /proc's times (100 on every mainstream kernel).</summary>
     private const double TicksPerSecond = 100;
@@ -23,8 +24,9 @@ public sealed record CpuSnapshot(double Chromium, double App, double Engine, dou
         IEnumerable<ProcStat> Descendants(int pid) => children[pid].SelectMany(c => Descendants(c.Id).Prepend(c));
 
         var appTree = Descendants(appPid).Select(p => p.Id).ToHashSet();
-        double chromium = Descendants(benchPid).Where(p => !appTree.Contains(p.Id) && p.Id != appPid && p.Name.Contains("chrom"))
-            .Sum(p => p.Own + p.ReapedChildren);
+        var browsers = Descendants(benchPid).Where(p => !appTree.Contains(p.Id) && p.Id != appPid && p.Name.Contains("chrom")).ToList();
+        double chromium = browsers.Sum(p => p.Own + p.ReapedChildren);
+        var byType = browsers.GroupBy(p => ChromiumType(p.Id)).ToDictionary(g => g.Key, g => g.Sum(p => p.Own + p.ReapedChildren) / TicksPerSecond);
         double app = 0, ffmpeg = 0, engine = 0;
         if (all.TryGetValue(appPid, out var a))
         {
@@ -33,7 +35,7 @@ public sealed record CpuSnapshot(double Chromium, double App, double Engine, dou
             engine = Threads(appPid).Where(t => t.Name.StartsWith(EngineThreadPrefix[..Math.Min(15, EngineThreadPrefix.Length)], StringComparison.Ordinal)).Sum(t => t.Own);
         }
         return new CpuSnapshot(chromium / TicksPerSecond, app / TicksPerSecond, engine / TicksPerSecond, ffmpeg / TicksPerSecond,
-            MachineBusyTicks() / TicksPerSecond, DateTime.UtcNow);
+            MachineBusyTicks() / TicksPerSecond, DateTime.UtcNow, byType);
     }
 
     /// <summary>One line per party: CPU seconds between the snapshots and the cores that is on average.</summary>
@@ -44,8 +46,21 @@ public sealed record CpuSnapshot(double Chromium, double App, double Engine, dou
             ffmpeg = after.Ffmpeg - before.Ffmpeg, machine = after.MachineBusy - before.MachineBusy;
         double others = Math.Max(0, machine - chromium - app - ffmpeg);
         string Part(string name, double seconds) => $"{name} {seconds:0.0} s ({seconds / wall:0.00} cores)";
-        return $"CPU over {wall:0.0} s: {Part("chromium", chromium)}, {Part("app", app)} of which {Part("engine threads", engine)}, " +
+        var types = string.Join(", ", after.ChromiumByType.Keys.Order().Select(t =>
+            $"{t} {after.ChromiumByType[t] - before.ChromiumByType.GetValueOrDefault(t):0.0}"));
+        return $"CPU over {wall:0.0} s: {Part("chromium", chromium)} [{types} s], {Part("app", app)} of which {Part("engine threads", engine)}, " +
             $"{Part("ffmpeg", ffmpeg)}, {Part("everything else on the machine", others)}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}";
+    }
+
+    /// <summary>Chromium's process kind from its command line (--type=renderer, gpu-process, utility...; none: the browser).</summary>
+    private static string ChromiumType(int pid)
+    {
+        try
+        {
+            var type = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').FirstOrDefault(a => a.StartsWith("--type=", StringComparison.Ordinal));
+            return type?["--type=".Length..] ?? "browser";
+        }
+        catch (IOException) { return "exited"; }
     }
 
     private sealed record ProcStat(int Id, int ParentId, string Name, double Own, double ReapedChildren);
