@@ -113,6 +113,20 @@ public sealed class JobPageComponentTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task A_render_island_draws_its_pages_current_state_when_refreshed_alone()
+    {
+        int frames = 1;
+        var cut = Render<RenderIsland>(p => p.Add(c => c.ChildContent, b => { b.AddMarkupContent(0, $"<b id=\"frames\">{frames}</b>"); }));
+        Assert.Equal("1", cut.Find("#frames").TextContent);
+        int renders = cut.RenderCount;
+
+        frames = 12; // the page's field changes (a progress event), then only the island renders
+        await cut.InvokeAsync(cut.Instance.Refresh);
+        Assert.Equal("12", cut.Find("#frames").TextContent);
+        Assert.Equal(renders + 1, cut.RenderCount);
+    }
+
+    [Fact]
     public async Task A_burst_of_events_is_coalesced_into_few_renders_and_the_newest_state_is_shown()
     {
         var events = new InProcessJobEvents(NullLogger<InProcessJobEvents>.Instance);
