@@ -44,10 +44,11 @@ public sealed class EngineOptions
     /// <summary>
     /// How many nice steps (Linux scheduling priority, 0-19) below the web serving a job's rendering runs: its render
     /// threads (<see cref="Scheduling.EngineThreads"/>) and its ffmpeg encoder. A running job then takes the CPU the
-    /// pages and the API leave, instead of sharing it equally with them. 0 runs the engine at the app's own priority.
-    /// Has no effect off Linux.
+    /// pages and the API leave, instead of sharing it equally with them. 0 (default) runs the engine at the app's own
+    /// priority: off by default because the bench did not show a gain and a starved low-priority managed thread can
+    /// lengthen the GC's stop-the-world pauses (docs/engine.md). Has no effect off Linux.
     /// </summary>
-    public int Nice { get; set; } = 10;
+    public int Nice { get; set; }
 
     /// <summary>Minimum time between two preview JPEGs.</summary>
     public TimeSpan PreviewInterval { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -4,11 +4,11 @@ namespace SonicWeb.LoadBench;
 
 /// <summary>
 /// CPU time used by each party of a browser benchmark, read from /proc (Linux only; elsewhere every figure is 0):
-/// the chromium processes this bench started, the app's own threads (its engine threads apart: their names start
+/// the chromium processes this bench started (by kind: browser, renderer, gpu-process, utility) and Playwright's driver, the app's own threads (its engine threads apart: their names start
 /// with <see cref="EngineThreadPrefix"/>), the job's ffmpeg children (alive, or already reaped into the app's
 /// cutime/cstime), and the whole machine (so the other users' share is visible too). Two snapshots give the split.
 /// </summary>
-public sealed record CpuSnapshot(double Chromium, double App, double Engine, double Ffmpeg, double MachineBusy, DateTime Taken,
+public sealed record CpuSnapshot(double Chromium, double Driver, double App, double Engine, double Ffmpeg, double MachineBusy, DateTime Taken,
     IReadOnlyDictionary<string, double> ChromiumByType)
 {
     /// <summary>Linux's USER_HZ, the unit of /proc's times (100 on every mainstream kernel).</summary>
@@ -26,6 +26,8 @@ public sealed record CpuSnapshot(double Chromium, double App, double Engine, dou
         var appTree = Descendants(appPid).Select(p => p.Id).ToHashSet();
         var browsers = Descendants(benchPid).Where(p => !appTree.Contains(p.Id) && p.Id != appPid && p.Name.Contains("chrom")).ToList();
         double chromium = browsers.Sum(p => p.Own + p.ReapedChildren);
+        // Playwright's driver (node): it receives every page's CDP events, a cost of the bench, not of a user's browser.
+        double driver = Descendants(benchPid).Where(p => IsNode(p.Id)).Sum(p => p.Own + p.ReapedChildren);
         var byType = browsers.GroupBy(p => ChromiumType(p.Id)).ToDictionary(g => g.Key, g => g.Sum(p => p.Own + p.ReapedChildren) / TicksPerSecond);
         double app = 0, ffmpeg = 0, engine = 0;
         if (all.TryGetValue(appPid, out var a))
@@ -34,7 +36,7 @@ public sealed record CpuSnapshot(double Chromium, double App, double Engine, dou
             ffmpeg = a.ReapedChildren + Descendants(appPid).Sum(p => p.Own + p.ReapedChildren);
             engine = Threads(appPid).Where(t => t.Name.StartsWith(EngineThreadPrefix[..Math.Min(15, EngineThreadPrefix.Length)], StringComparison.Ordinal)).Sum(t => t.Own);
         }
-        return new CpuSnapshot(chromium / TicksPerSecond, app / TicksPerSecond, engine / TicksPerSecond, ffmpeg / TicksPerSecond,
+        return new CpuSnapshot(chromium / TicksPerSecond, driver / TicksPerSecond, app / TicksPerSecond, engine / TicksPerSecond, ffmpeg / TicksPerSecond,
             MachineBusyTicks() / TicksPerSecond, DateTime.UtcNow, byType);
     }
 
@@ -44,11 +46,12 @@ public sealed record CpuSnapshot(double Chromium, double App, double Engine, dou
         double wall = (after.Taken - before.Taken).TotalSeconds;
         double chromium = after.Chromium - before.Chromium, app = after.App - before.App, engine = after.Engine - before.Engine,
             ffmpeg = after.Ffmpeg - before.Ffmpeg, machine = after.MachineBusy - before.MachineBusy;
-        double others = Math.Max(0, machine - chromium - app - ffmpeg);
+        double driver = after.Driver - before.Driver;
+        double others = Math.Max(0, machine - chromium - driver - app - ffmpeg);
         string Part(string name, double seconds) => $"{name} {seconds:0.0} s ({seconds / wall:0.00} cores)";
         var types = string.Join(", ", after.ChromiumByType.Keys.Order().Select(t =>
             $"{t} {after.ChromiumByType[t] - before.ChromiumByType.GetValueOrDefault(t):0.0}"));
-        return $"CPU over {wall:0.0} s: {Part("chromium", chromium)} [{types} s], {Part("app", app)} of which {Part("engine threads", engine)}, " +
+        return $"CPU over {wall:0.0} s: {Part("chromium", chromium)} [{types} s], {Part("Playwright's driver", driver)}, {Part("app", app)} of which {Part("engine threads", engine)}, " +
             $"{Part("ffmpeg", ffmpeg)}, {Part("everything else on the machine", others)}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}";
     }
 
@@ -57,10 +60,19 @@ public sealed record CpuSnapshot(double Chromium, double App, double Engine, dou
     {
         try
         {
-            var type = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').FirstOrDefault(a => a.StartsWith("--type=", StringComparison.Ordinal));
+            // Chromium rewrites its children's command lines as one space-separated string.
+            var type = File.ReadAllText($"/proc/{pid}/cmdline").Split(['\0', ' ']).FirstOrDefault(a => a.StartsWith("--type=", StringComparison.Ordinal));
             return type?["--type=".Length..] ?? "browser";
         }
         catch (IOException) { return "exited"; }
+    }
+
+    /// <summary>Node renames its main thread (and so the process) "MainThread": tell it by its executable.</summary>
+    private static bool IsNode(int pid)
+    {
+        try { return Path.GetFileName(new FileInfo($"/proc/{pid}/exe").LinkTarget ?? "") == "node"; }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     private sealed record ProcStat(int Id, int ParentId, string Name, double Own, double ReapedChildren);
