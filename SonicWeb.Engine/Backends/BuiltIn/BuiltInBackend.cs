@@ -132,7 +132,7 @@ public sealed partial class BuiltInBackend : IGenerationBackend
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // On the engine's own lower-priority threads (Engine:Nice): the frames' Parallel.For runs there too.
-        var renderTask = Task.Factory.StartNew(async () =>
+        var renderTask = EngineThreads.RunAsync(async () =>
         {
             try
             {
@@ -146,7 +146,7 @@ public sealed partial class BuiltInBackend : IGenerationBackend
                 filled.Writer.TryComplete();
             }
             catch (Exception e) { filled.Writer.TryComplete(e); throw; }
-        }, linked.Token, TaskCreationOptions.DenyChildAttach, EngineThreads.Scheduler(options.Nice)).Unwrap();
+        }, options.Nice, linked.Token);
 
         var preview = new PreviewThrottle(options.PreviewInterval, options.PreviewMaxSide);
         int done = 0;

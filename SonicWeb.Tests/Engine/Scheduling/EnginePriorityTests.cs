@@ -17,15 +17,15 @@ public class EnginePriorityTests
         int expected = Math.Min(19, app + 7);
         var seen = new ConcurrentDictionary<string, int>();
 
-        await Task.Factory.StartNew(async () =>
+        await EngineThreads.RunAsync(async () =>
         {
             await Task.Yield(); // a continuation stays on the engine's threads
-            Parallel.For(0, 64, _ =>
+            Parallel.For(0, 64, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, _ => // as FaceRenderer does
             {
                 seen[Thread.CurrentThread.Name ?? "(unnamed)"] = NiceOf("/proc/thread-self/stat");
                 Thread.SpinWait(20_000);
             });
-        }, CancellationToken.None, TaskCreationOptions.DenyChildAttach, EngineThreads.Scheduler(7)).Unwrap();
+        }, 7, CancellationToken.None);
 
         Assert.NotEmpty(seen);
         Assert.All(seen, t =>
@@ -33,7 +33,9 @@ public class EnginePriorityTests
             Assert.StartsWith(EngineThreads.ThreadNamePrefix, t.Key);
             Assert.Equal(expected, t.Value);
         });
-        Assert.Equal(app, NiceOf("/proc/thread-self/stat")); // the test's own (pool) thread is untouched
+        // The caller resumes off the engine's threads, at the app's priority.
+        Assert.False(Thread.CurrentThread.Name?.StartsWith(EngineThreads.ThreadNamePrefix) == true, Thread.CurrentThread.Name);
+        Assert.Equal(app, NiceOf("/proc/thread-self/stat"));
         Assert.Same(TaskScheduler.Default, EngineThreads.Scheduler(0));
     }
 
