@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using SonicWeb.Engine.Errors;
+using SonicWeb.Engine.Scheduling;
 
 namespace SonicWeb.Engine.Media;
 
@@ -25,6 +26,9 @@ public sealed class FfmpegRunOptions
 
     /// <summary>The setting that holds <see cref="TimeLimit"/>, named in the failure message.</summary>
     public string TimeLimitSetting { get; init; } = "Ffmpeg:ReadSeconds";
+
+    /// <summary>Nice steps below the app for this process (Linux; see <see cref="OsPriority"/>); 0 keeps the app's priority.</summary>
+    public int Nice { get; init; }
 }
 
 /// <summary>
@@ -120,6 +124,8 @@ public sealed class FfmpegProcess : IAsyncDisposable, IDisposable
                 $"or set the path of {tool} to the executable.", e)
             { Setting = tool.Contains("ffprobe", StringComparison.OrdinalIgnoreCase) ? "Ffmpeg:FfprobePath" : "Ffmpeg:FfmpegPath" };
         }
+        // Lowered before it has read its first input byte: the threads it starts later inherit the value.
+        if (options.Nice > 0) OsPriority.LowerProcess(process.Id, options.Nice);
         return new FfmpegProcess(process, Path.GetFileName(executable), options, table);
     }
 

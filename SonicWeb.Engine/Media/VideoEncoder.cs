@@ -41,6 +41,9 @@ public sealed record VideoEncoderSettings
     /// <summary>x264 threads; 0 lets x264 decide.</summary>
     public int Threads { get; init; }
 
+    /// <summary>Nice steps below the app for the ffmpeg process (Engine:Nice); 0 keeps the app's priority.</summary>
+    public int Nice { get; init; }
+
     public FfmpegOptions? Ffmpeg { get; init; }
 
     public double DurationSeconds => FrameCount / (double)Fps;
@@ -110,6 +113,7 @@ public sealed class VideoEncoder : IAsyncDisposable
                 OnStderrLine = line => encoder?.OnStderrLine(line) ?? FfmpegProgressParser.IsProgressLine(line),
                 TimeLimit = ffmpeg.EncodeLimit,
                 TimeLimitSetting = "Ffmpeg:EncodeSeconds",
+                Nice = settings.Nice,
             }, ffmpeg.Processes);
         encoder = new VideoEncoder(settings, process, tempPath);
         return Task.FromResult(encoder);

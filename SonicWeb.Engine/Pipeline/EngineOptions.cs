@@ -41,6 +41,15 @@ public sealed class EngineOptions
     /// <summary>Longest side of the preview JPEG sent with progress events.</summary>
     public int PreviewMaxSide { get; set; } = 320;
 
+    /// <summary>
+    /// How many nice steps (Linux scheduling priority, 0-19) below the web serving a job's rendering runs: its render
+    /// threads (<see cref="Scheduling.EngineThreads"/>) and its ffmpeg encoder. A running job then takes the CPU the
+    /// pages and the API leave, instead of sharing it equally with them. 0 (default) runs the engine at the app's own
+    /// priority: off by default because the bench did not show a gain and a starved low-priority managed thread can
+    /// lengthen the GC's stop-the-world pauses (docs/engine.md). Has no effect off Linux.
+    /// </summary>
+    public int Nice { get; set; }
+
     /// <summary>Minimum time between two preview JPEGs.</summary>
     public TimeSpan PreviewInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -68,6 +77,7 @@ public sealed class EngineOptions
         if (MinFaceSizePixels < 1) yield return $"MinFaceSizePixels is {MinFaceSizePixels}; it must be 1 or more pixels.";
         if (PreviewMaxSide < 16) yield return $"PreviewMaxSide is {PreviewMaxSide}; it must be 16 or more pixels.";
         if (PreviewInterval < TimeSpan.Zero) yield return $"PreviewInterval is {PreviewInterval}; it must not be negative.";
+        if (Nice is < 0 or > 19) yield return $"Nice is {Nice}; it must be 0 (the app's own priority) to 19 (the lowest).";
         if (Onnx.IntraOpThreads < 0) yield return $"Onnx:IntraOpThreads is {Onnx.IntraOpThreads}; it must be 0 (ONNX Runtime's choice) or more.";
     }
 }

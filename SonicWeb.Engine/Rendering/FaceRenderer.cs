@@ -138,7 +138,9 @@ public sealed unsafe class FaceRenderer
         _destination = rgb;
         _destinationLength = rgbLength;
         _i420 = i420;
-        try { Parallel.For(0, _bandCount, _renderBand); }
+        // With explicit options: the overload without them runs on the thread pool whatever scheduler the caller is on,
+        // and a render on the engine's own threads (Engine:Nice, EngineThreads) must keep its bands there.
+        try { Parallel.For(0, _bandCount, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, _renderBand); }
         finally { _destination = null; _i420 = null; }
     }
 

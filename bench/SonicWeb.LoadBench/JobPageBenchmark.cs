@@ -8,8 +8,12 @@ namespace SonicWeb.LoadBench;
 /// (f) Open job pages watching a running job, measured in the browser: each page's progress panel carries the server
 /// time of the progress event it shows (data-progress-sent, from JobProgressMessage.SentAt); a MutationObserver in every
 /// tab notes Date.now() minus that time whenever it changes, i.e. event published -> pushed through the circuit -> DOM
-/// updated (same machine, same clock). The job is submitted with preview_first, so every page is open before it renders.
-/// Baseline in the same run: one page watching an identical job. Memory per job-page circuit as in (e).
+/// updated (same machine, same clock). The panel also carries the server time it was rendered at (data-progress-rendered),
+/// which splits each latency into event -> server render (publish, the circuit's dispatcher, the 100 ms coalescing, waiting
+/// for the browser's acknowledgements) and server render -> DOM (diff, serialization, the WebSocket, the tab applying it).
+/// CPU per party during the job comes from /proc (<see cref="CpuSnapshot"/>). The job is submitted with preview_first, so
+/// every page is open before it renders. Baseline in the same run: one page watching an identical job. Memory per
+/// job-page circuit as in (e).
 /// </summary>
 public static class JobPageBenchmark
 {
@@ -22,7 +26,8 @@ public static class JobPageBenchmark
             const now = Date.now();
             for (const r of records) {
                 const sent = Number(r.target.getAttribute('data-progress-sent'));
-                if (sent > 0) window.sonicLatencies.push(now - sent);
+                const rendered = Number(r.target.getAttribute('data-progress-rendered'));
+                if (sent > 0) window.sonicLatencies.push([now - sent, rendered > 0 ? rendered - sent : -1, rendered > 0 ? now - rendered : -1]);
             }
         }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-progress-sent'] });
         """;
@@ -38,11 +43,14 @@ public static class JobPageBenchmark
 
         // Baseline: one page.
         var (baseline, baselineSeconds, _) = await WatchAsync(app, api, browser, image, audio, 1, resolution, measureMemory: false);
-        Console.WriteLine($"    baseline, 1 page:  {Stats.Summary(baseline)} (job ran {baselineSeconds:0.0} s)");
+        Console.WriteLine($"    baseline, 1 page:  {Stats.Summary(baseline.Total)} (job ran {baselineSeconds:0.0} s)");
+        baseline.PrintSplit();
 
-        var (latencies, seconds, perCircuit) = await WatchAsync(app, api, browser, image, audio, pages, resolution, measureMemory: true);
+        var (watched, seconds, perCircuit) = await WatchAsync(app, api, browser, image, audio, pages, resolution, measureMemory: true);
+        var latencies = watched.Total;
         Console.WriteLine($"    {pages} pages:         {Stats.Summary(latencies)} (job ran {seconds:0.0} s)");
-        double p99 = Stats.Percentile(latencies, 99), baseP99 = Stats.Percentile(baseline, 99);
+        watched.PrintSplit();
+        double p99 = Stats.Percentile(latencies, 99), baseP99 = Stats.Percentile(baseline.Total, 99);
         Console.WriteLine($"    p99 {pages} pages / 1 page: {p99 / baseP99:0.00}x; target p99 < {TargetP99Ms:0} ms: {(p99 < TargetP99Ms ? "MET" : "NOT MET")}");
         if (perCircuit is { } m)
             Console.WriteLine($"    memory per job-page circuit: working set {m.WorkingSetMb:0.00} MB, GC heap {m.GcHeapMb:0.00} MB " +
@@ -50,7 +58,23 @@ public static class JobPageBenchmark
         Console.WriteLine("    (figures from a machine shared with other engineers' builds and tests: compare the ratio, not the absolute times)");
     }
 
-    private static async Task<(List<double> Latencies, double JobSeconds, (double WorkingSetMb, double GcHeapMb)? PerCircuit)> WatchAsync(
+    /// <summary>Each progress shown: event -> DOM, and its two parts, event -> server render and server render -> DOM.</summary>
+    private sealed record Latencies(List<double> Total, List<double> ToRender, List<double> RenderToDom)
+    {
+        public void Add(double[] one)
+        {
+            Total.Add(one[0]);
+            if (one[1] >= 0) { ToRender.Add(one[1]); RenderToDom.Add(one[2]); }
+        }
+
+        public void PrintSplit()
+        {
+            Console.WriteLine($"      event -> server render: {Stats.Summary(ToRender)}");
+            Console.WriteLine($"      server render -> DOM:   {Stats.Summary(RenderToDom)}");
+        }
+    }
+
+    private static async Task<(Latencies Latencies, double JobSeconds, (double WorkingSetMb, double GcHeapMb)? PerCircuit)> WatchAsync(
         AppUnderTest app, BenchApi api, BrowserSession browser, byte[] image, byte[] audio, int count, int resolution, bool measureMemory)
     {
         var submitted = await api.SubmitAsync(BenchApi.Form(image, audio, "portrait.png", "voice.wav",
@@ -72,23 +96,27 @@ public static class JobPageBenchmark
             Console.WriteLine($"    memory before {b.WorkingSetMb:0.0} MB working set / {b.GcHeapMb:0.0} MB GC heap, after {after.WorkingSetMb:0.0} / {after.GcHeapMb:0.0} MB");
         }
 
+        var cpuBefore = CpuSnapshot.Take(Environment.ProcessId, app.ProcessId);
         var run = Stopwatch.StartNew();
         await api.PostAsync($"/api/jobs/{id}/confirm");
         var status = await api.WaitFinishedAsync(id, TimeSpan.FromMinutes(10));
         var seconds = run.Elapsed.TotalSeconds;
         if (status != "Succeeded") Console.WriteLine($"    (the job ended {status})");
         await Task.Delay(1000); // the last renders reach the tabs
+        var cpuAfter = CpuSnapshot.Take(Environment.ProcessId, app.ProcessId);
 
-        var latencies = new List<double>();
+        var latencies = new Latencies([], [], []);
         var perPage = new List<int>();
         foreach (var tab in tabs)
         {
-            var mine = await tab.EvaluateAsync<double[]>("() => window.sonicLatencies");
-            latencies.AddRange(mine);
+            var mine = await tab.EvaluateAsync<double[][]>("() => window.sonicLatencies");
+            foreach (var one in mine) latencies.Add(one);
             perPage.Add(mine.Length);
             await tab.CloseAsync();
         }
         Console.WriteLine($"    progress renders seen per page: min {perPage.Min()} max {perPage.Max()}");
+        Console.WriteLine($"    {count} page(s), {CpuSnapshot.Report(cpuBefore, cpuAfter)}");
+        Console.WriteLine($"    chromium CPU per progress update shown in a tab: {1000 * (cpuAfter.Chromium - cpuBefore.Chromium) / Math.Max(1, perPage.Sum()):0.0} ms");
         await api.CancelAndDeleteAsync([id]);
         return (latencies, seconds, perCircuit);
     }

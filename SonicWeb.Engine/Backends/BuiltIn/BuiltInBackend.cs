@@ -7,6 +7,7 @@ using SonicWeb.Engine.Imaging;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Pipeline;
 using SonicWeb.Engine.Rendering;
+using SonicWeb.Engine.Scheduling;
 
 namespace SonicWeb.Engine.Backends.BuiltIn;
 
@@ -102,7 +103,7 @@ public sealed partial class BuiltInBackend : IGenerationBackend
     }
 
     /// <summary>
-    /// Renders on the calling thread's pool task while a second task feeds ffmpeg, with a few frame
+    /// Renders on the engine's threads (<see cref="EngineThreads"/>) while this task feeds ffmpeg, with a few frame
     /// buffers in flight, so rendering and piping overlap and memory stays bounded.
     /// </summary>
     private async Task RenderAndEncodeAsync(GenerationRequest request, FaceRenderer renderer, FacePose[] poses, FrameLayout layout,
@@ -126,10 +127,12 @@ public sealed partial class BuiltInBackend : IGenerationBackend
             Preset = options.EncoderPreset,
             Crf = options.EncoderCrf,
             Ffmpeg = options.Ffmpeg,
+            Nice = options.Nice,
         }, ct);
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var renderTask = Task.Run(async () =>
+        // On the engine's own lower-priority threads (Engine:Nice): the frames' Parallel.For runs there too.
+        var renderTask = EngineThreads.RunAsync(async () =>
         {
             try
             {
@@ -143,7 +146,7 @@ public sealed partial class BuiltInBackend : IGenerationBackend
                 filled.Writer.TryComplete();
             }
             catch (Exception e) { filled.Writer.TryComplete(e); throw; }
-        }, linked.Token);
+        }, options.Nice, linked.Token);
 
         var preview = new PreviewThrottle(options.PreviewInterval, options.PreviewMaxSide);
         int done = 0;

@@ -103,6 +103,24 @@ public class GenerationPipelineTests(EngineFixture engine, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Rendering_on_the_lowered_engine_threads_gives_the_same_frames()
+    {
+        var audio = TestMedia.Speech("Nice and slow.", "nice-speech");
+        async Task<List<RgbImage>> Make(int nice)
+        {
+            var path = Path.Combine(TestMedia.WorkDir, $"nice-{nice}.mp4");
+            var r = await engine.With(o => o.Nice = nice).GenerateAsync(new GenerationRequest(TestMedia.AstronautPng, audio, path,
+                new GenerationParameters { MinResolution = 256, Seed = 42 }));
+            return VideoFrames.Decode(path, r.Width, r.Height);
+        }
+        var plain = await Make(0);
+        var lowered = await Make(10);
+        Assert.Equal(plain.Count, lowered.Count);
+        for (int i = 0; i < plain.Count; i++)
+            Assert.True(plain[i].Pixels.AsSpan().SequenceEqual(lowered[i].Pixels), $"frame {i} differs with Engine:Nice 10");
+    }
+
+    [Fact]
     public async Task The_same_seed_gives_identical_frames_and_another_seed_other_head_motion()
     {
         var audio = TestMedia.Speech("Same seed, same video.", "seed-speech");

@@ -101,12 +101,29 @@ public sealed class JobPageComponentTests : ComponentTestContext
         Assert.Equal("12", bar.GetAttribute("data-value"));
         Assert.Contains("translateX(-76", cut.Find("#progress .mud-progress-linear-bar").GetAttribute("style")); // 12 of 50 drawn
         Assert.Equal(new DateTimeOffset(progress.SentAt).ToUnixTimeMilliseconds().ToString(), cut.Find("#job-progress").GetAttribute("data-progress-sent"));
+        // The server's render time of that progress: not before the event was sent, and not in the future.
+        var rendered = long.Parse(cut.Find("#job-progress").GetAttribute("data-progress-rendered")!);
+        Assert.InRange(rendered, new DateTimeOffset(progress.SentAt).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
         // A progress event of a run that has since ended does not override the final state.
         var done = JobOf(Ana, JobStatus.Succeeded, j => j.FramesDone = 50);
         cut.Render(p => p.Add(c => c.Job, done).Add(c => c.Progress, progress));
         Assert.Equal("Succeeded", cut.Find("#status").TextContent.Trim());
         Assert.Equal("50", cut.Find("#frames-done").TextContent);
+    }
+
+    [Fact]
+    public async Task A_render_island_draws_its_pages_current_state_when_refreshed_alone()
+    {
+        int frames = 1;
+        var cut = Render<RenderIsland>(p => p.Add(c => c.ChildContent, b => { b.AddMarkupContent(0, $"<b id=\"frames\">{frames}</b>"); }));
+        Assert.Equal("1", cut.Find("#frames").TextContent);
+        int renders = cut.RenderCount;
+
+        frames = 12; // the page's field changes (a progress event), then only the island renders
+        await cut.InvokeAsync(cut.Instance.Refresh);
+        Assert.Equal("12", cut.Find("#frames").TextContent);
+        Assert.Equal(renders + 1, cut.RenderCount);
     }
 
     [Fact]
