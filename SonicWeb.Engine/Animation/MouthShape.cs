@@ -6,7 +6,8 @@ namespace SonicWeb.Engine.Animation;
 /// Mouth opening and width per frame. Loudness (gated by voice activity) sets how far the jaw drops;
 /// the viseme weights then shape it: open vowels drop it further, spread vowels (i, e) open it less
 /// and widen the lips, rounded vowels (o, u) open it less and pull the corners in, and a voiced
-/// closure (m) presses the lips shut even in a loud phrase. Stops (p, b) close the mouth through
+/// closure (m) presses the lips shut even in a loud phrase, while an alveolar one (n, l) only raises
+/// the jaw part way with the lips apart. Stops (p, b) close the mouth through
 /// their silent closure in the loudness curve, which is why the release is fast enough to show it.
 /// </summary>
 internal static class MouthShape
@@ -22,6 +23,9 @@ internal static class MouthShape
     private const float OpenBoost = 0.35f, SpreadCut = 0.4f, RoundCut = 0.35f, ClosurePress = 1.0f;
     private const float SpreadWidth = 0.7f, RoundWidth = -0.9f, JawWidth = -0.15f;
 
+    /// <summary>Share of the jaw opening kept through an alveolar occlusion (n, l, t, d heard with the tongue closing).</summary>
+    private const float AlveolarJawOpen = 0.6f;
+
     public static Curves Generate(FrameControls controls, AnimationSettings settings)
     {
         int n = controls.FrameCount, fps = controls.Fps;
@@ -33,10 +37,12 @@ internal static class MouthShape
         float[] spread = CurveFilters.GaussianCentred(visemes.Spread, 0.6);
         float[] round = CurveFilters.GaussianCentred(visemes.Rounded, 0.6);
         float[] closed = CurveFilters.GaussianCentred(visemes.Closed, 0.5);
+        float[] alveolar = CurveFilters.GaussianCentred(visemes.Alveolar, 0.5);
 
         float[] speech = SpeechGate(controls);
         var target = new float[n];
         var press = new float[n];
+        var jawClose = new float[n];
         var width = new float[n];
         for (int i = 0; i < n; i++)
         {
@@ -47,10 +53,20 @@ internal static class MouthShape
             float shapeFactor = 1 + OpenBoost * open[i] - SpreadCut * spread[i] - RoundCut * round[i];
             target[i] = Math.Clamp(jaw * shapeFactor, 0f, 1f);
             // Closures: an m heard as a nasal murmur, or the short silent hold of p/b inside a phrase
-            // (a dip of the loudness below both neighbours two frames away).
-            float murmur = CurveFilters.SmoothStep(0.15f, 0.4f, closed[i]);
+            // (a dip of the loudness below both neighbours two frames away). (Thresholds 0.12-0.36: the
+            // Alveolar class takes a share of an m's likelihood, about a tenth of its Closed weight.)
+            float murmur = CurveFilters.SmoothStep(0.12f, 0.36f, closed[i]);
             float occlusion = visemes.Occlusion?[i] ?? 0;
-            press[i] = Math.Clamp(ClosurePress * MathF.Max(MathF.Max(murmur, occlusion), LoudnessDip(controls.Loudness, i)) * gate, 0f, 1f);
+            // The formant dip of an occlusion is also heard on n and l, where the tongue tip closes the
+            // tract and the lips stay apart: when a voiced frame sounds alveolar and not like m's murmur,
+            // the lips do not press and the jaw only partly closes. The silent hold of a stop (p, b, and
+            // t, d alike: quiet, its spectrum says nothing) keeps the full closure.
+            float tongue = CurveFilters.SmoothStep(0.15f, 0.4f, alveolar[i])
+                           * (1 - CurveFilters.SmoothStep(0.05f, 0.2f, closed[i]))
+                           * CurveFilters.SmoothStep(0.2f, 0.4f, controls.Loudness[i]);
+            float dip = LoudnessDip(controls.Loudness, i);
+            press[i] = Math.Clamp(ClosurePress * MathF.Max(MathF.Max(murmur, occlusion * (1 - tongue)), dip) * gate, 0f, 1f);
+            jawClose[i] = MathF.Max(press[i], Math.Clamp(occlusion * (1 - AlveolarJawOpen * tongue) * gate, 0f, 1f));
             width[i] = gate * (SpreadWidth * spread[i] + RoundWidth * round[i]);
         }
 
@@ -59,7 +75,7 @@ internal static class MouthShape
         for (int i = 0; i < n; i++) stopped[i] = speech[i] < 0.5f && controls.Loudness[i] < 0.05f ? 1 : 0;
         float[] mouth = CurveFilters.AttackRelease(target, fps, Animator.MouthAttackSeconds, Animator.MouthReleaseSeconds, Animator.MouthStopSeconds, stopped);
         // The lips press shut as fast as they open (a closure lasts only 2-3 frames), after the jaw envelope.
-        for (int i = 0; i < n; i++) mouth[i] *= 1 - press[i];
+        for (int i = 0; i < n; i++) mouth[i] *= 1 - jawClose[i];
         // The visible squeeze: closures inside phrases, plus a phrase that starts with a closure (p, b,
         // m after a pause), where the lips press just before the sound.
         float[] squeeze = PhraseStartPress(controls, closed, speech);

@@ -11,13 +11,18 @@ public enum VisemeClass
     Rounded,
     /// <summary>Bilabial closure heard as a nasal murmur (m): lips pressed together while voiced.</summary>
     Closed,
+    /// <summary>
+    /// Alveolar nasal or lateral (n, l): the tongue tip closes the tract, the lips stay a little apart and
+    /// the jaw only partly closes. Its murmur is close to m's; telling them apart is why this class exists.
+    /// </summary>
+    Alveolar,
 }
 
 /// <summary>
 /// Per video frame, how much each <see cref="VisemeClass"/> the sound resembles (each 0..1, the sum at
 /// most 1; the rest is "none of these": consonants, noise, silence). Index arrays by (int)VisemeClass.
 /// </summary>
-public sealed record VisemeWeights(float[] Open, float[] Spread, float[] Rounded, float[] Closed)
+public sealed record VisemeWeights(float[] Open, float[] Spread, float[] Rounded, float[] Closed, float[] Alveolar)
 {
     public int FrameCount => Open.Length;
 
@@ -28,14 +33,16 @@ public sealed record VisemeWeights(float[] Open, float[] Spread, float[] Rounded
     /// </summary>
     public float[]? Occlusion { get; init; }
 
-    public static VisemeWeights Empty(int frames) => new(new float[frames], new float[frames], new float[frames], new float[frames]);
+    public static VisemeWeights Empty(int frames) => new(new float[frames], new float[frames], new float[frames], new float[frames], new float[frames]);
 
     public float[] Of(VisemeClass c) => c switch
     {
         VisemeClass.Open => Open,
         VisemeClass.Spread => Spread,
         VisemeClass.Rounded => Rounded,
-        _ => Closed,
+        VisemeClass.Closed => Closed,
+        VisemeClass.Alveolar => Alveolar,
+        _ => throw new ArgumentOutOfRangeException(nameof(c), c, "Unknown viseme class."),
     };
 }
 

@@ -1,4 +1,5 @@
 using SonicWeb.Engine.Animation;
+using SonicWeb.Engine.Audio;
 
 namespace SonicWeb.Tests.Engine.Animation;
 
@@ -60,5 +61,30 @@ public class HeadAndLipsTests
         Assert.True(softPress < 0.1f, $"press before the soft onset {softPress:F2}");
         Assert.All(burst.Take(15), p => Assert.Equal(0f, p.MouthPress)); // not through the whole pause
         Assert.All(burst.Where(p => p.MouthOpen > 0.3f), p => Assert.Equal(0f, p.MouthPress));
+    }
+
+    [Fact]
+    public void A_murmur_heard_as_m_shuts_the_mouth_but_one_heard_as_n_only_half_closes_it_with_the_lips_apart()
+    {
+        // A loud phrase; frames 28-31 carry a formant-band occlusion and a murmur that the classifier
+        // scored as m (Closed) or as n (Alveolar). Loudness stays high: only the spectrum tells them apart.
+        static FrameControls Phrase(VisemeClass murmur)
+        {
+            const int n = 60;
+            var visemes = VisemeWeights.Empty(n) with { Occlusion = new float[n] };
+            for (int i = 28; i < 32; i++) { visemes.Of(murmur)[i] = 0.6f; visemes.Occlusion![i] = 1; }
+            return new FrameControls(Fps, Enumerable.Range(0, n).Select(i => i < 10 ? 0f : 0.85f).ToArray(),
+                Enumerable.Range(0, n).Select(i => i < 10 ? 0f : 1f).ToArray()) { Visemes = visemes };
+        }
+        var settings = new AnimationSettings(AlignMouth: false);
+        var m = Animator.Animate(Phrase(VisemeClass.Closed), settings);
+        var nasal = Animator.Animate(Phrase(VisemeClass.Alveolar), settings);
+        float vowel = m.Skip(18).Take(6).Average(p => p.MouthOpen);
+        float mOpen = m.Skip(28).Take(4).Min(p => p.MouthOpen), nOpen = nasal.Skip(28).Take(4).Min(p => p.MouthOpen);
+        float mPress = m.Skip(28).Take(4).Max(p => p.MouthPress), nPress = nasal.Skip(28).Take(4).Max(p => p.MouthPress);
+        Assert.True(mOpen < 0.05f * vowel, $"m: opening {mOpen:F3} of vowel {vowel:F3}");
+        Assert.True(mPress > 0.5f, $"m: press {mPress:F2}");
+        Assert.InRange(nOpen / vowel, 0.3f, 0.8f); // the jaw rises part way
+        Assert.True(nPress < 0.1f, $"n: press {nPress:F2} (the lips stay apart)");
     }
 }

@@ -26,10 +26,13 @@ public class VisemeClassifierTests(ITestOutputHelper output)
     [InlineData("en-gb", "[[i:]]", VisemeClass.Spread)]
     [InlineData("en-gb", "[[O:]]", VisemeClass.Rounded)]
     [InlineData("en-gb", "[[mmm]]", VisemeClass.Closed)]
+    [InlineData("en-gb", "[[nnn]]", VisemeClass.Alveolar)]
+    [InlineData("en-gb", "[[lll]]", VisemeClass.Alveolar)]
     [InlineData("en+f3", "[[A:]]", VisemeClass.Open)]
     [InlineData("en+f3", "[[i:]]", VisemeClass.Spread)]
     [InlineData("en+f3", "[[O:]]", VisemeClass.Rounded)]
     [InlineData("en+f3", "[[mmm]]", VisemeClass.Closed)]
+    [InlineData("en+f3", "[[nnn]]", VisemeClass.Alveolar)]
     public void A_held_out_voice_saying_one_phoneme_scores_highest_on_its_class(string voice, string phonemes, VisemeClass expected)
     {
         // British voices are not among the voices the shipped profiles were derived from. (British
