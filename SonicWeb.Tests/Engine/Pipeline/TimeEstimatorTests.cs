@@ -30,10 +30,10 @@ public class TimeEstimatorTests
         foreach (var seconds in new[] { 5.0, 10, 20, 40 })
         foreach (var res in new[] { 512, 768, 1024 })
             samples.Add(new TimingSample(seconds, res, 20, 2 + 3 * seconds * Math.Pow(res / 512.0, 2)));
-        var model = TimeEstimator.FitModel(TimeEstimator.BriefPrior, samples);
-        // 12 samples against a prior weight of 3: 80 % fit, 20 % prior.
+        var model = TimeEstimator.FitModel(TimeEstimator.BriefPrior with { PriorWeight = 3 }, samples);
+        // 12 samples against a prior weight of 3: 80 % fit, 20 % prior (the rate on a log scale).
         Assert.Equal(0.8 * 2 + 0.2 * 0, model.OverheadSeconds, 6);
-        Assert.Equal(0.8 * 3 + 0.2 * 12, model.SecondsPerWorkUnit, 6);
+        Assert.Equal(Math.Pow(3, 0.8) * Math.Pow(12, 0.2), model.SecondsPerWorkUnit, 6);
         Assert.Equal(12, model.SampleCount);
     }
 
@@ -47,6 +47,21 @@ public class TimeEstimatorTests
         var after = estimator.EstimateSeconds(TimeEstimator.DiffusionBackend, 10, 512, 20);
         Assert.Equal(120, before, 6);
         Assert.InRange(after, 30, 40);
+    }
+
+    [Fact]
+    public void Sonics_rule_of_thumb_gives_way_to_a_few_jobs_of_a_much_faster_gpu()
+    {
+        // A GPU 4x faster than the rule (1 s + 3 s per unit): 5 jobs of mixed sizes, then a bigger, different one.
+        var samples = new[] { (2.5, 256, 20), (2.5, 384, 20), (2.5, 256, 30), (4.0, 384, 10), (2.5, 512, 10) }
+            .Select(j => new TimingSample(j.Item1, j.Item2, j.Item3, 1 + 3 * TimeEstimator.BriefPrior.WorkUnits(j.Item1, j.Item2, j.Item3)))
+            .ToList();
+        var model = TimeEstimator.FitModel(TimeEstimator.BriefPrior, samples);
+        double truth = 1 + 3 * model.WorkUnits(6, 448, 15);
+        Assert.InRange(Math.Abs(model.Estimate(6, 448, 15) - truth) / truth, 0, 0.15);
+        // With the pseudo-count of 3 jobs it had before, still ~60 % too long after 5 jobs (~100 % with the old linear blend).
+        var old = TimeEstimator.FitModel(TimeEstimator.BriefPrior with { PriorWeight = 3 }, samples);
+        Assert.True(Math.Abs(old.Estimate(6, 448, 15) - truth) / truth > 0.4);
     }
 
     [Fact]
