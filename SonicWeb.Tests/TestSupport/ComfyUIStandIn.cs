@@ -64,6 +64,13 @@ public sealed class ComfyUIStandIn : IAsyncDisposable
     /// <summary>Time per inference step (the sampler's progress and preview come once per step).</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(30);
 
+    /// <summary>
+    /// A simulated GPU of known speed: when set, the sampler takes OverheadSeconds + SecondsPerWorkUnit x work,
+    /// work = duration x (min_resolution/512)^2 x (inference_steps/20) (the cost model's unit), spread evenly
+    /// over the steps instead of <see cref="StepDelay"/>. Deterministic, so a test can check what the estimator learns.
+    /// </summary>
+    public (double OverheadSeconds, double SecondsPerWorkUnit)? SimulatedGpu { get; set; }
+
     /// <summary>Free GPU memory /system_stats reports (the total is 24 GB).</summary>
     public long FreeVram { get; set; } = 20L << 30;
 
@@ -249,12 +256,18 @@ public sealed class ComfyUIStandIn : IAsyncDisposable
         var pre = Inputs("SONIC_PreData");
         var image = Path.Combine(_root, "input", prompt.Graph.First(n => n.Value!["class_type"]!.GetValue<string>() == "LoadImage").Value!["inputs"]!["image"]!.GetValue<string>());
         int steps = sampler["inference_steps"]!.GetValue<int>();
+        var stepDelay = StepDelay;
+        if (SimulatedGpu is var (overhead, perUnit))
+        {
+            double work = pre["duration"]!.GetValue<double>() * Math.Pow(pre["min_resolution"]!.GetValue<int>() / 512.0, 2) * (steps / 20.0);
+            stepDelay = TimeSpan.FromSeconds((overhead + perUnit * work) / steps);
+        }
         await SendAsync(prompt.ClientId, "executing", new JsonObject { ["node"] = Node("SONICSampler"), ["display_node"] = Node("SONICSampler"), ["prompt_id"] = id });
         var previewBytes = await File.ReadAllBytesAsync(image);
         int format = previewBytes.Length > 3 && previewBytes[0] == 0x89 ? 2 : 1;
         for (int step = 1; step <= steps; step++)
         {
-            await Task.Delay(StepDelay, _stop.Token);
+            await Task.Delay(stepDelay, _stop.Token);
             if (prompt.Interrupted)
             {
                 await SendAsync(prompt.ClientId, "execution_interrupted", new JsonObject { ["prompt_id"] = id, ["node_id"] = Node("SONICSampler"), ["node_type"] = "SONICSampler", ["executed"] = new JsonArray() });
