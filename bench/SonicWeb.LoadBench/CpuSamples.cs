@@ -10,19 +10,29 @@ namespace SonicWeb.LoadBench;
 public static class CpuSamples
 {
     /// <summary>Clock ticks per second of /proc's counters (USER_HZ, 100 on every Linux this runs on).</summary>
-    private const double TicksPerSecond = 100;
+    public const double TicksPerSecond = 100;
 
     /// <summary>utime + stime + cutime + cstime of <paramref name="pid"/>; zero once the process is gone.</summary>
-    public static TimeSpan ProcessWithChildren(int pid)
+    public static TimeSpan ProcessWithChildren(int pid) =>
+        ReadStat($"/proc/{pid}/stat") is { } p ? TimeSpan.FromSeconds((p.Own + p.ReapedChildren) / TicksPerSecond) : TimeSpan.Zero;
+
+    /// <summary>
+    /// /proc/PID/stat (or /proc/PID/task/TID/stat): "pid (comm) state ppid ... utime stime cutime cstime ...", the
+    /// command name in parentheses and possibly holding spaces; null once the process is gone. Times in ticks.
+    /// </summary>
+    public static ProcStat? ReadStat(string path)
     {
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return TimeSpan.Zero; }
-        // The command name (field 2) is in parentheses and may contain spaces: count fields after its closing one.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // fields[0] is field 3 (state); utime, stime, cutime, cstime are fields 14-17.
-        double ticks = Enumerable.Range(14, 4).Sum(f => double.Parse(fields[f - 3], CultureInfo.InvariantCulture));
-        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (IOException) { return null; } // the process exited meanwhile
+        catch (UnauthorizedAccessException) { return null; }
+        int open = text.IndexOf('('), close = text.LastIndexOf(')');
+        if (open < 0 || close < open) return null;
+        // f[0] is field 3 (state); ppid is field 4; utime, stime, cutime, cstime are fields 14-17.
+        var f = text[(close + 2)..].Split(' ');
+        double T(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+        return new ProcStat(int.Parse(text[..open].Trim(), CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture),
+            text[(open + 1)..close], T(11) + T(12), T(13) + T(14));
     }
 
     /// <summary>The machine's busy and total CPU time so far, summed over all cores (first line of /proc/stat).</summary>
@@ -36,6 +46,9 @@ public static class CpuSamples
         return new MachineCpu(TimeSpan.FromSeconds((total - idle) / TicksPerSecond), TimeSpan.FromSeconds(total / TicksPerSecond));
     }
 }
+
+/// <summary>One process's (or thread's) line of /proc: its own CPU ticks and those of its children it has waited for.</summary>
+public sealed record ProcStat(int Id, int ParentId, string Name, double Own, double ReapedChildren);
 
 public readonly record struct MachineCpu(TimeSpan Busy, TimeSpan Total)
 {

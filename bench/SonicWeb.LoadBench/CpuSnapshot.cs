@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SonicWeb.LoadBench;
 
 /// <summary>
@@ -11,8 +9,7 @@ namespace SonicWeb.LoadBench;
 public sealed record CpuSnapshot(double Chromium, double Driver, double App, double Engine, double Ffmpeg, double MachineBusy, DateTime Taken,
     IReadOnlyDictionary<string, double> ChromiumByType)
 {
-    /// <summary>Linux's USER_HZ, the unit of /proc's times (100 on every mainstream kernel).</summary>
-    private const double TicksPerSecond = 100;
+    private const double TicksPerSecond = CpuSamples.TicksPerSecond;
 
     /// <summary>How the engine names its render threads (SonicWeb.Engine.Scheduling.EngineThreads): the kernel keeps 15 characters.</summary>
     public const string EngineThreadPrefix = "engine-render";
@@ -37,7 +34,7 @@ public sealed record CpuSnapshot(double Chromium, double Driver, double App, dou
             engine = Threads(appPid).Where(t => t.Name.StartsWith(EngineThreadPrefix[..Math.Min(15, EngineThreadPrefix.Length)], StringComparison.Ordinal)).Sum(t => t.Own);
         }
         return new CpuSnapshot(chromium / TicksPerSecond, driver / TicksPerSecond, app / TicksPerSecond, engine / TicksPerSecond, ffmpeg / TicksPerSecond,
-            MachineBusyTicks() / TicksPerSecond, DateTime.UtcNow, byType);
+            (File.Exists("/proc/stat") ? CpuSamples.Machine().Busy.TotalSeconds : 0), DateTime.UtcNow, byType);
     }
 
     /// <summary>One line per party: CPU seconds between the snapshots and the cores that is on average.</summary>
@@ -75,14 +72,12 @@ public sealed record CpuSnapshot(double Chromium, double Driver, double App, dou
         catch (UnauthorizedAccessException) { return false; }
     }
 
-    private sealed record ProcStat(int Id, int ParentId, string Name, double Own, double ReapedChildren);
-
     private static Dictionary<int, ProcStat> ReadAll()
     {
         var result = new Dictionary<int, ProcStat>();
         if (!Directory.Exists("/proc")) return result;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && Parse(Path.Combine(dir, "stat")) is { } p) result[pid] = p;
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && CpuSamples.ReadStat(Path.Combine(dir, "stat")) is { } p) result[pid] = p;
         return result;
     }
 
@@ -91,30 +86,6 @@ public sealed record CpuSnapshot(double Chromium, double Driver, double App, dou
         var tasks = $"/proc/{pid}/task";
         if (!Directory.Exists(tasks)) yield break;
         foreach (var dir in Directory.EnumerateDirectories(tasks))
-            if (Parse(Path.Combine(dir, "stat")) is { } t) yield return t;
-    }
-
-    /// <summary>/proc/PID/stat: "pid (comm) state ppid ... utime stime cutime cstime ..." (comm may hold spaces).</summary>
-    private static ProcStat? Parse(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (IOException) { return null; } // the process exited meanwhile
-        catch (UnauthorizedAccessException) { return null; }
-        int open = text.IndexOf('('), close = text.LastIndexOf(')');
-        if (open < 0 || close < open) return null;
-        var f = text[(close + 2)..].Split(' ');
-        double T(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-        return new ProcStat(int.Parse(text[..open].Trim(), CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture),
-            text[(open + 1)..close], T(11) + T(12), T(13) + T(14));
-    }
-
-    /// <summary>All CPUs' busy time (everything but idle and iowait) from /proc/stat's first line.</summary>
-    private static double MachineBusyTicks()
-    {
-        if (!File.Exists("/proc/stat")) return 0;
-        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        return f.Take(8).Sum() - f[3] - f[4];
+            if (CpuSamples.ReadStat(Path.Combine(dir, "stat")) is { } t) yield return t;
     }
 }
