@@ -16,4 +16,11 @@ bash scripts/fetch-test-media.sh
 say "4/5 known vulnerabilities in the NuGet packages (needs nuget.org)"
 bash scripts/check-vulnerable.sh
 say "5/5 build and test"
-dotnet test SonicWeb.Tests/SonicWeb.Tests.csproj -c Release --logger "console;verbosity=normal" "$@"
+results="$root/TestResults"
+rm -f "$results"/*.trx
+status=0
+dotnet test SonicWeb.Tests/SonicWeb.Tests.csproj -c Release --logger "console;verbosity=normal" \
+  --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?
+# The suite's console output is long (every test's app log): end with the failures, where a log's tail shows them.
+[ "$status" -eq 0 ] || python3 scripts/test-failures.py "$results"/*.trx || true
+exit "$status"

@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SonicWeb.Data;
 using SonicWeb.Tests.TestSupport;
 using SonicWeb.Tests.Web;
 using static SonicWeb.Tests.Web.WebTestKit;
@@ -76,6 +79,38 @@ public sealed class JobPageBrowserTests
         Assert.Equal("live clip.mp4", download.SuggestedFilename);
         Assert.Equal(256, Probe(saved).Width);
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task A_job_whose_events_never_reach_the_page_still_shows_its_end_within_seconds()
+    {
+        // Between nodes, events travel through a broker and are lost while it is down; the page must not show the job
+        // as waiting forever. Here the row changes behind the events' back (as another node's change would arrive
+        // when its event was lost): the page reads the job again after a quiet spell, without a reload.
+        using var host = new WebTestHost(settings: Watchable());
+        var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("preview_first", "true")))
+            .GetProperty("id").GetString()!;
+        await WaitForAsync(host.Http, id, j => j.Status() == "AwaitingConfirmation", TimeSpan.FromSeconds(60));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        await BrowserKit.SignInAsync(page);
+        await page.GotoAsync($"/jobs/{id}");
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("AwaitingConfirmation");
+        await page.EvaluateAsync("() => window.sonicSamePage = true");
+
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<SonicDbContext>>().CreateDbContextAsync())
+        {
+            var job = await db.Jobs.SingleAsync(j => j.Id == id);
+            job.Status = JobStatus.Cancelled; // no event is published for this change
+            job.FinishedAt = DateTime.UtcNow;
+            await db.SaveChangesAsync();
+        }
+
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Cancelled", new() { Timeout = 25_000 });
+        await Assertions.Expect(page.Locator("#confirm")).ToHaveCountAsync(0);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sonicSamePage === true"), "the page was reloaded");
     }
 
     [Fact]

@@ -20,6 +20,8 @@ public sealed class LiveJobEvents : IDisposable
     private readonly ILogger _log;
     private long _lastRender;    // Stopwatch timestamp; read and written on the dispatcher only
     private bool _renderPending; // dispatcher only
+    private long _lastEvent = Stopwatch.GetTimestamp(); // any thread: Interlocked
+    private readonly CancellationTokenSource _stopped = new();
     private volatile bool _disposed;
 
     /// <param name="events">The job events transport.</param>
@@ -38,9 +40,42 @@ public sealed class LiveJobEvents : IDisposable
         _log = log;
         _subscription = events.Subscribe(jobId, e =>
         {
+            Interlocked.Exchange(ref _lastEvent, Stopwatch.GetTimestamp());
             Post(() => { if (apply(e)) RequestRender(); });
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>
+    /// A safety net for events that never arrive: between nodes they travel through a broker, and what is published
+    /// while it is down (or while this node's queue is being declared again) is lost. Whenever no event has come for
+    /// <paramref name="quietPeriod"/>, <paramref name="recheck"/> runs on the component's dispatcher (it reads the row
+    /// again; true when the page should render), so a page never shows a finished job as running for longer than that.
+    /// </summary>
+    public void RecheckWhenQuiet(TimeSpan quietPeriod, Func<Task<bool>> recheck) => _ = RecheckLoopAsync(quietPeriod, recheck);
+
+    private async Task RecheckLoopAsync(TimeSpan quietPeriod, Func<Task<bool>> recheck)
+    {
+        using var timer = new PeriodicTimer(quietPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopped.Token))
+            {
+                if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastEvent)) < quietPeriod) continue;
+                await _dispatch(async () =>
+                {
+                    if (!_disposed && await recheck()) RequestRender();
+                });
+            }
+        }
+        catch (Exception e) when (_disposed || e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The tab closed: nothing left to check.
+        }
+        catch (Exception e)
+        {
+            _log.LogWarning(e, "A page could not read its job again");
+        }
     }
 
     /// <summary>Renders caused by events so far (for tests and the benchmark's diagnostics).</summary>
@@ -105,5 +140,7 @@ public sealed class LiveJobEvents : IDisposable
     {
         _disposed = true;
         _subscription.Dispose();
+        _stopped.Cancel();
+        _stopped.Dispose();
     }
 }
