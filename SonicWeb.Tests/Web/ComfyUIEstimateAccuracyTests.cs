@@ -34,6 +34,7 @@ public sealed class ComfyUIEstimateAccuracyTests(ITestOutputHelper output)
         // (seconds of audio, min_resolution, inference_steps): five mixed jobs to learn from, then a longer one at a size never seen.
         (double Seconds, int Resolution, int Steps)[] jobs = [(2.5, 256, 20), (2.5, 384, 20), (2.5, 256, 30), (4, 384, 10), (2.5, 512, 10), (6, 448, 15)];
         var errors = new List<double>();
+        double firstEstimate = 0, firstRule = 0;
         output.WriteLine("| job | audio s | res | steps | work units | estimate s | actual s | error |");
         output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (int n = 0; n < jobs.Length; n++)
@@ -47,6 +48,7 @@ public sealed class ComfyUIEstimateAccuracyTests(ITestOutputHelper output)
             double estimate = job.GetProperty("estimateSeconds").GetDouble(), actual = job.GetProperty("generationSeconds").GetDouble();
             double work = TimeEstimator.BriefPrior.WorkUnits(job.GetProperty("videoSeconds").GetDouble(), job.GetProperty("width").GetInt32(), steps);
             errors.Add(Math.Abs(estimate - actual) / actual);
+            if (n == 0) (firstEstimate, firstRule) = (estimate, TimeEstimator.BriefPrior.Estimate(job.GetProperty("videoSeconds").GetDouble(), job.GetProperty("width").GetInt32(), steps));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {n + 1} | {seconds} | {resolution} | {steps} | {work:0.00} | {estimate:0.0} | {actual:0.0} | {errors[^1]:0%} |"));
 
@@ -62,8 +64,9 @@ public sealed class ComfyUIEstimateAccuracyTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model after {model.SampleCount} jobs: {model.OverheadSeconds:0.00} s + {model.SecondsPerWorkUnit:0.00} s per unit (stand-in GPU: {GpuOverhead} s + {GpuSecondsPerUnit} s per unit in the sampler)"));
 
-        // The job's real overhead (upload, download, re-mux) makes the rule of thumb less wrong than 4x on a short job.
-        Assert.True(errors[0] > 0.5, $"the rule of thumb should overestimate a 4x faster GPU by more than 50 %, was {errors[0]:P0}");
+        // Before any job has finished, the estimate is Sonic's rule of thumb. (How wrong that is depends on the job's real
+        // overhead, upload, download and re-mux, which grows with the machine's load: the table shows it, no bound is set.)
+        Assert.InRange(firstEstimate, firstRule * 0.95 - 0.1, firstRule * 1.05 + 0.1);
         Assert.True(errors[^1] < 0.25, $"after 5 fitted jobs the estimate of a new size should be within 25 %, was {errors[^1]:P0}");
     }
 }
