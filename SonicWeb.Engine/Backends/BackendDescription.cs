@@ -41,6 +41,12 @@ public sealed record BackendDescription(
 {
     public bool Honours(string parameter) => HonouredParameters.Contains(parameter);
 
+    /// <summary>
+    /// Parameter values (API names, invariant text) that this backend's own defaults use where they differ from
+    /// SonicWeb's (<see cref="ParameterCatalog"/>): a job that does not set one of these gets the backend's value.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ParameterDefaults { get; init; } = new Dictionary<string, string>();
+
     /// <summary>For parameters it does not honour, why (the page shows it beside the disabled field).</summary>
     public IReadOnlyDictionary<string, string> NotHonouredBecause { get; init; } = new Dictionary<string, string>();
 }

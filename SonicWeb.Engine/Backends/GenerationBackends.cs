@@ -32,6 +32,15 @@ public sealed class GenerationBackends
     /// <summary>The registered names, for messages: "builtin, comfyui-sonic".</summary>
     public string Names => string.Join(", ", _byName.Keys);
 
+    /// <summary>
+    /// The parameter defaults of the backend a job names (null or blank: the default backend); none for a name that is
+    /// not a backend (the submission refuses that name itself, with the list of names).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ParameterDefaultsFor(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? Default.Description.ParameterDefaults
+        : TryGet(name.Trim(), out var backend) ? backend.Description.ParameterDefaults
+        : new Dictionary<string, string>();
+
     public bool TryGet(string name, out IGenerationBackend backend) => _byName.TryGetValue(name, out backend!);
 
     /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SonicWeb.Backends;
 using SonicWeb.Engine.Backends;
 using SonicWeb.Engine.Backends.ComfyUI;
+using SonicWeb.Engine.Pipeline;
 using SonicWeb.Errors;
 using SonicWeb.Tests.TestSupport;
 using static SonicWeb.Tests.Web.WebTestKit;
@@ -62,6 +63,12 @@ public sealed class ComfyUIBackendTests
         Assert.NotEqual(0, sampler["seed"]!.GetValue<long>());
         Assert.Equal(sampler["seed"]!.GetValue<long>(), job.GetProperty("seed").GetInt32());
         Assert.Equal(256, pre["min_resolution"]!.GetValue<int>());
+        // Sonic's own defaults for what the job left unset (ComfyUI_Sonic's nodes); what it set wins.
+        var parameters = job.GetProperty("parameters");
+        Assert.Equal(0.5, parameters.GetProperty("expand_ratio").GetDouble());
+        Assert.Equal(1.0, parameters.GetProperty("dynamic_scale").GetDouble());
+        Assert.Equal(12, parameters.GetProperty("inference_steps").GetInt32());
+        Assert.Equal(1.0, sampler["dynamic_scale"]!.GetValue<double>());
         // The job reports the video's length in whole frames; Sonic got the audio's length (within one frame of it).
         Assert.InRange(pre["duration"]!.GetValue<double>() - job.GetProperty("videoSeconds").GetDouble(), -0.02, 0.02);
 
@@ -87,6 +94,39 @@ public sealed class ComfyUIBackendTests
         Assert.Equal(frames, facts.FrameCount);
         Assert.Equal(job.GetProperty("width").GetInt32(), facts.Width);
         Assert.Equal(frames / 25.0, facts.AudioSeconds!.Value, 1);
+    }
+
+    [Fact]
+    public async Task Unset_parameters_take_the_jobs_backends_defaults_and_the_estimate_uses_that_backend()
+    {
+        await using var comfy = new ComfyUIStandIn();
+        using var host = new WebTestHost(settings: Settings(comfy.Url));
+        async Task<JsonElement> Estimate(object body)
+        {
+            using var response = await host.Http.PostAsJsonAsync("/api/estimate", body);
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(response.IsSuccessStatusCode, json.ToString());
+            return json;
+        }
+        // Before any job has run, a backend's estimate is its prior: Sonic's rule of thumb at Sonic's 25 steps.
+        var sonic = await Estimate(new { backend = ComfyUISonicBackend.Name, audio_seconds = 10, min_resolution = 512 });
+        Assert.Equal(ComfyUISonicBackend.Name, sonic.GetProperty("backend").GetString());
+        double rule = TimeEstimator.BriefPrior.Estimate(sonic.GetProperty("videoSeconds").GetDouble(), sonic.GetProperty("width").GetInt32(), 25);
+        Assert.InRange(sonic.GetProperty("estimateSeconds").GetDouble(), rule * 0.95, rule * 1.05);
+        var fewerSteps = await Estimate(new { backend = ComfyUISonicBackend.Name, audio_seconds = 10, min_resolution = 512, inference_steps = 10 });
+        Assert.True(fewerSteps.GetProperty("estimateSeconds").GetDouble() < sonic.GetProperty("estimateSeconds").GetDouble() * 0.6, fewerSteps.ToString());
+        var local = await Estimate(new { audio_seconds = 10, min_resolution = 512 }); // the installation's default backend (a CPU one here)
+        Assert.NotEqual(ComfyUISonicBackend.Name, local.GetProperty("backend").GetString());
+        Assert.True(local.GetProperty("estimateSeconds").GetDouble() < sonic.GetProperty("estimateSeconds").GetDouble() / 4, local.ToString());
+
+        // A job on the default backend keeps SonicWeb's defaults; a comfyui-sonic job with a preset-like config keeps the value it gives.
+        var localJob = await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"));
+        Assert.Equal(0.15, localJob.GetProperty("parameters").GetProperty("expand_ratio").GetDouble());
+        Assert.Equal(20, localJob.GetProperty("parameters").GetProperty("inference_steps").GetInt32());
+        var remote = await SubmitRemoteAsync(host, ("config", "{\"expand_ratio\": 0.3}"), ("dynamic_scale", ""));
+        Assert.Equal(0.3, remote.GetProperty("parameters").GetProperty("expand_ratio").GetDouble());
+        Assert.Equal(1.0, remote.GetProperty("parameters").GetProperty("dynamic_scale").GetDouble()); // blank = default
+        Assert.Equal(25, remote.GetProperty("parameters").GetProperty("inference_steps").GetInt32());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using SonicWeb.Engine.Backends;
 using SonicWeb.Accounts;
 using SonicWeb.Batches;
 using SonicWeb.Errors;
@@ -39,8 +40,8 @@ public static class BatchesApi
         await using var upload = await BatchUploadReader.ReadAsync(http.Request, paths.NewStagingFolder(), storage.Value.MaxUploadBytes, options.Value, ct);
         // Once for the whole batch, so a typo in a parameter is reported once rather than per pair.
         await presets.ApplyAsync(upload.Fields, ct);
-        var parameters = ParameterBinder.Bind(upload.Fields);
         var choices = SubmitOptions.From(upload.Fields);
+        var parameters = ParameterBinder.Bind(upload.Fields, http.RequestServices.GetRequiredService<GenerationBackends>().ParameterDefaultsFor(choices.Backend));
         var batch = await batches.SubmitAsync(new SubmitBatch(upload.Folder, upload.Images, upload.Audios, upload.Archive, parameters,
             http.User.AsJobOwner(), upload.Fields.GetValueOrDefault("name"), choices.PreviewFirst, choices.Backend), ct);
         return TypedResults.Accepted(batch.Links.Self, batch);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using SonicWeb.Engine.Backends;
 using SonicWeb.Errors;
 using SonicWeb.Jobs;
 using SonicWeb.Storage;
@@ -41,7 +42,8 @@ public static class EstimateApi
                 fields = (await request.ReadFormAsync(ct)).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             else fields = new(StringComparer.OrdinalIgnoreCase);
 
-            var p = ParameterBinder.Bind(fields);
+            var choices = SubmitOptions.From(fields);
+            var p = ParameterBinder.Bind(fields, http.RequestServices.GetRequiredService<GenerationBackends>().ParameterDefaultsFor(choices.Backend));
             var audio = form?.Files.GetValueOrDefault(UploadForm.AudioField);
             double? audioSeconds = null;
             if (audio is null && fields.TryGetValue("audio_seconds", out var text) && text.Length > 0)
@@ -51,7 +53,7 @@ public static class EstimateApi
                 audioSeconds = s;
             }
             return TypedResults.Ok(await estimates.EstimateAsync(
-                new EstimateRequest(p, audioSeconds, audio?.Path, form?.Files.GetValueOrDefault(UploadForm.ImageField)?.Path), ct));
+                new EstimateRequest(p, audioSeconds, audio?.Path, form?.Files.GetValueOrDefault(UploadForm.ImageField)?.Path, choices.Backend), ct));
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using SonicWeb.Engine.Backends;
 using SonicWeb.Accounts;
 using SonicWeb.Data;
 using SonicWeb.Engine.Errors;
@@ -80,8 +81,8 @@ public static class JobsApi
         if (image is null || audio is null)
             throw new InputRejectedException(EngineErrorCodes.InvalidParameter, string.Join(" ", missing.Values.SelectMany(v => v)), missing);
 
-        var parameters = ParameterBinder.Bind(form.Fields);
         var choices = SubmitOptions.From(form.Fields);
+        var parameters = ParameterBinder.Bind(form.Fields, services.GetRequiredService<GenerationBackends>().ParameterDefaultsFor(choices.Backend));
         var callback = await services.GetRequiredService<CallbackChoice>().ForSubmissionAsync(choices.CallbackUrl, http.User, ct);
         return await submission.SubmitAsync(new SubmitJob(image, audio, parameters, http.User.AsJobOwner(),
             Name: form.Fields.GetValueOrDefault("name"), Submitter: form.Fields.GetValueOrDefault("submitter"), PreviewFirst: choices.PreviewFirst,

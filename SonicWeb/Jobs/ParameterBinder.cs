@@ -38,7 +38,12 @@ public static class ParameterBinder
     /// <summary>Fields that are not parameters but may appear in the same form.</summary>
     public static readonly string[] OtherFields = ["name", "submitter", "audio_seconds", ConfigField];
 
-    public static GenerationParameters Bind(IReadOnlyDictionary<string, string> fields)
+    /// <param name="fields">Form fields (and the "config" JSON object), by API name.</param>
+    /// <param name="backendDefaults">
+    /// The job's backend's own defaults (<c>GenerationBackends.ParameterDefaultsFor</c>): they apply to every parameter
+    /// the fields leave unset or blank; a value given, from the form, the config or a preset, always wins.
+    /// </param>
+    public static GenerationParameters Bind(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, string>? backendDefaults = null)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var errors = new Dictionary<string, string[]>();
@@ -47,6 +52,10 @@ public static class ParameterBinder
         foreach (var (key, value) in fields)
         {
             if (Names.Contains(key, StringComparer.OrdinalIgnoreCase)) values[key] = value;
+        }
+        foreach (var (key, value) in backendDefaults ?? new Dictionary<string, string>())
+        {
+            if (!values.TryGetValue(key, out var given) || string.IsNullOrWhiteSpace(given)) values[key] = value;
         }
 
         var p = new GenerationParameters();

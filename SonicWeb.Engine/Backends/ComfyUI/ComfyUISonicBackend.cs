@@ -41,6 +41,14 @@ public sealed class ComfyUISonicBackend : IGenerationBackend, IBackendHealth
             new BackendLimits(Math.Min(options.MaxAudioSeconds, engine.Limits.MaxAudioSeconds), options.MaxAudioSeconds, options.MinResolution, options.MaxResolution),
             TimeEstimator.BriefPrior)
         {
+            // ComfyUI_Sonic's own node defaults (SONIC_PreData, SONICSampler): SonicWeb's 0.15 margin, tuned for the
+            // built-in animator's crop, cuts hair and chin in Sonic's square; Sonic was tuned at 25 steps and scale 1.0.
+            ParameterDefaults = new Dictionary<string, string>
+            {
+                ["expand_ratio"] = "0.5",
+                ["inference_steps"] = "25",
+                ["dynamic_scale"] = "1.0",
+            },
             NotHonouredBecause = new Dictionary<string, string>
             {
                 ["motion_scale"] = "Sonic moves the head from the voice itself; it has no head-motion setting.",

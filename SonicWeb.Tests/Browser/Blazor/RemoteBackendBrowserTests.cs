@@ -43,12 +43,19 @@ public sealed class RemoteBackendBrowserTests
             await Assertions.Expect(remote).ToBeVisibleAsync();
             await remote.ClickAsync();
             await Assertions.Expect(page.Locator("#backend")).ToHaveValueAsync(ComfyUISonicBackend.Name);
+            // Fields the user has not touched take Sonic's own defaults (ComfyUI_Sonic's nodes); motion_scale is not Sonic's.
+            await Assertions.Expect(page.Locator("#p-expand_ratio")).ToHaveValueAsync("0.5");
+            await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("25");
+            await Assertions.Expect(page.Locator("#p-dynamic_scale")).ToHaveValueAsync("1");
 
             // The photo now outlines the square Sonic animates (the rest dimmed), around the face box, inside the photo;
             // a larger expand ratio makes it larger.
             var square = page.Locator("#sonic-crop");
             await Assertions.Expect(square).ToBeVisibleAsync();
-            await Assertions.Expect(page.Locator("#sonic-crop-caption")).ToContainTextAsync("Sonic will animate this square (expand ratio 0.15)");
+            await Assertions.Expect(page.Locator("#sonic-crop-caption")).ToContainTextAsync("Sonic will animate this square (expand ratio 0.5)");
+            await page.FillAsync("#p-expand_ratio", "0.15");
+            await page.PressAsync("#p-expand_ratio", "Tab");
+            await Assertions.Expect(page.Locator("#sonic-crop-caption")).ToContainTextAsync("(expand ratio 0.15)");
             var tight = await BoxOf(square);
             var face = await BoxOf(page.Locator("#face-box"));
             var photo = await BoxOf(page.Locator("#image-preview"));

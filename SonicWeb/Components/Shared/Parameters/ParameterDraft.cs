@@ -68,16 +68,33 @@ public class ParameterDraft
 
     /// <summary>
     /// Every parameter at its default except duration (the recording's length) and seed (random): the new video
-    /// form starts here, and choosing a preset starts here again before the preset's values.
+    /// form starts here, and choosing a preset starts here again before the preset's values. A backend's own
+    /// defaults (<c>BackendDescription.ParameterDefaults</c>) replace SonicWeb's; a preset's values replace both.
     /// </summary>
-    public static ParameterDraft Defaults(JsonElement? preset = null)
+    public static ParameterDraft Defaults(JsonElement? preset = null, IReadOnlyDictionary<string, string>? backendDefaults = null)
     {
         var draft = new ParameterDraft();
         foreach (var spec in ParameterCatalog.All.Where(s => s != ParameterCatalog.Duration && s != ParameterCatalog.Seed))
-            draft.SetNumber(spec.Name, spec.Default);
+            draft.SetNumber(spec.Name, DefaultOf(spec, backendDefaults));
         foreach (var toggle in ParameterCatalog.Switches) draft.SetSwitch(toggle.Name, toggle.Default);
         draft.SetText(ParameterCatalog.Crop.Name, ParameterCatalog.Crop.Default);
         if (preset is { ValueKind: JsonValueKind.Object } values) draft.Load(values);
         return draft;
     }
+
+    /// <summary>
+    /// The backend changed from one with <paramref name="from"/> defaults to one with <paramref name="to"/>: every number
+    /// still at the old backend's default takes the new one's; a number the user (or a preset) set stays as it is.
+    /// </summary>
+    public void SwitchBackendDefaults(IReadOnlyDictionary<string, string> from, IReadOnlyDictionary<string, string> to)
+    {
+        foreach (var spec in ParameterCatalog.All.Where(s => from.ContainsKey(s.Name) || to.ContainsKey(s.Name)))
+        {
+            if (Number(spec.Name) is { } value && value == DefaultOf(spec, from)) SetNumber(spec.Name, DefaultOf(spec, to));
+        }
+    }
+
+    private static double DefaultOf(ParameterSpec spec, IReadOnlyDictionary<string, string>? backendDefaults) =>
+        backendDefaults?.GetValueOrDefault(spec.Name) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v : spec.Default;
 }
