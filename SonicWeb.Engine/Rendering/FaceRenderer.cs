@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using SonicWeb.Engine.Animation;
 using SonicWeb.Engine.Faces;
 using SonicWeb.Engine.Imaging;
@@ -94,6 +95,12 @@ public sealed unsafe class FaceRenderer
         _bandCount = (_height + _rowsPerBand - 1) / _rowsPerBand;
         _renderBand = RenderBand;
     }
+
+    /// <summary>
+    /// Whether the mouth box goes through the AVX2 warp (<see cref="MouthWarp.Warp8"/>, bit-identical to the
+    /// scalar warp); off only to compare the two in tests.
+    /// </summary>
+    internal bool VectorWarps { get; set; } = System.Runtime.Intrinsics.X86.Avx2.IsSupported;
 
     public FrameLayout Layout => _layout;
     public int Width => _width;
@@ -216,9 +223,11 @@ public sealed unsafe class FaceRenderer
         bool mouthActive = mouthPose.Drop > 0 || mouthPose.Width != 0 || mouthPose.Press > 0 || mouthPose.Closure > 0;
         int sw = _source.Width, sh = _source.Height;
         byte* destination = _destination;
+        bool vectorWarps = VectorWarps;
         fixed (byte* src = _source.Pixels)
         fixed (ushort* weights = _weights)
         {
+            var sampler = new PlainSpanSampler.Sampler8(src, sw, sh);
             for (int v = vStart; v < vEnd; v++)
             {
                 byte* rowDst = destination + (long)v * width * 3;
@@ -235,37 +244,64 @@ public sealed unsafe class FaceRenderer
                 if (localU0 >= localU1) { localU0 = width; localU1 = width; }
                 PlainSpanSampler.Render(row, src, sw, sh, rowWeights, rowDst, 0, localU0);
                 PlainSpanSampler.Render(row, src, sw, sh, rowWeights, rowDst, localU1, width);
+                var positions = new PlainSpanSampler.Positions(row);
 
-                byte* dst = rowDst + 3 * localU0;
-                ushort* pw = rowWeights + 2 * localU0;
-                for (int u = localU0; u < localU1; u++, dst += 3, pw += 2)
+                // The warped columns: groups of eight inside the mouth box (and clear of the eyes) take the
+                // vector warp; the rest, and the few pixels where the mouth interior shows, go pixel by pixel.
+                int u = localU0;
+                while (u < localU1)
                 {
-                    row.Position(u, pw[0] * WeightScale, pw[1] * WeightScale, out float x, out float y);
-
-                    float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1;
-                    if (u >= mouthU0 && u < mouthU1)
-                        cavity = mouth.Warp(mouthPose, ref x, ref y, out cr, out cg, out cb);
-                    if (u >= eyesU0 && u < eyesU1)
+                    if (vectorWarps && u >= mouthU0 && u + 8 <= mouthU1 && (u + 8 <= eyesU0 || u >= eyesU1))
                     {
-                        leftEye.Warp(blink, ref x, ref y, out float shadeLeft);
-                        rightEye.Warp(blink, ref x, ref y, out float shadeRight);
-                        shade = shadeLeft * shadeRight;
+                        positions.At(rowWeights, u, out var x8, out var y8);
+                        var interior = mouth.Warp8(mouthPose, ref x8, ref y8);
+                        sampler.SampleAndStore(x8, y8, rowDst + 3 * u, spareByteWritable: u + 8 < localU1);
+                        for (uint lanes = interior.ExtractMostSignificantBits(); lanes != 0; lanes &= lanes - 1)
+                        {
+                            int k = u + System.Numerics.BitOperations.TrailingZeroCount(lanes);
+                            RenderPixel(row, k, rowWeights + 2 * k, rowDst + 3 * k, mouth, mouthPose, true, leftEye, rightEye, blink, false, src, sw, sh);
+                        }
+                        u += 8;
                     }
-
-                    SourceSampler.Sample(src, sw, sh, x, y, out int r, out int g, out int b);
-                    if (cavity > 0 || shade != 1)
+                    else
                     {
-                        float keep = (1 - cavity) * shade;
-                        r = (int)(r * keep + cavity * cr + 0.5f);
-                        g = (int)(g * keep + cavity * cg + 0.5f);
-                        b = (int)(b * keep + cavity * cb + 0.5f);
+                        RenderPixel(row, u, rowWeights + 2 * u, rowDst + 3 * u, mouth, mouthPose, u >= mouthU0 && u < mouthU1,
+                            leftEye, rightEye, blink, u >= eyesU0 && u < eyesU1, src, sw, sh);
+                        u++;
                     }
-                    dst[0] = (byte)r; dst[1] = (byte)g; dst[2] = (byte)b;
                 }
             }
         }
         if (_i420 != null)
             I420Converter.ConvertRows(destination, _destinationLength, width, _height, vStart, vEnd, _i420);
+    }
+
+    /// <summary>One output pixel of the warped columns: head motion, the local warps that apply, one sample, the blend.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void RenderPixel(in PlainSpanSampler.Row row, int u, ushort* pw, byte* dst, MouthWarp mouth, in MouthWarp.Pose mouthPose, bool inMouth,
+        EyelidWarp leftEye, EyelidWarp rightEye, float blink, bool inEyes, byte* src, int sw, int sh)
+    {
+        row.Position(u, pw[0] * WeightScale, pw[1] * WeightScale, out float x, out float y);
+
+        float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1;
+        if (inMouth)
+            cavity = mouth.Warp(mouthPose, ref x, ref y, out cr, out cg, out cb);
+        if (inEyes)
+        {
+            leftEye.Warp(blink, ref x, ref y, out float shadeLeft);
+            rightEye.Warp(blink, ref x, ref y, out float shadeRight);
+            shade = shadeLeft * shadeRight;
+        }
+
+        SourceSampler.Sample(src, sw, sh, x, y, out int r, out int g, out int b);
+        if (cavity > 0 || shade != 1)
+        {
+            float keep = (1 - cavity) * shade;
+            r = (int)(r * keep + cavity * cr + 0.5f);
+            g = (int)(g * keep + cavity * cg + 0.5f);
+            b = (int)(b * keep + cavity * cb + 0.5f);
+        }
+        dst[0] = (byte)r; dst[1] = (byte)g; dst[2] = (byte)b;
     }
 
     /// <summary>
