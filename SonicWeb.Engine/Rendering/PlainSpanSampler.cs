@@ -121,7 +121,9 @@ internal static unsafe class PlainSpanSampler
         /// <paramref name="spareByteWritable"/> the stores are four bytes wide and the last one overwrites the
         /// first byte of the pixel after the group (which the caller renders afterwards).
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        // Too large to be inlined: optimised from the first call, or the first frames run its unoptimised (tier-0)
+        // code, several times slower, for as long as the JIT's background thread waits for a busy core.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void SampleAndStore(Vector256<float> x, Vector256<float> y, byte* dst, bool spareByteWritable)
         {
             byte* src = _src;
