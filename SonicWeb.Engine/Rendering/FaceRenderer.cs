@@ -105,8 +105,8 @@ public sealed unsafe class FaceRenderer
 
     /// <summary>
     /// Threads that draw one frame's bands: half the cores, the other half being x264's, which takes about as much
-    /// CPU per frame. On two cores that is one: measured on the shared 2-core machine, parallel bands cost 5-40 % more
-    /// CPU per frame than drawing them in turn (idle workers spin while the other band's thread waits for a core),
+    /// CPU per frame. On two cores that is one: measured on the shared 2-core machine, parallel bands cost 4-14 % more
+    /// CPU per frame (medians) than drawing them in turn (idle workers spin while the other band's thread waits for a core),
     /// and x264 keeps both cores busy anyway.
     /// </summary>
     internal int BandWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
