@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SonicWeb.Engine.Rendering;
 
@@ -92,9 +94,10 @@ internal sealed class Table1D
 /// line for all three (the mouth reads lip line, drop at the lip and "beside the corners" together).
 /// Each value is interpolated exactly as <see cref="Table1D"/> would.
 /// </summary>
-internal sealed class Table1DTriple
+internal sealed unsafe class Table1DTriple
 {
     private readonly float[] _values;
+    private readonly float* _pinned;   // _values on the pinned heap: the gathers read it by address
     private readonly float _min, _invStep;
     private readonly int _count;
 
@@ -102,7 +105,8 @@ internal sealed class Table1DTriple
     {
         _min = min; _invStep = 1f / step;
         _count = (int)MathF.Ceiling((max - min) / step) + 2;
-        _values = new float[3 * _count];
+        _values = GC.AllocateArray<float>(3 * _count, pinned: true);
+        _pinned = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_values));
         for (int i = 0; i < _count; i++)
         {
             float x = min + i * step;
@@ -129,12 +133,43 @@ internal sealed class Table1DTriple
         b = Unsafe.Add(ref v, 1) + f * (Unsafe.Add(ref v, 4) - Unsafe.Add(ref v, 1));
         c = Unsafe.Add(ref v, 2) + f * (Unsafe.Add(ref v, 5) - Unsafe.Add(ref v, 2));
     }
+
+    /// <summary><see cref="At"/> for eight x at once (AVX2 gathers), with the same float operations: bit-identical.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void At8(Vector256<float> x, out Vector256<float> a, out Vector256<float> b, out Vector256<float> c)
+    {
+        var pos = (x - Vector256.Create(_min)) * Vector256.Create(_invStep);
+        var low = Avx.CompareLessThanOrEqual(pos, Vector256<float>.Zero);
+        // trunc(pos) >= count-1 exactly when pos >= count-1 (for pos > 0).
+        var high = Avx.CompareGreaterThanOrEqual(pos, Vector256.Create((float)(_count - 1)));
+        // Clamped so the gathers stay inside the table; the lanes clamped here are replaced below.
+        var i = Avx2.Min(Avx2.Max(Avx.ConvertToVector256Int32WithTruncation(pos), Vector256<int>.Zero), Vector256.Create(_count - 2));
+        var f = pos - Avx.ConvertToVector256Single(i);
+        var index = Avx2.MultiplyLow(i, Vector256.Create(3));
+        float* values = _pinned;
+        a = Lerp(values, index, 0, f);
+        b = Lerp(values, index, 1, f);
+        c = Lerp(values, index, 2, f);
+        int last = 3 * (_count - 1);
+        a = Avx.BlendVariable(Avx.BlendVariable(a, Vector256.Create(values[0]), low), Vector256.Create(values[last]), high);
+        b = Avx.BlendVariable(Avx.BlendVariable(b, Vector256.Create(values[1]), low), Vector256.Create(values[last + 1]), high);
+        c = Avx.BlendVariable(Avx.BlendVariable(c, Vector256.Create(values[2]), low), Vector256.Create(values[last + 2]), high);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Lerp(float* values, Vector256<int> index, int component, Vector256<float> f)
+    {
+        var v0 = Avx2.GatherVector256(values + component, index, 4);
+        var v1 = Avx2.GatherVector256(values + component + 3, index, 4);
+        return v0 + f * (v1 - v0);
+    }
 }
 
 /// <summary>A smooth function of (x, y) sampled on a grid, read back bilinearly (clamped at the edges).</summary>
-internal sealed class Table2D
+internal sealed unsafe class Table2D
 {
     private readonly float[] _values;
+    private readonly float* _pinned;   // _values on the pinned heap: the gathers read it by address
     private readonly int _nx, _ny;
     private readonly float _minX, _minY, _invStep, _maxPx, _maxPy;
 
@@ -144,7 +179,8 @@ internal sealed class Table2D
         _nx = (int)MathF.Ceiling((maxX - minX) / step) + 2;
         _ny = (int)MathF.Ceiling((maxY - minY) / step) + 2;
         _maxPx = _nx - 1.001f; _maxPy = _ny - 1.001f;
-        _values = new float[_nx * _ny];
+        _values = GC.AllocateArray<float>(_nx * _ny, pinned: true);
+        _pinned = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_values));
         for (int j = 0; j < _ny; j++)
             for (int i = 0; i < _nx; i++)
                 _values[j * _nx + i] = f(minX + i * step, minY + j * step);
@@ -166,4 +202,31 @@ internal sealed class Table2D
         float bottom = w + fx * (Unsafe.Add(ref w, 1) - w);
         return top + fy * (bottom - top);
     }
+
+    /// <summary><see cref="At"/> for eight points at once (AVX2 gathers), with the same float operations: bit-identical.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> At8(Vector256<float> x, Vector256<float> y)
+    {
+        var invStep = Vector256.Create(_invStep);
+        var px = Clamp((x - Vector256.Create(_minX)) * invStep, Vector256.Create(_maxPx));
+        var py = Clamp((y - Vector256.Create(_minY)) * invStep, Vector256.Create(_maxPy));
+        var i = Avx.ConvertToVector256Int32WithTruncation(px);
+        var j = Avx.ConvertToVector256Int32WithTruncation(py);
+        var fx = px - Avx.ConvertToVector256Single(i);
+        var fy = py - Avx.ConvertToVector256Single(j);
+        var index = Avx2.Add(Avx2.MultiplyLow(j, Vector256.Create(_nx)), i);
+        float* values = _pinned;
+        var v0 = Avx2.GatherVector256(values, index, 4);
+        var v1 = Avx2.GatherVector256(values + 1, index, 4);
+        var w0 = Avx2.GatherVector256(values + _nx, index, 4);
+        var w1 = Avx2.GatherVector256(values + _nx + 1, index, 4);
+        var top = v0 + fx * (v1 - v0);
+        var bottom = w0 + fx * (w1 - w0);
+        return top + fy * (bottom - top);
+    }
+
+    /// <summary>p &lt; 0 ? 0 : p &gt; max ? max : p, lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Clamp(Vector256<float> p, Vector256<float> max)
+        => Avx.BlendVariable(Avx.BlendVariable(p, max, Avx.CompareGreaterThan(p, max)), Vector256<float>.Zero, Avx.CompareLessThan(p, Vector256<float>.Zero));
 }

@@ -18,7 +18,7 @@ namespace SonicWeb.Engine.Rendering;
 /// forward model per region: exactly at the lip line, with one fixed-point step below it.
 /// </para>
 /// </summary>
-internal sealed class MouthWarp
+internal sealed partial class MouthWarp
 {
     private readonly LocalFrame _frame;
     private readonly float _minX, _maxX, _minY, _maxY;
