@@ -6,7 +6,7 @@ namespace SonicWeb.Engine.Animation;
 /// Mouth opening and width per frame. Loudness (gated by voice activity) sets how far the jaw drops;
 /// the viseme weights then shape it: open vowels drop it further, spread vowels (i, e) open it less
 /// and widen the lips, rounded vowels (o, u) open it less and pull the corners in, and a voiced
-/// closure (m) presses the lips shut even in a loud phrase, while an alveolar one (n, l) only raises
+/// closure (m, a murmur quieter than the vowels around it) presses the lips shut, while an alveolar one (n, l) only raises
 /// the jaw part way with the lips apart. Stops (p, b) close the mouth through
 /// their silent closure in the loudness curve, which is why the release is fast enough to show it.
 /// </summary>
