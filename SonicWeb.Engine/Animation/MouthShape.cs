@@ -6,7 +6,7 @@ namespace SonicWeb.Engine.Animation;
 /// Mouth opening and width per frame. Loudness (gated by voice activity) sets how far the jaw drops;
 /// the viseme weights then shape it: open vowels drop it further, spread vowels (i, e) open it less
 /// and widen the lips, rounded vowels (o, u) open it less and pull the corners in, and a voiced
-/// closure (m) presses the lips shut even in a loud phrase, while an alveolar one (n, l) only raises
+/// closure (m, a murmur quieter than the vowels around it) presses the lips shut, while an alveolar one (n, l) only raises
 /// the jaw part way with the lips apart. Stops (p, b) close the mouth through
 /// their silent closure in the loudness curve, which is why the release is fast enough to show it.
 /// </summary>
@@ -55,7 +55,10 @@ internal static class MouthShape
             // Closures: an m heard as a nasal murmur, or the short silent hold of p/b inside a phrase
             // (a dip of the loudness below both neighbours two frames away). (Thresholds 0.12-0.36: the
             // Alveolar class takes a share of an m's likelihood, about a tenth of its Closed weight.)
-            float murmur = CurveFilters.SmoothStep(0.12f, 0.36f, closed[i]);
+            // A nasal murmur radiates through the nose and is weaker than the vowels around it: a frame as
+            // loud as the loudest within 120 ms is a vowel whatever its Closed weight (some voices' vowels,
+            // e.g. the Italian studio prompt's, score 0.2-0.35 on Closed and were shut at full loudness).
+            float murmur = CurveFilters.SmoothStep(0.12f, 0.36f, closed[i]) * QuieterThanNeighbours(controls.Loudness, i);
             float occlusion = visemes.Occlusion?[i] ?? 0;
             // The formant dip of an occlusion is also heard on n and l, where the tongue tip closes the
             // tract and the lips stay apart: when a voiced frame sounds alveolar and not like m's murmur,
@@ -154,6 +157,24 @@ internal static class MouthShape
         float depth = MathF.Min(before, after) - loudness[i];
         return CurveFilters.SmoothStep(0.12f, 0.3f, depth);
     }
+
+    /// <summary>
+    /// 0..1, how much quieter frame i is than the loudest frame within <see cref="MurmurReachFrames"/> either
+    /// side (0 when it is that loudest frame or within <see cref="MurmurMinDrop"/> of it, 1 from
+    /// <see cref="MurmurFullDrop"/> below it). Either side counts, so an m that starts or ends a phrase passes.
+    /// </summary>
+    private static float QuieterThanNeighbours(float[] loudness, int i)
+    {
+        int n = loudness.Length;
+        float peak = 0;
+        for (int k = Math.Max(0, i - MurmurReachFrames); k <= Math.Min(n - 1, i + MurmurReachFrames); k++) peak = MathF.Max(peak, loudness[k]);
+        return CurveFilters.SmoothStep(MurmurMinDrop, MurmurFullDrop, peak - loudness[i]);
+    }
+
+    /// <summary>An m murmur is several dB below its vowels: on the normalised loudness (about 36 dB full range),
+    /// 0.04 is ~1.5 dB, 0.15 ~5 dB; the window is 120 ms either side (a syllable).</summary>
+    private const float MurmurMinDrop = 0.04f, MurmurFullDrop = 0.15f;
+    private const int MurmurReachFrames = 3;
 
     /// <summary>
     /// 0..1 speech gate. Voice activity decides where speech starts, but the detector (trained on

@@ -28,6 +28,8 @@ internal static class CaseRunner
             fps = result.Frames / clock.Elapsed.TotalSeconds;
         }
         var clip = await AudioLoader.LoadAsync(audio, options.Limits, options.Ffmpeg, CancellationToken.None);
+        // What the renderer was asked for (same audio, same seed): separates the animator from the meters.
+        var poses = pipeline.Animate(clip, inspection.FrameCount, parameters, parameters.Seed!.Value);
         // The photo framed as the video but not animated: the reference for "black beyond the photo's own".
         var still = Still(await ImageLoader.LoadAsync(image, options.Limits, CancellationToken.None), inspection);
         // Kept beside the video: the reference the jaw and the black border are measured against.
@@ -41,8 +43,9 @@ internal static class CaseRunner
             File.WriteAllText(Path.Combine(outDir, c.Name + "-phonemes.csv"), "phoneme,start_s,end_s,bilabial,vowel\n" +
                 string.Join("\n", phonemes.Select(p => $"{p.Name},{p.Start:0.000},{p.End:0.000},{(p.IsBilabial ? 1 : 0)},{(p.IsVowel ? 1 : 0)}")));
         File.WriteAllText(Path.Combine(outDir, c.Name + "-curves.csv"),
-            "frame,loudness,pause,speech,opening,opening_width,jaw_drop\n" + string.Join("\n", Enumerable.Range(0, report.Frames).Select(i =>
-                $"{i},{report.Loudness[i]:0.000},{(report.Speech.Pause[i] ? 1 : 0)},{(report.Speech.Speech[i] ? 1 : 0)},{report.Opening[i]:0.0000},{report.OpeningWidth[i]:0.000},{report.JawOpening[i]:0.0000}")));
+            "frame,loudness,pause,speech,opening,opening_width,jaw_drop,pose_open,pose_closure\n" + string.Join("\n", Enumerable.Range(0, report.Frames).Select(i =>
+                $"{i},{report.Loudness[i]:0.000},{(report.Speech.Pause[i] ? 1 : 0)},{(report.Speech.Speech[i] ? 1 : 0)},{report.Opening[i]:0.0000},{report.OpeningWidth[i]:0.000},{report.JawOpening[i]:0.0000}," +
+                (i < poses.Length ? $"{poses[i].MouthOpen:0.0000},{poses[i].LipClosure:0.0000}" : ","))));
         return new CaseResult(c, fps, report, closure, cavityClosure, inspection.Face.FacesFound);
     }
 

@@ -68,9 +68,7 @@ public sealed partial class BuiltInBackend : IGenerationBackend
         int seed = p.Seed ?? Random.Shared.Next(0, int.MaxValue);
 
         var stage = Stopwatch.StartNew();
-        var controls = BuildControls(inputs.Audio, frameCount);
-        var poses = Animator.Animate(controls, new AnimationSettings(
-            (float)p.DynamicScale, (float)p.MotionScale, p.AlignMouth, p.SmoothMotion, seed));
+        var poses = Animate(inputs.Audio, frameCount, p, seed);
         timings[GenerationStage.AnalyzingAudio.ToString()] += stage.Elapsed.TotalSeconds;
 
         stage.Restart();
@@ -92,6 +90,11 @@ public sealed partial class BuiltInBackend : IGenerationBackend
     {
         EstimatedSeconds = _estimator.EstimateSeconds(Name, analysis.VideoSeconds, Math.Min(analysis.Layout.Width, analysis.Layout.Height), p.InferenceSteps),
     };
+
+    /// <summary>The poses a job renders (the quality report writes them beside what it measures on the video).</summary>
+    internal FacePose[] Animate(AudioClip audio, int frameCount, GenerationParameters p, int seed)
+        => Animator.Animate(BuildControls(audio, frameCount), new AnimationSettings(
+            (float)p.DynamicScale, (float)p.MotionScale, p.AlignMouth, p.SmoothMotion, seed));
 
     private FrameControls BuildControls(AudioClip audio, int frameCount)
     {

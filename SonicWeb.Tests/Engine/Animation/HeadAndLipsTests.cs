@@ -87,4 +87,28 @@ public class HeadAndLipsTests
         Assert.InRange(nOpen / vowel, 0.3f, 0.8f); // the jaw rises part way
         Assert.True(nPress < 0.1f, $"n: press {nPress:F2} (the lips stay apart)");
     }
+    [Fact]
+    public void A_closed_sounding_frame_shuts_the_mouth_only_when_it_is_quieter_than_the_vowels_around_it()
+    {
+        // A loud phrase; frames 28-31 score 0.35 on Closed (m's murmur) with no formant-band occlusion: as
+        // loud as the frames around them (a vowel the classifier half-confuses with m, as on the Italian studio
+        // prompt) or 6 dB quieter (a nasal murmur, which radiates through the nose, weaker than its vowels).
+        static FrameControls Phrase(float murmurLoudness)
+        {
+            const int n = 60;
+            var visemes = VisemeWeights.Empty(n) with { Occlusion = new float[n] };
+            for (int i = 28; i < 32; i++) visemes.Closed[i] = 0.35f;
+            return new FrameControls(Fps, Enumerable.Range(0, n).Select(i => i < 10 ? 0f : i is >= 28 and < 32 ? murmurLoudness : 0.85f).ToArray(),
+                Enumerable.Range(0, n).Select(i => i < 10 ? 0f : 1f).ToArray()) { Visemes = visemes };
+        }
+        var settings = new AnimationSettings(AlignMouth: false);
+        var loud = Animator.Animate(Phrase(0.85f), settings);
+        var quiet = Animator.Animate(Phrase(0.65f), settings);
+        float vowel = loud.Skip(18).Take(6).Average(p => p.MouthOpen);
+        float loudOpen = loud.Skip(28).Take(4).Min(p => p.MouthOpen), quietOpen = quiet.Skip(28).Take(4).Min(p => p.MouthOpen);
+        Assert.True(loudOpen > 0.9f * vowel, $"as loud as its vowels: opening {loudOpen:F3} of vowel {vowel:F3}");
+        Assert.True(loud.Skip(28).Take(4).Max(p => p.MouthPress) < 0.05f, "as loud as its vowels: lips pressed");
+        Assert.True(quietOpen < 0.1f * vowel, $"quieter murmur: opening {quietOpen:F3} of vowel {vowel:F3}");
+        Assert.True(quiet.Skip(28).Take(4).Max(p => p.MouthPress) > 0.5f, "quieter murmur: lips not pressed");
+    }
 }
