@@ -6,6 +6,7 @@ using MudBlazor;
 using SonicWeb.Accounts;
 using SonicWeb.Batches;
 using SonicWeb.Components.Layout;
+using SonicWeb.Components.Pages.Jobs;
 using SonicWeb.Components.Pages.Jobs.Components;
 using SonicWeb.Components.Shared;
 using SonicWeb.Data;
@@ -203,6 +204,40 @@ public sealed class JobPageComponentTests : ComponentTestContext
         Assert.Equal(3, Count());
         await WaitForRendersAsync(4);
         lock (renders) Assert.Equal(12, renders[3].Shown);
+    }
+
+    [Fact]
+    public void The_live_preview_changes_at_most_once_an_interval_and_then_shows_the_newest()
+    {
+        var clock = new ManualClock();
+        var preview = new LivePreview(TimeSpan.FromSeconds(1), clock);
+        Assert.True(preview.Offer("/api/jobs/j/preview?n=1"));
+        Assert.Equal("/api/jobs/j/preview?n=1", preview.Url);
+
+        clock.Advance(TimeSpan.FromMilliseconds(500)); // the engine's next preview, too soon
+        Assert.False(preview.Offer("/api/jobs/j/preview?n=2"));
+        clock.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.False(preview.Offer("/api/jobs/j/preview?n=2"));
+        Assert.Equal("/api/jobs/j/preview?n=1", preview.Url);
+
+        clock.Advance(TimeSpan.FromMilliseconds(600)); // the next event after the interval carries the newest preview
+        Assert.True(preview.Offer("/api/jobs/j/preview?n=3"));
+        Assert.Equal("/api/jobs/j/preview?n=3", preview.Url);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(preview.Offer("/api/jobs/j/preview?n=3")); // the same image: nothing to draw
+        Assert.False(preview.Offer(null));
+
+        preview.Clear(); // a new run: its first preview shows at once
+        Assert.Null(preview.Url);
+        Assert.True(preview.Offer("/api/jobs/j/preview?n=1"));
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = 1;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => _ticks;
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 
     [Fact]
