@@ -6,6 +6,7 @@ using MudBlazor;
 using SonicWeb.Accounts;
 using SonicWeb.Batches;
 using SonicWeb.Components.Layout;
+using SonicWeb.Components.Pages.Jobs;
 using SonicWeb.Components.Pages.Jobs.Components;
 using SonicWeb.Components.Shared;
 using SonicWeb.Data;
@@ -150,6 +151,93 @@ public sealed class JobPageComponentTests : ComponentTestContext
         Assert.True(renders < 300, $"{renders} renders for 300 events");
         live.Dispose();
         Assert.Equal(0, events.SubscriberCount("job-1"));
+    }
+
+    [Fact]
+    public async Task A_render_waits_until_the_browser_showed_the_previous_one_and_then_shows_the_newest_state()
+    {
+        var events = new InProcessJobEvents(NullLogger<InProcessJobEvents>.Instance);
+        var dispatcher = new SemaphoreSlim(1);
+        async Task Dispatch(Func<Task> work) { await dispatcher.WaitAsync(); try { await work(); } finally { dispatcher.Release(); } }
+        int newest = -1;
+        var renders = new List<(int Shown, TaskCompletionSource Browser)>();
+        Task Render()
+        {
+            var browser = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (renders) renders.Add((newest, browser));
+            return browser.Task;
+        }
+        int Count() { lock (renders) return renders.Count; }
+        async Task PublishAsync(int frames) =>
+            await events.PublishAsync(new JobProgressed(new JobProgressMessage("job-1", "Rendering", frames, 100, 1, 1, null, frames)));
+        async Task WaitForRendersAsync(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (Count() < count && DateTime.UtcNow < deadline) await Task.Delay(10);
+            Assert.Equal(count, Count());
+        }
+        using var live = new LiveJobEvents(events, "job-1", e => { newest = ((JobProgressed)e).Progress.FramesDone; return true; },
+            Dispatch, Render, TimeSpan.FromMilliseconds(20), NullLogger.Instance);
+
+        await PublishAsync(1);
+        await WaitForRendersAsync(1);
+        // The browser has not shown frame 1 yet: however many events come and however long it takes, no render is sent.
+        for (int i = 2; i <= 10; i++) { await PublishAsync(i); await Task.Delay(30); }
+        Assert.Equal(1, Count());
+
+        // Once it has, the next render goes at once, with the newest state.
+        lock (renders) renders[0].Browser.SetResult();
+        await WaitForRendersAsync(2);
+        lock (renders) Assert.Equal(10, renders[1].Shown);
+
+        // Shown, and nothing new: no render. A new event renders again.
+        lock (renders) renders[1].Browser.SetResult();
+        await Task.Delay(100);
+        Assert.Equal(2, Count());
+        await PublishAsync(11);
+        await WaitForRendersAsync(3);
+        lock (renders) Assert.Equal(11, renders[2].Shown);
+
+        // A render the browser never acknowledges (its component gone) holds the next one back for BrowserWait only.
+        await PublishAsync(12);
+        await Task.Delay(LiveJobEvents.BrowserWait / 2);
+        Assert.Equal(3, Count());
+        await WaitForRendersAsync(4);
+        lock (renders) Assert.Equal(12, renders[3].Shown);
+    }
+
+    [Fact]
+    public void The_live_preview_changes_at_most_once_an_interval_and_then_shows_the_newest()
+    {
+        var clock = new ManualClock();
+        var preview = new LivePreview(TimeSpan.FromSeconds(1), clock);
+        Assert.True(preview.Offer("/api/jobs/j/preview?n=1"));
+        Assert.Equal("/api/jobs/j/preview?n=1", preview.Url);
+
+        clock.Advance(TimeSpan.FromMilliseconds(500)); // the engine's next preview, too soon
+        Assert.False(preview.Offer("/api/jobs/j/preview?n=2"));
+        clock.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.False(preview.Offer("/api/jobs/j/preview?n=2"));
+        Assert.Equal("/api/jobs/j/preview?n=1", preview.Url);
+
+        clock.Advance(TimeSpan.FromMilliseconds(600)); // the next event after the interval carries the newest preview
+        Assert.True(preview.Offer("/api/jobs/j/preview?n=3"));
+        Assert.Equal("/api/jobs/j/preview?n=3", preview.Url);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(preview.Offer("/api/jobs/j/preview?n=3")); // the same image: nothing to draw
+        Assert.False(preview.Offer(null));
+
+        preview.Clear(); // a new run: its first preview shows at once
+        Assert.Null(preview.Url);
+        Assert.True(preview.Offer("/api/jobs/j/preview?n=1"));
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = 1;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => _ticks;
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 
     [Fact]

@@ -8,18 +8,24 @@ namespace SonicWeb.Components.Shared;
 /// <c>apply</c> on the component's own dispatcher (so the component's fields are only touched there, like in any
 /// event handler); when <c>apply</c> says the page changed, a render is asked for, at most one per
 /// <c>minInterval</c>: a fast job's events are coalesced into the newest state instead of one diff per event
-/// sent down the circuit. The publisher never waits for the page (it only queues the work), so a slow or
-/// closed tab cannot hold up a render or the other watchers. Dispose with the component.
+/// sent down the circuit. When the render tells when the browser has shown it, a render also waits for the
+/// browser to have shown the previous one (back-pressure): a tab that cannot keep up (a busy machine, 50 tabs on
+/// two cores) gets fewer updates, each of the newest state, instead of a queue of stale ones that it applies
+/// late (Blazor Server lets ten unacknowledged render batches queue up per circuit). The publisher never waits
+/// for the page (it only queues the work), so a slow or closed tab cannot hold up a render or the other
+/// watchers. Dispose with the component.
 /// </summary>
 public sealed class LiveJobEvents : IDisposable
 {
     private readonly IDisposable _subscription;
     private readonly Func<Func<Task>, Task> _dispatch;
-    private readonly Action _render;
+    private readonly Func<Task> _render;
     private readonly TimeSpan _minInterval;
     private readonly ILogger _log;
     private long _lastRender;    // Stopwatch timestamp; read and written on the dispatcher only
-    private bool _renderPending; // dispatcher only
+    private bool _renderPending; // dispatcher only: a render is scheduled
+    private bool _awaitingBrowser; // dispatcher only: the last render is not shown yet
+    private bool _heldForBrowser;  // dispatcher only: a render was asked for while waiting for the browser
     private long _lastEvent = Stopwatch.GetTimestamp(); // any thread: Interlocked
     private readonly CancellationTokenSource _stopped = new();
     private volatile bool _disposed;
@@ -28,11 +34,22 @@ public sealed class LiveJobEvents : IDisposable
     /// <param name="jobId">The job to watch; null for every job (then <paramref name="apply"/> must filter by who may see it).</param>
     /// <param name="apply">Updates the component's state from an event; true when the page should render again.</param>
     /// <param name="dispatch">The component's InvokeAsync.</param>
-    /// <param name="render">The component's StateHasChanged.</param>
+    /// <param name="render">The component's StateHasChanged (the render counts as shown at once).</param>
     /// <param name="minInterval">The shortest time between two renders caused by events.</param>
     /// <param name="log">Where a failing <paramref name="apply"/> is reported (the circuit never sees the exception).</param>
     public LiveJobEvents(IJobEvents events, string? jobId, Func<JobEvent, bool> apply, Func<Func<Task>, Task> dispatch,
         Action render, TimeSpan minInterval, ILogger log)
+        : this(events, jobId, apply, dispatch, () => { render(); return Task.CompletedTask; }, minInterval, log)
+    {
+    }
+
+    /// <summary>
+    /// The same with back-pressure: <paramref name="render"/> starts a render and returns a task that completes when
+    /// the browser has applied it (e.g. <see cref="RenderIsland.Refresh"/>); the next render waits for it (at most
+    /// <see cref="BrowserWait"/>, so a render that is never acknowledged cannot stop the page).
+    /// </summary>
+    public LiveJobEvents(IJobEvents events, string? jobId, Func<JobEvent, bool> apply, Func<Func<Task>, Task> dispatch,
+        Func<Task> render, TimeSpan minInterval, ILogger log)
     {
         _dispatch = dispatch;
         _render = render;
@@ -106,8 +123,19 @@ public sealed class LiveJobEvents : IDisposable
         }
     }
 
+    /// <summary>
+    /// The longest a render waits for the browser to show the previous one. Blazor resends unacknowledged batches after
+    /// a reconnection; a render that is never acknowledged (its component gone) must not stop the page's updates.
+    /// </summary>
+    public static readonly TimeSpan BrowserWait = TimeSpan.FromSeconds(2);
+
     private void RequestRender()
     {
+        if (_awaitingBrowser)
+        {
+            _heldForBrowser = true;
+            return;
+        }
         if (_renderPending) return;
         var wait = _minInterval - Stopwatch.GetElapsedTime(_lastRender);
         if (_lastRender == 0 || wait <= TimeSpan.Zero)
@@ -133,11 +161,30 @@ public sealed class LiveJobEvents : IDisposable
     {
         _lastRender = Stopwatch.GetTimestamp();
         Renders++;
-        _render();
+        var shown = _render();
+        if (shown.IsCompleted) return;
+        _awaitingBrowser = true;
+        _ = AfterShownAsync(shown);
+    }
+
+    /// <summary>The browser showed the last render (or did not say so in time): a render held meanwhile goes now.</summary>
+    private async Task AfterShownAsync(Task shown)
+    {
+        try { await shown.WaitAsync(BrowserWait, _stopped.Token); }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or ObjectDisposedException) { }
+        catch (Exception e) { _log.LogDebug(e, "A page's render was not acknowledged"); }
+        Post(() =>
+        {
+            _awaitingBrowser = false;
+            if (!_heldForBrowser) return;
+            _heldForBrowser = false;
+            RequestRender();
+        });
     }
 
     public void Dispose()
     {
+        if (_disposed) return; // a page may dispose it early (before a delete) and again with itself
         _disposed = true;
         _subscription.Dispose();
         _stopped.Cancel();
