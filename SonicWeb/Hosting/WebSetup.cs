@@ -8,6 +8,7 @@ using SonicWeb.Api;
 using SonicWeb.Api.OpenApi;
 using SonicWeb.Batches;
 using SonicWeb.Components;
+using SonicWeb.Components.Shared;
 using SonicWeb.Data;
 using SonicWeb.Health;
 using SonicWeb.Hubs;
@@ -44,6 +45,7 @@ public static class WebSetup
         services.AddValidatedOptions<UploadOptions, UploadOptionsValidator>(UploadOptions.Section);
         services.AddValidatedOptions<BatchOptions, BatchOptionsValidator>(BatchOptions.Section);
         services.AddValidatedOptions<NodeOptions, NodeOptionsValidator>(NodeOptions.Section);
+        services.AddValidatedOptions<LivePageOptions, LivePageOptionsValidator>(LivePageOptions.Section);
         var node = config.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 
         var paths = services.AddSonicStorage(config);
