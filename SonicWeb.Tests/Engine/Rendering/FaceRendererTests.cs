@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using SonicWeb.Engine.Animation;
 using SonicWeb.Engine.Imaging;
 using SonicWeb.Tests.TestSupport;
-using Xunit.Abstractions;
 using static SonicWeb.Tests.Engine.Rendering.RenderTestSupport;
 
 namespace SonicWeb.Tests.Engine.Rendering;
 
-public class FaceRendererTests(ITestOutputHelper output)
+public class FaceRendererTests
 {
     // Source-pixel regions of the astronaut (see AstronautLandmarks).
     private const float MouthX0 = 208, MouthX1 = 240, MouthY0 = 143, MouthY1 = 160;
@@ -102,24 +100,5 @@ public class FaceRendererTests(ITestOutputHelper output)
             TestMedia.SavePng(Render(renderer, pose), path);
             Assert.True(new FileInfo(path).Length > 10_000);
         }
-    }
-
-    [Theory]
-    [InlineData(512, 6.0)]
-    [InlineData(1024, 25.0)]
-    public void Render_time_per_frame(int resolution, double targetMs)
-    {
-        var renderer = Renderer(resolution);
-        var frame = new byte[renderer.FrameBytes];
-        var poses = Animator.Animate(new FrameControls(25, Enumerable.Range(0, 100).Select(i => 0.5f + 0.5f * MathF.Sin(i * 0.7f)).ToArray(),
-            Enumerable.Repeat(1f, 100).ToArray()), new AnimationSettings());
-        for (int i = 0; i < 10; i++) renderer.Render(poses[i], frame); // warm up (JIT, thread pool)
-        var watch = Stopwatch.StartNew();
-        foreach (var pose in poses) renderer.Render(pose, frame);
-        double ms = watch.Elapsed.TotalMilliseconds / poses.Length;
-        output.WriteLine($"{resolution}x{resolution}: {ms:F2} ms/frame (target {targetMs} ms)");
-        // The targets hold on an idle machine in Release; the shared 2-core test machine is often busy
-        // and tests run in Debug, so only a gross regression (an order of magnitude) fails here.
-        Assert.True(ms < targetMs * 20, $"{ms:F2} ms/frame");
     }
 }
