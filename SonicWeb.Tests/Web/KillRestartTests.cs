@@ -17,7 +17,7 @@ namespace SonicWeb.Tests.Web;
 /// valid MP4, nothing acknowledged is lost, no extra job appeared, and no ffmpeg process, temporary file,
 /// half-written output or abandoned upload survives.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class KillRestartTests
 {
     private readonly string _root = Directory.CreateTempSubdirectory("sonicweb-kill-").FullName;

@@ -11,7 +11,7 @@ namespace SonicWeb.Tests.Web;
 /// no 5xx or broken connection, every accepted job finished with a video, and the process's open files and threads
 /// back near where they started once the load is gone.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class SoakTests
 {
     /// <summary>Open files and threads the idle app may hold beyond its count before the load (pools warmed, ONNX sessions, the log file).</summary>

@@ -13,11 +13,25 @@ using SonicWeb.Tests.TestSupport;
 
 namespace SonicWeb.Tests.Web;
 
-/// <summary>Web tests share the machine's two cores with generation: run them one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// Web tests share the machine's two cores with generation: they run one at a time. Beside them (xunit runs as many
+/// collections at once as the machine has cores) go the engine's tests and <see cref="ProcessCollection"/>.
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class WebCollection
 {
     public const string Name = "web";
+}
+
+/// <summary>
+/// Tests that run the app as separate processes (a cluster behind nginx, workers killed and restarted, a broker or
+/// database taken down): they mostly wait on those processes and outages, each with its own brokers, databases and
+/// ports, so they run one at a time beside the web tests rather than after them (a third off the suite's time).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ProcessCollection
+{
+    public const string Name = "processes";
 }
 
 /// <summary>

@@ -16,7 +16,7 @@ namespace SonicWeb.Tests.Web.MultiNode;
 /// the browser on the other web node follows the progress of a job that a worker renders, and its page comes back by
 /// itself when that web node restarts.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class ClusterTests
 {
     private const int ShortJobs = 10;

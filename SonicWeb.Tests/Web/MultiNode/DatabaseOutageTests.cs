@@ -12,7 +12,7 @@ namespace SonicWeb.Tests.Web.MultiNode;
 /// database is back; the job finishes once (one attempt, one finished-job notice) with a valid MP4, and the worker
 /// process takes the next job. The cluster is this test's own: it is stopped and started again.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class DatabaseOutageTests
 {
     [Fact]

@@ -14,7 +14,7 @@ namespace SonicWeb.Tests.Web.MultiNode;
 /// worker process (role worker) that serves /health and /metrics only, shows on /admin/workers, renders the
 /// web node's jobs and, stopped mid-job (SIGTERM), finishes that job before it exits.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class MultiNodeTests
 {
     private static async Task<T> ScalarAsync<T>(string connectionString, string sql)

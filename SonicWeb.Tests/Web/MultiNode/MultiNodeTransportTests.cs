@@ -16,7 +16,7 @@ namespace SonicWeb.Tests.Web.MultiNode;
 /// node (and a real Redis for the hub backplane), all on loopback and started by the test set-up. Jobs,
 /// stop requests and events travel between the instances through the broker.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class MultiNodeTransportTests(BrokerFixture brokers) : IClassFixture<BrokerFixture>
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
