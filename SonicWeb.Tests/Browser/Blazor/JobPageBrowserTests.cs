@@ -58,7 +58,8 @@ public sealed class JobPageBrowserTests
         while (DateTime.UtcNow < until && await page.Locator("#status").InnerTextAsync() is not "Succeeded" and not "Failed")
         {
             if (int.TryParse(await page.Locator("#frames-done").InnerTextAsync(), out var f) && (frames.Count == 0 || frames[^1] != f)) frames.Add(f);
-            if (await page.Locator("#preview").CountAsync() > 0 && await page.Locator("#preview").GetAttributeAsync("src") is { } src && src.Contains("?n=")) previews.Add(src);
+            // Read in one step: the image is replaced by the player the moment the job ends (a locator would wait for it).
+            if (await page.EvaluateAsync<string?>("() => document.getElementById('preview')?.getAttribute('src') ?? null") is { } src && src.Contains("?n=")) previews.Add(src);
             if (frames.Count(x => x > 0) == 3) await page.ScreenshotAsync(new() { Path = Shot("running", 1366, false), FullPage = true });
             await Task.Delay(100);
         }
