@@ -18,7 +18,7 @@ public readonly record struct JawReading(float Drop, Vector2 UpperShift, float M
 /// found in each frame by block matching against the still photo (framed as the video, not animated), and so is
 /// the texture of the nose base and upper lip. The lower block's offset minus the upper block's (head motion moves
 /// both), along the face's "down", is how far the lower lip has dropped: the warp drops the jaw along the face's
-/// axis, so on a rolled head (the tilted group photo, 29 degrees) a vertical reading saw only cos(roll) of the drop,
+/// axis, so on a rolled head (the tilted group photo, mouth line 43 degrees) a vertical reading saw only cos(roll) of the drop,
 /// and the sideways part ran out of the search window. A red lipstick, a dark beard or a smile's teeth do not
 /// change where a texture moved, so this reads the same on any face; what it cannot see is a cavity that is drawn
 /// without moving the lips (the cavity measure, <see cref="MouthMeter"/>, does).

@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace SonicWeb.Tests.Engine.Rendering;
 
 /// <summary>
-/// The tilted group photo (test-media/quality/group-three-quarter.jpg, head rolled about 30 degrees): at a wide
+/// The tilted group photo (test-media/quality/group-three-quarter.jpg, head rolled about 43 degrees): at a wide
 /// opening nothing synthetic may show beside the real mouth corners. With landmarks found on the plain (rolled)
 /// crop the mouth came out shifted along the lips into the cheek, and the opening and its grey teeth band ran
 /// past the image-right corner (docs/quality.md, round 8).
