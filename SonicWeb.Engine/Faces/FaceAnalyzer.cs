@@ -37,6 +37,8 @@ public sealed class FaceAnalyzer(BlazeFaceDetector detector, FaceLandmarkNet68 l
             { Setting = "MinFaceSizePixels" };
 
         var landmarks = landmarkNet.DetectFromDetectorBox(image, face.Box);
+        // A rolled head: once more with the face turned upright (the network was trained on upright faces).
+        landmarks = landmarkNet.DetectFromDetectorBox(image, face.Box, FaceLandmarkNet68.RollOf(landmarks), landmarks);
         return new FaceAnalysis(face, landmarks, faces.Count, warnings) { OtherFaces = faces.Where(f => f != face).Select(f => f.Box).ToList() };
     }
 

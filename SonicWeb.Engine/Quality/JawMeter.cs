@@ -7,7 +7,7 @@ namespace SonicWeb.Engine.Quality;
 
 /// <summary>One frame's jaw, measured against the still photo framed the same way.</summary>
 /// <param name="Drop">How far the lower lip and chin sit below where the still photo has them, relative to the
-/// nose and upper lip, as a share of the mouth width (negative when the lower lip has risen, e.g. closing over a
+/// nose and upper lip, along the face's "down" (square to the line between the mouth corners), as a share of the mouth width (negative when the lower lip has risen, e.g. closing over a
 /// smile's teeth).</param>
 /// <param name="UpperShift">Where the nose and upper lip moved (output pixels): the head's own motion.</param>
 /// <param name="MatchError">Mean absolute luma difference (8-bit levels) of the lower block at its best match.</param>
@@ -16,8 +16,10 @@ public readonly record struct JawReading(float Drop, Vector2 UpperShift, float M
 /// <summary>
 /// Measures how far the mouth is open without looking at colour: the texture of the lower lip and the chin is
 /// found in each frame by block matching against the still photo (framed as the video, not animated), and so is
-/// the texture of the nose base and upper lip. The lower block's vertical offset minus the upper block's (head
-/// motion moves both) is how far the lower lip has dropped. A red lipstick, a dark beard or a smile's teeth do not
+/// the texture of the nose base and upper lip. The lower block's offset minus the upper block's (head motion moves
+/// both), along the face's "down", is how far the lower lip has dropped: the warp drops the jaw along the face's
+/// axis, so on a rolled head (the tilted group photo, mouth line 43 degrees) a vertical reading saw only cos(roll) of the drop,
+/// and the sideways part ran out of the search window. A red lipstick, a dark beard or a smile's teeth do not
 /// change where a texture moved, so this reads the same on any face; what it cannot see is a cavity that is drawn
 /// without moving the lips (the cavity measure, <see cref="MouthMeter"/>, does).
 /// </summary>
@@ -25,6 +27,7 @@ public sealed class JawMeter
 {
     private readonly Block _upper, _lower;
     private readonly int _headReach, _dropUp, _dropDown, _sideReach;
+    private readonly Vector2 _down;   // unit, square to the mouth corners' line, towards the chin
     private Vector2 _lastUpper;
 
     /// <summary>Mouth width (outer corners) in output pixels.</summary>
@@ -53,9 +56,14 @@ public sealed class JawMeter
         // jaw (MouthWarp's forward model: the drop stays high from the lower lip down to the chin) and with nothing
         // else: the lips themselves get thinner when pressed and stretch when closing over a smile's teeth, which
         // moved a block on the lip's edge by up to 4% of the mouth width with the jaw shut.
-        float lipThickness = p[57].Y - p[66].Y;
-        float lowerTop = p[57].Y + 0.5f * lipThickness;
-        var lower = PixelRegion.FromSource(layout, middle - 0.25f * width, lowerTop, middle + 0.25f * width, lowerTop + 0.35f * width);
+        // Placed along the face's "down" from the lower lip (on an upright face: straight below it, as before).
+        var axis = Vector2.Normalize(p[54] - p[48]);
+        _down = new Vector2(-axis.Y, axis.X);
+        float lipThickness = Vector2.Dot(p[57] - p[66], _down);
+        var anchor = p[57] + axis * Vector2.Dot((p[51] - p[57]) / 2, axis);
+        var lowerCentre = anchor + _down * (0.5f * lipThickness + 0.175f * width);
+        var lower = PixelRegion.FromSource(layout, lowerCentre.X - 0.25f * width, lowerCentre.Y - 0.175f * width,
+            lowerCentre.X + 0.25f * width, lowerCentre.Y + 0.175f * width);
         _upper = new Block(still, upper);
         _lower = new Block(still, lower);
         MouthWidthPixels = width * layout.Width / layout.SourceCrop.Width;
@@ -75,8 +83,10 @@ public sealed class JawMeter
         var (upper, _) = _upper.Find(frame, ux - _headReach, ux + _headReach, uy - _headReach, uy + _headReach);
         _lastUpper = upper;
         int lx = (int)MathF.Round(upper.X), ly = (int)MathF.Round(upper.Y);
-        var (lower, error) = _lower.Find(frame, lx - _sideReach, lx + _sideReach, ly - _dropUp, ly + _dropDown);
-        return new JawReading((lower.Y - upper.Y) / MouthWidthPixels, upper, error);
+        // The jaw moves along _down: per row, the columns searched are centred on that line.
+        float slant = _down.X / _down.Y;
+        var (lower, error) = _lower.FindAlong(frame, lx, ly, _sideReach, ly - _dropUp, ly + _dropDown, slant);
+        return new JawReading(Vector2.Dot(lower - upper, _down) / MouthWidthPixels, upper, error);
     }
 
     /// <summary>A patch of the still frame (luma, its mean removed) and a search for it in other frames.</summary>
@@ -134,6 +144,33 @@ public sealed class JawMeter
                 if (curvature > 1e-6f) sub = Math.Clamp(0.5f * (a - d) / curvature, -0.5f, 0.5f);
             }
             return (new Vector2(dx0 + bc, dy0 + br + sub), costs[best]);
+        }
+
+        /// <summary>
+        /// <see cref="Find"/> in a slanted band: rows <paramref name="dy0"/>..<paramref name="dy1"/>, each searched
+        /// <paramref name="side"/> columns either side of the line through (<paramref name="dx"/>, <paramref name="dy"/>)
+        /// with <paramref name="slant"/> columns per row (the face's "down" on a rolled head). The row is refined by a
+        /// parabola through the costs one row above and below at the best column.
+        /// </summary>
+        public (Vector2 Offset, float Error) FindAlong(RgbImage frame, int dx, int dy, int side, int dy0, int dy1, float slant)
+        {
+            var best = (Offset: Vector2.Zero, Error: float.NaN);
+            for (int row = dy0; row <= dy1; row++)
+            {
+                int centre = dx + (int)MathF.Round(slant * (row - dy));
+                var found = Find(frame, centre - side, centre + side, row, row);
+                if (!float.IsNaN(found.Error) && !(found.Error >= best.Error)) best = found;
+            }
+            if (float.IsNaN(best.Error)) return best;
+            int bx = (int)best.Offset.X, by = (int)best.Offset.Y;
+            float sub = 0;
+            if (by > dy0 && by < dy1)
+            {
+                float a = Find(frame, bx, bx, by - 1, by - 1).Error, d = Find(frame, bx, bx, by + 1, by + 1).Error;
+                float curvature = a - 2 * best.Error + d;
+                if (curvature > 1e-6f) sub = Math.Clamp(0.5f * (a - d) / curvature, -0.5f, 0.5f);
+            }
+            return (new Vector2(bx, by + sub), best.Error);
         }
 
         private float Cost(float[] area, int stride, int ox, int oy)

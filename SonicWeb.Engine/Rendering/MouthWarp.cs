@@ -283,7 +283,9 @@ internal sealed partial class MouthWarp
             // Separate teeth: soft darker seams between them, each tooth's lower edge a little rounded.
             float seam = ToothSeam(MathF.Abs(sx) / _innerHalfWidth);
             float bandHere = band * (1 - 0.1f * seam);
-            float teeth = Smooth.Clamp01((bandHere - depth) / feather + 0.5f) * Smooth.Step(0.05f, 0.6f, band);
+            // Towards the corners the teeth recede into the cheeks' shadow: the band fades into the cavity
+            // instead of ending in a grey sliver where the opening narrows to its tip (the tilted group photo).
+            float teeth = Smooth.Clamp01((bandHere - depth) / feather + 0.5f) * Smooth.Step(0.05f, 0.6f, band) * (1 - Smooth.Step(CornerFadeStart, 0.95f, e));
             float shade = (1 - 0.45f * e * e) * (1 - 0.2f * Smooth.Clamp01(depth / band)) * (1 - 0.13f * seam)
                 * (0.86f + 0.14f * Smooth.Step(0, 0.4f * band + 0.5f, depth));   // in the upper lip's shadow at the top
             r += teeth * (c.TeethR * shade - r); g += teeth * (c.TeethG * shade - g); b += teeth * (c.TeethB * shade - b);
@@ -299,6 +301,9 @@ internal sealed partial class MouthWarp
         float width = _seamWidth; // 0.45 source px as a share of the half width
         return MathF.Exp(-best * best / (width * width));
     }
+
+    /// <summary>Share of the inner half width from which the synthetic teeth fade into the corners' shadow.</summary>
+    private const float CornerFadeStart = 0.7f;
 
     private static readonly float[] ToothEdges = [0f, 0.23f, 0.43f, 0.6f, 0.75f, 0.88f];
     private readonly float _seamWidth;
