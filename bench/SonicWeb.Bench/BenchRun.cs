@@ -54,6 +54,29 @@ public static class BenchRun
             return 0;
         }
 
+        if (o.Sampler)
+        {
+            Say("sampler: 1024-wide rows of head motion");
+            var sampler = await ChildLauncher.RunAsync("--case", "sampler", "--image", inputs.ImagePath);
+            if (!o.JsonOnly)
+                foreach (var (name, ns) in sampler.CallMilliseconds!) Console.Out.WriteLine($"  {name,-64} {ns,6:0.00}");
+            Console.Out.WriteLine(JsonSerializer.Serialize(sampler, CaseRunner.Json));
+            return 0;
+        }
+
+        if (o.Startup)
+        {
+            foreach (var res in o.Resolutions)
+            {
+                Say($"{res}: startup steps");
+                var startup = await ChildLauncher.RunAsync("--case", "startup", "--res", Text(res), "--image", inputs.ImagePath,
+                    "--audio", clip, "--out", inputs.PathFor($"startup-{res}.mp4"));
+                if (!o.JsonOnly) ReportPrinter.PrintStartup(startup, Console.Out);
+                Console.Out.WriteLine(JsonSerializer.Serialize(startup, CaseRunner.Json));
+            }
+            return 0;
+        }
+
         var figures = new List<ResolutionFigures>();
         foreach (var res in o.Resolutions)
             figures.Add(await MeasureResolutionAsync(inputs, clip, res, Say));

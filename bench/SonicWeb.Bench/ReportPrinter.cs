@@ -78,6 +78,19 @@ public static class ReportPrinter
         w.WriteLine();
     }
 
+    /// <summary>The startup case: one row per step, cold and warm side by side, in milliseconds.</summary>
+    public static void PrintStartup(CaseResult c, TextWriter w)
+    {
+        var steps = c.StageSeconds!;
+        w.WriteLine();
+        w.WriteLine($"Fixed start of one job, {c.Width}x{c.Height}, {c.Frames} frames (ms; each step alone, in the backend's order):");
+        w.WriteLine($"  {"network loading (once per process)",-36} {F(steps["modelLoad"] * 1000, 1),9}");
+        w.WriteLine($"  {"step",-36} {"cold",9} {"warm",9}");
+        foreach (var name in steps.Keys.Where(k => k.StartsWith("cold.", StringComparison.Ordinal)).Select(k => k[5..]))
+            w.WriteLine($"  {name,-36} {F(steps["cold." + name] * 1000, 1),9} {F(steps.GetValueOrDefault("warm." + name) * 1000, 1),9}");
+        w.WriteLine();
+    }
+
     private static void Row(TextWriter w, string label, IEnumerable<string> values, string note = "")
     {
         w.Write(label.PadRight(LabelWidth));
