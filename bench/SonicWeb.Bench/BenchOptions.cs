@@ -33,6 +33,8 @@ public sealed record BenchOptions
     public int CompareRepetitions { get; init; }
     public bool Startup { get; init; }
     public bool Sampler { get; init; }
+    /// <summary>Pipeline case: run the job a second time in the same process (the warm figure).</summary>
+    public bool Warm { get; init; }
 
     /// <summary>The frames' format between renderer and encoder (child cases); null: EngineOptions' default.</summary>
     public RawFrameFormat? Input { get; init; }
@@ -78,6 +80,7 @@ public sealed record BenchOptions
                 "--width" => o with { Width = Integer() },
                 "--height" => o with { Height = Integer() },
                 "--frames" => o with { Frames = Integer() },
+                "--warm" => o with { Warm = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{HelpText}"),
             };
         }

@@ -17,6 +17,8 @@ public sealed record ResolutionFigures(CaseResult Pipeline, CaseResult Render, C
     /// <summary>End-to-end fps / encode-only fps; "within 2x of the baseline" means at least 0.5.</summary>
     public double BaselineRatio => EndToEndFps / EncodeFps;
     public double RenderingStageBaselineRatio => RenderingStageFps / EncodeFps;
+    /// <summary>The second job in the pipeline case's process (warm) against the same baseline.</summary>
+    public double WarmBaselineRatio => Pipeline.WarmFps!.Value / EncodeFps;
 }
 
 /// <summary>Everything one benchmark run measured.</summary>
@@ -106,7 +108,7 @@ public static class BenchRun
         string[] format = input is null ? [] : ["--input", input];
         string suffix = input is null ? "" : "-" + input;
         say($"{res}{suffix}: pipeline (GenerateAsync)");
-        var pipeline = await RunPipelineAsync(inputs, clip, res, "pipeline" + suffix, format);
+        var pipeline = await RunPipelineAsync(inputs, clip, res, "pipeline" + suffix, [.. format, "--warm"]);
 
         say($"{res}{suffix}: render only");
         var raw = inputs.PathFor($"frames-{res}{suffix}.raw");
