@@ -29,13 +29,11 @@ public sealed class InputAnalyser(EngineOptions options, AnalysisModels models)
     /// stage are added to it; when <paramref name="progress"/> is given, stage changes are reported against
     /// <paramref name="clock"/>. <paramref name="audioLoaded"/> is called with the decoded audio as soon as it is
     /// there (on whichever thread finished loading it), before the face analysis ends: a backend starts its own
-    /// audio analysis from it, on the other core, while the face is found. <paramref name="faceFound"/> is called
-    /// likewise with the photo, its face and the frame layout as soon as they are known (usually while the audio
-    /// still decodes), so a backend can set its renderer up meanwhile; only when the face analysis succeeded.
+    /// audio analysis from it, on the other core, while the face is found.
     /// </summary>
     public async Task<AnalysedInputs> AnalyseAsync(string imagePath, string audioPath, GenerationParameters p, CancellationToken ct,
         Dictionary<string, double>? timings = null, IProgress<GenerationProgress>? progress = null, Stopwatch? clock = null,
-        Action<AudioClip>? audioLoaded = null, Action<RgbImage, FaceAnalysis, FrameLayout>? faceFound = null)
+        Action<AudioClip>? audioLoaded = null)
     {
         ParameterValidator.Validate(p).ThrowIfInvalid();
         clock ??= Stopwatch.StartNew();
@@ -44,7 +42,7 @@ public sealed class InputAnalyser(EngineOptions options, AnalysisModels models)
         var audioTask = LoadAudioAsync(audioPath, audioLoaded, ct);
         // The face is looked for as soon as the photo is decoded, while ffmpeg still decodes the audio (and the
         // backend's audio analysis may run beside it); its errors are still reported after the loading ones.
-        var faceTask = AnalyseFaceAsync(imageTask, p, faceFound, ct);
+        var faceTask = AnalyseFaceAsync(imageTask, ct);
         try { await Task.WhenAll(imageTask, audioTask).ConfigureAwait(false); }
         catch (Exception) { /* awaited again below, so that an image problem is reported before an audio one */ }
         RgbImage image;
@@ -73,7 +71,7 @@ public sealed class InputAnalyser(EngineOptions options, AnalysisModels models)
         warnings.AddRange(validation.Warnings.Select(w => w.Message));
 
         double videoSeconds = p.Duration ?? audio.DurationSeconds;
-        var layout = Layout(image, face, p);
+        var layout = Framing.Compute(image.Width, image.Height, face.Face.Box, p.Crop, (float)p.ExpandRatio, p.MinResolution);
         if (p.Crop == CropMode.Face && layout.SourceCrop.Width < layout.Width * 0.5f)
             warnings.Add($"The face area is {layout.SourceCrop.Width:0} px wide and is upscaled to {layout.Width} px; a larger photo would look sharper.");
 
@@ -83,20 +81,14 @@ public sealed class InputAnalyser(EngineOptions options, AnalysisModels models)
             EstimatedSeconds: 0, warnings));
     }
 
-    private async Task<FaceAnalysis> AnalyseFaceAsync(Task<RgbImage> imageTask, GenerationParameters p,
-        Action<RgbImage, FaceAnalysis, FrameLayout>? faceFound, CancellationToken ct)
+    private async Task<FaceAnalysis> AnalyseFaceAsync(Task<RgbImage> imageTask, CancellationToken ct)
     {
         var image = await imageTask.ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         // On a pool thread: the image loader may have finished on the caller's.
-        var face = await Task.Run(() => new FaceAnalyzer(models.FaceDetector, models.LandmarkNet, options.MinFaceSizePixels).Analyze(image), ct)
+        return await Task.Run(() => new FaceAnalyzer(models.FaceDetector, models.LandmarkNet, options.MinFaceSizePixels).Analyze(image), ct)
             .ConfigureAwait(false);
-        faceFound?.Invoke(image, face, Layout(image, face, p));
-        return face;
     }
-
-    private static FrameLayout Layout(RgbImage image, FaceAnalysis face, GenerationParameters p) =>
-        Framing.Compute(image.Width, image.Height, face.Face.Box, p.Crop, (float)p.ExpandRatio, p.MinResolution);
 
     private async Task<AudioClip> LoadAudioAsync(string audioPath, Action<AudioClip>? loaded, CancellationToken ct)
     {

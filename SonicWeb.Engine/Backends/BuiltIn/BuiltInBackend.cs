@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using SonicWeb.Engine.Animation;
 using SonicWeb.Engine.Audio;
 using SonicWeb.Engine.Audio.Vad;
-using SonicWeb.Engine.Faces;
 using SonicWeb.Engine.Imaging;
 using SonicWeb.Engine.Media;
 using SonicWeb.Engine.Pipeline;
@@ -70,21 +69,17 @@ public sealed partial class BuiltInBackend : IGenerationBackend
         // The voice's analysis (loudness, VAD, visemes) and the animation need only the audio: they start as soon as
         // it is decoded, on a pool thread, while the face is found on the other core (a quarter to a half of a short
         // job's fixed start; docs/measurements.md "Engine: the job's fixed start").
-        // Likewise the renderer's set-up (and, in a process's first job, the compilation of its render path) needs only
-        // the photo and the face: it starts when they are known, usually while the audio still decodes.
         Task<FacePose[]>? animation = null;
-        Task<FaceRenderer>? setup = null;
         AnalysedInputs inputs;
         try
         {
             inputs = await _analyser.AnalyseAsync(request.ImagePath, request.AudioPath, p, ct, timings, progress, clock,
-                audio => animation = Task.Run(() => Animate(audio, GenerationParameters.FrameCountFor(p.Duration ?? audio.DurationSeconds), p, seed)),
-                (image, face, layout) => setup = Task.Run(() => SetUpRenderer(image, face, layout)));
+                audio => animation = Task.Run(() => Animate(audio, GenerationParameters.FrameCountFor(p.Duration ?? audio.DurationSeconds), p, seed)));
         }
         catch
         {
-            // Not left running (nor their failures unobserved) behind the error this job reports.
-            await SettleAsync(animation, setup);
+            // Not left running (nor its failure unobserved) behind the error this job reports.
+            if (animation != null) try { await animation; } catch { /* the analysis error is the one to report */ }
             throw;
         }
         var layout = inputs.Inspection.Layout;
@@ -94,12 +89,20 @@ public sealed partial class BuiltInBackend : IGenerationBackend
         double waitedForAnimation;
         try
         {
-            // The encoder starts (ffmpeg opens the audio, x264 sets up) while the renderer's set-up and the animation may
-            // still be running; only what is left of them is waited for.
+            // The encoder starts (ffmpeg opens the audio, x264 sets up) and the renderer precomputes its tables while the
+            // animation may still be running; only what is left of it is waited for.
             await using var encoder = await StartEncoderAsync(request, layout, frameCount, ct);
+            var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout, inputs.Inspection.Face.OtherFaces);
+            if (!animation!.IsCompleted && Interlocked.Exchange(ref s_renderCompiled, 1) == 0)
+            {
+                // The first job of a process compiles the render path (AVX2 samplers and warps, the I420 conversion) on
+                // its first frame: 0.1-0.5 s. Done here on a frame that is thrown away, it overlaps the animation's
+                // last part instead of delaying the first real frame.
+                var pose = new FacePose(0.8f, 0.2f, 0.5f, 0.05f, 0.03f, 0.02f, 0, 0, MouthPress: 0.2f, LipClosure: 0.2f);
+                if (options.EncoderInput == RawFrameFormat.Yuv420p) renderer.RenderI420(pose, new byte[renderer.I420FrameBytes]);
+                else renderer.Render(pose, new byte[renderer.FrameBytes]);
+            }
             var wait = Stopwatch.StartNew();
-            var renderer = await setup!;
-            if (renderer.Layout != layout) throw new InvalidOperationException("The renderer was set up for another layout.");
             var poses = await animation!;
             waitedForAnimation = wait.Elapsed.TotalSeconds;
             if (poses.Length != frameCount)
@@ -109,11 +112,10 @@ public sealed partial class BuiltInBackend : IGenerationBackend
         catch
         {
             // An encoder or renderer failure: the animation is not left running, nor its own failure unobserved.
-            await SettleAsync(animation, setup);
+            try { await animation!; } catch { /* the first error is the one to report */ }
             throw;
         }
-        // AnalyzingAudio: only what the job waited for the renderer's set-up and the animation once the inputs were
-        // analysed (the rest overlapped the loading and the face's analysis).
+        // AnalyzingAudio: only the part of the voice's analysis that the job waited for (the rest overlapped the face's).
         timings[GenerationStage.AnalyzingAudio.ToString()] += waitedForAnimation;
         timings[GenerationStage.Rendering.ToString()] = stage.Elapsed.TotalSeconds - waitedForAnimation;
 
@@ -157,30 +159,6 @@ public sealed partial class BuiltInBackend : IGenerationBackend
         }
         var (loudness, visemes) = spectral.GetAwaiter().GetResult();
         return new FrameControls(GenerationParameters.Fps, loudness, voice) { Visemes = visemes };
-    }
-
-    /// <summary>Waits for the job's side tasks that were started, ignoring their failures (the caller reports its own).</summary>
-    private static async Task SettleAsync(params Task?[] tasks)
-    {
-        foreach (var task in tasks)
-            if (task != null) try { await task; } catch { /* the first error is the one to report */ }
-    }
-
-    /// <summary>
-    /// The renderer of a job; in the first job of a process also one thrown-away frame, which compiles the render path
-    /// (AVX2 samplers and warps, the I420 conversion: 0.1-0.5 s) here, beside the audio's analysis, instead of on the
-    /// first real frame.
-    /// </summary>
-    private FaceRenderer SetUpRenderer(RgbImage image, FaceAnalysis face, FrameLayout layout)
-    {
-        var renderer = new FaceRenderer(image, face.Landmarks, layout, face.OtherFaces);
-        if (Interlocked.Exchange(ref s_renderCompiled, 1) == 0)
-        {
-            var pose = new FacePose(0.8f, 0.2f, 0.5f, 0.05f, 0.03f, 0.02f, 0, 0, MouthPress: 0.2f, LipClosure: 0.2f);
-            if (options.EncoderInput == RawFrameFormat.Yuv420p) renderer.RenderI420(pose, new byte[renderer.I420FrameBytes]);
-            else renderer.Render(pose, new byte[renderer.FrameBytes]);
-        }
-        return renderer;
     }
 
     private Task<VideoEncoder> StartEncoderAsync(GenerationRequest request, FrameLayout layout, int frameCount, CancellationToken ct) =>
