@@ -23,20 +23,35 @@ public static class AudioLoader
             EngineErrorCodes.UnsupportedAudio, EngineErrorCodes.AudioEmpty);
         await RejectImagesAsync(path, name, ct).ConfigureAwait(false);
 
-        var info = await MediaProbe.ProbeAsync(path, new MediaProbeOptions
+        // The probe (ffprobe) and the decode (ffmpeg, of the first audio stream: the one the probe picks) run side by
+        // side, one process start off a job's fixed start; the probe's verdict still comes first, and a decode it
+        // refuses is stopped.
+        using var stopDecode = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var decode = DecodeAsync(path, limits, ffmpeg, stopDecode.Token);
+        double? probed;
+        try
         {
-            Ffmpeg = ffmpeg,
-            FormatWhitelist = MediaProbe.AudioDemuxers,
-            FailureCode = EngineErrorCodes.UnsupportedAudio,
-        }, ct).ConfigureAwait(false);
-        var audio = info.FirstAudio
-            ?? throw Unsupported($"'{name}' contains no audio (found: {info.DescribeStreams()}). Accepted: {AcceptedDescription}.");
+            var info = await MediaProbe.ProbeAsync(path, new MediaProbeOptions
+            {
+                Ffmpeg = ffmpeg,
+                FormatWhitelist = MediaProbe.AudioDemuxers,
+                FailureCode = EngineErrorCodes.UnsupportedAudio,
+            }, ct).ConfigureAwait(false);
+            var audio = info.FirstAudio
+                ?? throw Unsupported($"'{name}' contains no audio (found: {info.DescribeStreams()}). Accepted: {AcceptedDescription}.");
 
-        double? probed = info.DurationSeconds ?? audio.DurationSeconds;
-        if (probed > limits.MaxAudioSeconds)
-            throw TooLong(probed.Value, limits);
+            probed = info.DurationSeconds ?? audio.DurationSeconds;
+            if (probed > limits.MaxAudioSeconds)
+                throw TooLong(probed.Value, limits);
+        }
+        catch
+        {
+            await stopDecode.CancelAsync().ConfigureAwait(false);
+            try { await decode.ConfigureAwait(false); } catch { /* the probe's error is the one to report */ }
+            throw;
+        }
 
-        var samples = await DecodeAsync(path, audio.Index, limits, ffmpeg, ct).ConfigureAwait(false);
+        var samples = await decode.ConfigureAwait(false);
         double duration = probed is > 0 ? probed.Value : samples.Length / (double)AudioClip.AnalysisSampleRate;
         if (samples.Length == 0)
             throw new SonicEngineException(EngineErrorCodes.AudioEmpty, $"The audio in '{name}' contains no samples.");
@@ -58,14 +73,14 @@ public static class AudioLoader
             throw Unsupported($"'{name}' is a {format} image, not audio. Accepted: {AcceptedDescription}.");
     }
 
-    private static async Task<float[]> DecodeAsync(string path, int streamIndex, MediaLimits limits, FfmpegOptions ffmpeg, CancellationToken ct)
+    private static async Task<float[]> DecodeAsync(string path, MediaLimits limits, FfmpegOptions ffmpeg, CancellationToken ct)
     {
         var args = new FfmpegArguments()
             .Flag("-hide_banner").Flag("-nostdin").Option("-v", "error")
             .Option("-protocol_whitelist", "file")
             .Option("-format_whitelist", MediaProbe.AudioDemuxers)
             .InputFile(path)
-            .Option("-map", $"0:{streamIndex}")
+            .Option("-map", "0:a:0")
             .Flag("-vn").Flag("-sn").Flag("-dn")
             .Option("-ac", 1).Option("-ar", AudioClip.AnalysisSampleRate)
             .Option("-f", "f32le").OutputStdout();

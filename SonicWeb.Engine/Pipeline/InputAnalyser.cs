@@ -27,25 +27,42 @@ public sealed class InputAnalyser(EngineOptions options, AnalysisModels models)
     /// <summary>
     /// Loads and analyses both inputs. When <paramref name="timings"/> is given, the seconds spent per
     /// stage are added to it; when <paramref name="progress"/> is given, stage changes are reported against
-    /// <paramref name="clock"/>.
+    /// <paramref name="clock"/>. <paramref name="audioLoaded"/> is called with the decoded audio as soon as it is
+    /// there (on whichever thread finished loading it), before the face analysis ends: a backend starts its own
+    /// audio analysis from it, on the other core, while the face is found.
     /// </summary>
     public async Task<AnalysedInputs> AnalyseAsync(string imagePath, string audioPath, GenerationParameters p, CancellationToken ct,
-        Dictionary<string, double>? timings = null, IProgress<GenerationProgress>? progress = null, Stopwatch? clock = null)
+        Dictionary<string, double>? timings = null, IProgress<GenerationProgress>? progress = null, Stopwatch? clock = null,
+        Action<AudioClip>? audioLoaded = null)
     {
         ParameterValidator.Validate(p).ThrowIfInvalid();
         clock ??= Stopwatch.StartNew();
         var stage = Stopwatch.StartNew();
         var imageTask = ImageLoader.LoadAsync(imagePath, options.Limits, ct);
-        var audioTask = AudioLoader.LoadAsync(audioPath, options.Limits, options.Ffmpeg, ct);
+        var audioTask = LoadAudioAsync(audioPath, audioLoaded, ct);
+        // The face is looked for as soon as the photo is decoded, while ffmpeg still decodes the audio (and the
+        // backend's audio analysis may run beside it); its errors are still reported after the loading ones.
+        var faceTask = AnalyseFaceAsync(imageTask, ct);
         try { await Task.WhenAll(imageTask, audioTask).ConfigureAwait(false); }
         catch (Exception) { /* awaited again below, so that an image problem is reported before an audio one */ }
-        var image = await imageTask.ConfigureAwait(false);
-        var audio = await audioTask.ConfigureAwait(false);
+        RgbImage image;
+        AudioClip audio;
+        try
+        {
+            image = await imageTask.ConfigureAwait(false);
+            audio = await audioTask.ConfigureAwait(false);
+        }
+        catch
+        {
+            try { await faceTask.ConfigureAwait(false); } catch { /* the loading error is the one to report */ }
+            throw;
+        }
         if (timings != null) timings[GenerationStage.Loading.ToString()] = stage.Elapsed.TotalSeconds;
 
         progress?.Report(new GenerationProgress(GenerationStage.AnalyzingFace, 0, 0, clock.Elapsed, null, null));
         stage.Restart();
-        var face = new FaceAnalyzer(models.FaceDetector, models.LandmarkNet, options.MinFaceSizePixels).Analyze(image);
+        // What is left of the face analysis once both inputs are loaded (it started with the photo).
+        var face = await faceTask.ConfigureAwait(false);
         if (timings != null) timings[GenerationStage.AnalyzingFace.ToString()] = stage.Elapsed.TotalSeconds;
         ct.ThrowIfCancellationRequested();
 
@@ -62,5 +79,21 @@ public sealed class InputAnalyser(EngineOptions options, AnalysisModels models)
         if (timings != null) timings[GenerationStage.AnalyzingAudio.ToString()] = 0;
         return new AnalysedInputs(image, audio, new InspectionResult(image.Width, image.Height, face, audio.DurationSeconds, videoSeconds, layout,
             EstimatedSeconds: 0, warnings));
+    }
+
+    private async Task<FaceAnalysis> AnalyseFaceAsync(Task<RgbImage> imageTask, CancellationToken ct)
+    {
+        var image = await imageTask.ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        // On a pool thread: the image loader may have finished on the caller's.
+        return await Task.Run(() => new FaceAnalyzer(models.FaceDetector, models.LandmarkNet, options.MinFaceSizePixels).Analyze(image), ct)
+            .ConfigureAwait(false);
+    }
+
+    private async Task<AudioClip> LoadAudioAsync(string audioPath, Action<AudioClip>? loaded, CancellationToken ct)
+    {
+        var audio = await AudioLoader.LoadAsync(audioPath, options.Limits, options.Ffmpeg, ct).ConfigureAwait(false);
+        loaded?.Invoke(audio);
+        return audio;
     }
 }

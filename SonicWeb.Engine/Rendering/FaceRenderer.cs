@@ -298,7 +298,7 @@ public sealed unsafe class FaceRenderer
                     {
                         positions.At(rowWeights, u, out var x8, out var y8);
                         var interior = mouth.Warp8(mouthPose, ref x8, ref y8);
-                        sampler.SampleAndStore(x8, y8, rowDst + 3 * u, spareByteWritable: u + 8 < localU1);
+                        sampler.SampleAndStore(x8, y8, rowDst + 3 * u);
                         for (uint lanes = interior.ExtractMostSignificantBits(); lanes != 0; lanes &= lanes - 1)
                         {
                             int k = u + System.Numerics.BitOperations.TrailingZeroCount(lanes);

@@ -11,11 +11,13 @@ namespace SonicWeb.Engine.Rendering;
 /// (w, t: the per-pixel head and turn weights), then one bilinear sample.
 /// <para>
 /// With AVX2 eight pixels go at once: the positions with the same float operations in the same order
-/// as the scalar code (no fused multiply-add, so every result is bit-identical), the four neighbours
-/// of each pixel fetched with gathers, and the same 8-bit fixed-point bilinear weights. Groups that
-/// touch the image border (reflection) fall back to the scalar sampler, and so do samples from the
-/// last two source rows: a gather reads four bytes for a three-byte pixel, one past the image's end
-/// at its last pixel.
+/// as the scalar code (no fused multiply-add, so every result is bit-identical), each pixel's left and
+/// right neighbours fetched together by one eight-byte gather per source row (four gathers of four
+/// elements for eight pixels, where single pixels took four gathers of eight: gathers cost per element,
+/// and dearly on AMD), and the same 8-bit fixed-point bilinear weights applied separably with 16-bit
+/// multiply-adds (the same integer sum, so still bit-identical). Groups that touch the image border
+/// (reflection) fall back to the scalar sampler, and so do samples from the last two source rows: an
+/// eight-byte read would run past the image's end.
 /// </para>
 /// </summary>
 internal static unsafe class PlainSpanSampler
@@ -65,8 +67,7 @@ internal static unsafe class PlainSpanSampler
         for (; u + 8 <= u1; u += 8)
         {
             positions.At(rowWeights, u, out var x, out var y);
-            // Pixel u+8 is still ours when the span goes on: its first byte may take a store's spare byte.
-            sampler.SampleAndStore(x, y, rowDst + 3 * u, spareByteWritable: u + 8 < u1);
+            sampler.SampleAndStore(x, y, rowDst + 3 * u);
         }
         return u;
     }
@@ -104,9 +105,9 @@ internal static unsafe class PlainSpanSampler
     }
 
     /// <summary>
-    /// Eight bilinear samples at once, exactly as <see cref="SourceSampler.Sample"/>: the four neighbours
-    /// fetched with gathers, the same 8-bit fixed-point weights; groups that touch the border (reflection)
-    /// or the last two rows (a four-byte gather of the last pixel would read past the image) go through
+    /// Eight bilinear samples at once, exactly as <see cref="SourceSampler.Sample"/>: the two neighbours of
+    /// each source row fetched with one eight-byte gather, the same 8-bit fixed-point weights; groups that touch
+    /// the border (reflection) or the last two rows (an eight-byte read would run past the image) go through
     /// the scalar sampler.
     /// </summary>
     public readonly struct Sampler8
@@ -116,15 +117,11 @@ internal static unsafe class PlainSpanSampler
 
         public Sampler8(byte* src, int sw, int sh) { _src = src; _sw = sw; _sh = sh; }
 
-        /// <summary>
-        /// Samples at (x, y) and writes eight RGB24 pixels at <paramref name="dst"/>. With
-        /// <paramref name="spareByteWritable"/> the stores are four bytes wide and the last one overwrites the
-        /// first byte of the pixel after the group (which the caller renders afterwards).
-        /// </summary>
+        /// <summary>Samples at (x, y) and writes eight RGB24 pixels (24 bytes, none after them) at <paramref name="dst"/>.</summary>
         // Too large to be inlined: optimised from the first call, or the first frames run its unoptimised (tier-0)
         // code, several times slower, for as long as the JIT's background thread waits for a busy core.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void SampleAndStore(Vector256<float> x, Vector256<float> y, byte* dst, bool spareByteWritable)
+        public void SampleAndStore(Vector256<float> x, Vector256<float> y, byte* dst)
         {
             byte* src = _src;
             int sw = _sw, sh = _sh;
@@ -134,7 +131,8 @@ internal static unsafe class PlainSpanSampler
             var xi = Avx.ConvertToVector256Int32WithTruncation(xf);
             var yi = Avx.ConvertToVector256Int32WithTruncation(yf);
             // In-bounds test as in SourceSampler (0 <= x0 < width-1, 0 <= y0 < height-1), one row stricter
-            // so no four-byte read runs past the image.
+            // so no eight-byte read runs past the image (the bottom row's read of the last column ends two bytes
+            // into the row below it).
             var outside = Avx2.Or(Avx2.Or(Avx2.CompareGreaterThan(zero, xi), Avx2.CompareGreaterThan(xi, Vector256.Create(sw - 2))),
                                   Avx2.Or(Avx2.CompareGreaterThan(zero, yi), Avx2.CompareGreaterThan(yi, Vector256.Create(sh - 3))));
             if (!Avx.TestZ(outside, outside))
@@ -151,50 +149,81 @@ internal static unsafe class PlainSpanSampler
             var fracScale = Vector256.Create(256f);
             var full = Vector256.Create(256);
             var half = Vector256.Create(32768);
-            var byteMask = Vector256.Create(0xFF);
             var fx = Avx.ConvertToVector256Int32WithTruncation(Avx.Multiply(Avx.Subtract(x, xf), fracScale));
             var fy = Avx.ConvertToVector256Int32WithTruncation(Avx.Multiply(Avx.Subtract(y, yf), fracScale));
-            var gx = Avx2.Subtract(full, fx); var gy = Avx2.Subtract(full, fy);
-            var w00 = Avx2.MultiplyLow(gx, gy); var w01 = Avx2.MultiplyLow(fx, gy);
-            var w10 = Avx2.MultiplyLow(gx, fy); var w11 = Avx2.MultiplyLow(fx, fy);
+            var gy = Avx2.Subtract(full, fy);
+            // Horizontal weights as 16-bit pairs (gx low, fx high), the layout of a (left, right) pair of one channel:
+            // one multiply-add per channel and row gives gx*left + fx*right exactly (both factors fit in 16 bits).
+            var horizontal = Avx2.Or(Avx2.Subtract(full, fx), Avx2.ShiftLeftLogical(fx, 16)).AsInt16();
 
-            var index = Avx2.Add(Avx2.MultiplyLow(yi, Vector256.Create(stride)), Avx2.MultiplyLow(xi, Vector256.Create(3)));
-            var p00 = Avx2.GatherVector256((int*)src, index, 1);
-            var p01 = Avx2.GatherVector256((int*)(src + 3), index, 1);
-            var p10 = Avx2.GatherVector256((int*)(src + stride), index, 1);
-            var p11 = Avx2.GatherVector256((int*)(src + stride + 3), index, 1);
+            // Byte offsets of each pixel's top-left neighbour, in the order the two 8-byte gathers per row need
+            // (pixels 0 1 4 5 and 2 3 6 7: each 128-bit half of a gather holds two pixels, and the shuffles below
+            // put them back in order).
+            var index = Avx2.Add(Avx2.MultiplyLow(yi, Vector256.Create(stride)), Avx2.Add(xi, Avx2.ShiftLeftLogical(xi, 1)));
+            index = Avx2.PermuteVar8x32(index, Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
+            var indexA = index.GetLower(); var indexB = index.GetUpper();
+            // One 8-byte read per pixel and row: the left and right neighbours (six bytes) and two more, still inside
+            // the photo (the last column and the last two rows go to the scalar sampler, see the in-bounds test).
+            var topA = Avx2.GatherVector256((long*)src, indexA, 1).AsByte();
+            var topB = Avx2.GatherVector256((long*)src, indexB, 1).AsByte();
+            var bottomA = Avx2.GatherVector256((long*)(src + stride), indexA, 1).AsByte();
+            var bottomB = Avx2.GatherVector256((long*)(src + stride), indexB, 1).AsByte();
 
-            var r8 = Blend(Avx2.And(p00, byteMask), Avx2.And(p01, byteMask), Avx2.And(p10, byteMask), Avx2.And(p11, byteMask), w00, w01, w10, w11, half);
-            var g8 = Blend(Avx2.And(Avx2.ShiftRightLogical(p00, 8), byteMask), Avx2.And(Avx2.ShiftRightLogical(p01, 8), byteMask),
-                           Avx2.And(Avx2.ShiftRightLogical(p10, 8), byteMask), Avx2.And(Avx2.ShiftRightLogical(p11, 8), byteMask), w00, w01, w10, w11, half);
-            var b8 = Blend(Avx2.And(Avx2.ShiftRightLogical(p00, 16), byteMask), Avx2.And(Avx2.ShiftRightLogical(p01, 16), byteMask),
-                           Avx2.And(Avx2.ShiftRightLogical(p10, 16), byteMask), Avx2.And(Avx2.ShiftRightLogical(p11, 16), byteMask), w00, w01, w10, w11, half);
-            var rgb = Avx2.Or(r8, Avx2.Or(Avx2.ShiftLeftLogical(g8, 8), Avx2.ShiftLeftLogical(b8, 16)));
-
-            int* lane = (int*)&rgb;
-            if (spareByteWritable)
-            {
-                // Four-byte stores; each one's spare byte is overwritten by the next pixel.
-                for (int k = 0; k < 8; k++) *(int*)(dst + 3 * k) = lane[k];
-            }
-            else
-            {
-                for (int k = 0; k < 8; k++)
-                {
-                    int v = lane[k];
-                    dst[3 * k] = (byte)v; dst[3 * k + 1] = (byte)(v >> 8); dst[3 * k + 2] = (byte)(v >> 16);
-                }
-            }
+            var r8 = Channel(topA, topB, bottomA, bottomB, horizontal, fy, gy, half, 0);
+            var g8 = Channel(topA, topB, bottomA, bottomB, horizontal, fy, gy, half, 1);
+            var b8 = Channel(topA, topB, bottomA, bottomB, horizontal, fy, gy, half, 2);
+            var rgb = Avx2.Or(r8, Avx2.Or(Avx2.ShiftLeftLogical(g8, 8), Avx2.ShiftLeftLogical(b8, 16))).AsByte();
+            // Four pixels' twelve bytes at the start of each 128-bit half.
+            var packed = Avx2.Shuffle(rgb, Vector256.Create(
+                (byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80,
+                0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80));
+            var low = packed.GetLower(); var high = packed.GetUpper();
+            // Twenty-four bytes: the first half's 16-byte store spills four bytes into pixels 4-5, which the second
+            // half's two stores (8 + 4 bytes) overwrite; nothing is written past the group.
+            Sse2.Store(dst, low);
+            *(long*)(dst + 12) = high.AsInt64().ToScalar();
+            *(int*)(dst + 20) = high.AsInt32().GetElement(2);
         }
     }
 
-    /// <summary>One colour channel of eight bilinear samples: (sum of weight x value + 32768) >> 16, as SourceSampler.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Blend(Vector256<int> c00, Vector256<int> c01, Vector256<int> c10, Vector256<int> c11,
-        Vector256<int> w00, Vector256<int> w01, Vector256<int> w10, Vector256<int> w11, Vector256<int> half)
+    /// <summary>Shuffle masks that take one channel's (left, right) byte pair of two gathered pixels to 16-bit pairs:
+    /// [ChannelMasks + 2c] puts them in dwords 0-1 of each 128-bit half, [ChannelMasks + 2c + 1] in dwords 2-3.</summary>
+    private static readonly Vector256<byte>[] ChannelMasks = MakeChannelMasks();
+
+    private static Vector256<byte>[] MakeChannelMasks()
     {
-        var sum = Avx2.Add(Avx2.Add(Avx2.MultiplyLow(c00, w00), Avx2.MultiplyLow(c01, w01)),
-                           Avx2.Add(Avx2.MultiplyLow(c10, w10), Avx2.MultiplyLow(c11, w11)));
+        var masks = new Vector256<byte>[6];
+        for (int c = 0; c < 3; c++)
+            for (int part = 0; part < 2; part++)
+            {
+                var bytes = new byte[32];
+                Array.Fill(bytes, (byte)0x80);
+                for (int half = 0; half < 2; half++)
+                    for (int pixel = 0; pixel < 2; pixel++)
+                    {
+                        int at = 16 * half + 4 * (2 * part + pixel);
+                        bytes[at] = (byte)(8 * pixel + c);          // left neighbour's channel c
+                        bytes[at + 2] = (byte)(8 * pixel + 3 + c);  // right neighbour's
+                    }
+                masks[2 * c + part] = Vector256.Create(bytes);
+            }
+        return masks;
+    }
+
+    /// <summary>
+    /// One colour channel of eight bilinear samples, exactly SourceSampler's (sum of weight x value + 32768) >> 16,
+    /// computed separably: h = gx*left + fx*right per row (a 16-bit multiply-add), then gy*h_top + fy*h_bottom, the
+    /// same integer as the four-weight sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Channel(Vector256<byte> topA, Vector256<byte> topB, Vector256<byte> bottomA, Vector256<byte> bottomB,
+        Vector256<short> horizontal, Vector256<int> fy, Vector256<int> gy, Vector256<int> half, int c)
+    {
+        var maskA = ChannelMasks[2 * c]; var maskB = ChannelMasks[2 * c + 1];
+        var top = Avx2.Or(Avx2.Shuffle(topA, maskA), Avx2.Shuffle(topB, maskB)).AsInt16();
+        var bottom = Avx2.Or(Avx2.Shuffle(bottomA, maskA), Avx2.Shuffle(bottomB, maskB)).AsInt16();
+        var sum = Avx2.Add(Avx2.MultiplyLow(Avx2.MultiplyAddAdjacent(top, horizontal), gy),
+                           Avx2.MultiplyLow(Avx2.MultiplyAddAdjacent(bottom, horizontal), fy));
         return Avx2.ShiftRightLogical(Avx2.Add(sum, half), 16);
     }
 }

@@ -18,6 +18,9 @@ public sealed record BenchOptions
           --keep               keep the temporary folder (inputs, videos) and print its path
           --compare-input N    old and new encoder input back to back, N interleaved repetitions per resolution
                                (rgb24 = ffmpeg converts, yuv420p = rendered into I420); prints medians and ratios
+          --startup            only the fixed start of a job: each step timed alone, cold (fresh process) and warm
+                               (second job in the same process), per resolution
+          --sampler            only the rest-of-frame sampler: ns per pixel, current AVX2 vs the previous AVX2 vs scalar
         """;
 
     public double Seconds { get; init; } = 20;
@@ -28,6 +31,10 @@ public sealed record BenchOptions
     public bool ShowHelp { get; init; }
     public IReadOnlyList<int> Resolutions { get; init; } = [512, 1024];
     public int CompareRepetitions { get; init; }
+    public bool Startup { get; init; }
+    public bool Sampler { get; init; }
+    /// <summary>Pipeline case: run the job a second time in the same process (the warm figure).</summary>
+    public bool Warm { get; init; }
 
     /// <summary>The frames' format between renderer and encoder (child cases); null: EngineOptions' default.</summary>
     public RawFrameFormat? Input { get; init; }
@@ -59,6 +66,8 @@ public sealed record BenchOptions
                 "--json" => o with { JsonOnly = true },
                 "--keep" => o with { Keep = true },
                 "--compare-input" => o with { CompareRepetitions = Integer() },
+                "--startup" => o with { Startup = true },
+                "--sampler" => o with { Sampler = true },
                 "--input" => o with { Input = Enum.Parse<RawFrameFormat>(Next(), ignoreCase: true) },
                 "--resolutions" => o with { Resolutions = Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() },
                 "-h" or "--help" => o with { ShowHelp = true },
@@ -71,6 +80,7 @@ public sealed record BenchOptions
                 "--width" => o with { Width = Integer() },
                 "--height" => o with { Height = Integer() },
                 "--frames" => o with { Frames = Integer() },
+                "--warm" => o with { Warm = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{HelpText}"),
             };
         }

@@ -17,6 +17,8 @@ public sealed record ResolutionFigures(CaseResult Pipeline, CaseResult Render, C
     /// <summary>End-to-end fps / encode-only fps; "within 2x of the baseline" means at least 0.5.</summary>
     public double BaselineRatio => EndToEndFps / EncodeFps;
     public double RenderingStageBaselineRatio => RenderingStageFps / EncodeFps;
+    /// <summary>The second job in the pipeline case's process (warm) against the same baseline.</summary>
+    public double WarmBaselineRatio => Pipeline.WarmFps!.Value / EncodeFps;
 }
 
 /// <summary>Everything one benchmark run measured.</summary>
@@ -54,6 +56,29 @@ public static class BenchRun
             return 0;
         }
 
+        if (o.Sampler)
+        {
+            Say("sampler: 1024-wide rows of head motion");
+            var sampler = await ChildLauncher.RunAsync("--case", "sampler", "--image", inputs.ImagePath);
+            if (!o.JsonOnly)
+                foreach (var (name, ns) in sampler.CallMilliseconds!) Console.Out.WriteLine($"  {name,-64} {ns,6:0.00}");
+            Console.Out.WriteLine(JsonSerializer.Serialize(sampler, CaseRunner.Json));
+            return 0;
+        }
+
+        if (o.Startup)
+        {
+            foreach (var res in o.Resolutions)
+            {
+                Say($"{res}: startup steps");
+                var startup = await ChildLauncher.RunAsync("--case", "startup", "--res", Text(res), "--image", inputs.ImagePath,
+                    "--audio", clip, "--out", inputs.PathFor($"startup-{res}.mp4"));
+                if (!o.JsonOnly) ReportPrinter.PrintStartup(startup, Console.Out);
+                Console.Out.WriteLine(JsonSerializer.Serialize(startup, CaseRunner.Json));
+            }
+            return 0;
+        }
+
         var figures = new List<ResolutionFigures>();
         foreach (var res in o.Resolutions)
             figures.Add(await MeasureResolutionAsync(inputs, clip, res, Say));
@@ -83,7 +108,7 @@ public static class BenchRun
         string[] format = input is null ? [] : ["--input", input];
         string suffix = input is null ? "" : "-" + input;
         say($"{res}{suffix}: pipeline (GenerateAsync)");
-        var pipeline = await RunPipelineAsync(inputs, clip, res, "pipeline" + suffix, format);
+        var pipeline = await RunPipelineAsync(inputs, clip, res, "pipeline" + suffix, [.. format, "--warm"]);
 
         say($"{res}{suffix}: render only");
         var raw = inputs.PathFor($"frames-{res}{suffix}.raw");

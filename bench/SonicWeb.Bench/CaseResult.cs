@@ -37,6 +37,13 @@ public sealed record CaseResult
     /// rendered: loading, face and audio analysis, the part render-only and encode-only do not do.</summary>
     public double? AnalysisCpuSeconds { get; init; }
 
+    /// <summary>Pipeline: the same job run again in the same process (warm: JIT done, as in a running service).</summary>
+    public double? WarmElapsedSeconds { get; init; }
+    public double? WarmFps { get; init; }
+    public IReadOnlyDictionary<string, double>? WarmStageSeconds { get; init; }
+    /// <summary>CPU seconds of the warm job, .NET and ffmpeg together.</summary>
+    public double? WarmCpuSeconds { get; init; }
+
     public MemoryPeaks? Memory { get; init; }
 
     /// <summary>Set by the parent: share of the machine's CPU (0..1) that other processes used while the case ran.</summary>

@@ -25,6 +25,8 @@ public static class CaseRunner
             "render" => await RenderCase.RunAsync(o),
             "encode" => await EncodeCase.RunAsync(o),
             "models" => await ModelTimingCase.RunAsync(o),
+            "startup" => await StartupCase.RunAsync(o),
+            "sampler" => await SamplerCase.RunAsync(o),
             _ => throw new ArgumentException($"Unknown case '{o.Case}'."),
         };
         result = result with { Memory = memory.Finish() };

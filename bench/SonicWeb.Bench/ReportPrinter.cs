@@ -33,6 +33,9 @@ public static class ReportPrinter
         Row(w, "Encode-only fps (ffmpeg alone, baseline)", rs.Select(r => F(r.EncodeFps, 1)));
         Row(w, "End to end vs baseline", rs.Select(r => $"{F(r.BaselineRatio, 2)} of baseline"), "[within 2x = ratio >= 0.50]");
         Row(w, "  render+encode stage vs baseline", rs.Select(r => $"{F(r.RenderingStageBaselineRatio, 2)} of baseline"));
+        Row(w, "Warm job (2nd in the same process): fps", rs.Select(r => F(r.Pipeline.WarmFps!.Value, 1)));
+        Row(w, "  warm end to end vs baseline", rs.Select(r => $"{F(r.WarmBaselineRatio, 2)} of baseline"));
+        Row(w, "  warm CPU ms per frame (.NET+ffmpeg)", rs.Select(r => F(r.Pipeline.WarmCpuSeconds!.Value * 1000 / r.Pipeline.Frames, 1)));
         Row(w, "CPU ms per frame: pipeline (.NET+ffmpeg)", rs.Select(r => F(r.Pipeline.CpuMsPerFrame!.Value, 1)));
         Row(w, "                  render only", rs.Select(r => F(r.Render.CpuMsPerFrame!.Value, 1)));
         Row(w, "                  encode only", rs.Select(r => F(r.Encode.CpuMsPerFrame!.Value, 1)));
@@ -69,12 +72,27 @@ public static class ReportPrinter
         w.WriteLine("Notes: every case runs in its own process. Peak memory: '.NET process' is its own peak resident memory");
         w.WriteLine("(managed heap, ONNX Runtime, models, frame buffers); 'ffmpeg encoder' is the peak of its largest ffmpeg child;");
         w.WriteLine("both are kernel high-water marks (VmHWM; ffmpeg's read every 50 ms). 'both' is their largest sampled sum.");
+        w.WriteLine("The pipeline's figures are the first job of a fresh process (cold); 'warm job' is the same job run again in");
+        w.WriteLine("that process, as the next job of a running service.");
         w.WriteLine("Model loading happens once per process and is not part of a job's time. 'Within 2x of the baseline' means");
         w.WriteLine("end-to-end fps / encode-only fps >= 0.50.");
         w.WriteLine("CPU ms per frame counts the measured work only (all threads, plus ffmpeg); 'others' CPU share' is the part");
         w.WriteLine("of the machine's CPU that other processes took during a case: when it is high, every fps figure is low.");
         w.WriteLine($"Load average (1 min): {F(s.LoadBefore, 2)} before, {F(s.LoadAfter, 2)} after.");
         w.WriteLine($"Benchmark took {s.TotalSeconds:0} s.");
+        w.WriteLine();
+    }
+
+    /// <summary>The startup case: one row per step, cold and warm side by side, in milliseconds.</summary>
+    public static void PrintStartup(CaseResult c, TextWriter w)
+    {
+        var steps = c.StageSeconds!;
+        w.WriteLine();
+        w.WriteLine($"Fixed start of one job, {c.Width}x{c.Height}, {c.Frames} frames (ms; each step alone, in the backend's order):");
+        w.WriteLine($"  {"network loading (once per process)",-36} {F(steps["modelLoad"] * 1000, 1),9}");
+        w.WriteLine($"  {"step",-36} {"cold",9} {"warm",9}");
+        foreach (var name in steps.Keys.Where(k => k.StartsWith("cold.", StringComparison.Ordinal)).Select(k => k[5..]))
+            w.WriteLine($"  {name,-36} {F(steps["cold." + name] * 1000, 1),9} {F(steps.GetValueOrDefault("warm." + name) * 1000, 1),9}");
         w.WriteLine();
     }
 

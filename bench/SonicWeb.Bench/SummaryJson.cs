@@ -27,6 +27,8 @@ public static class SummaryJson
             encodeOnlyFps = Round(r.EncodeFps),
             ratioToBaseline = Round(r.BaselineRatio, 2),
             renderingStageRatioToBaseline = Round(r.RenderingStageBaselineRatio, 2),
+            warmEndToEndFps = Round(r.Pipeline.WarmFps!.Value),
+            warmRatioToBaseline = Round(r.WarmBaselineRatio, 2),
             cpuMsPerFrame = new
             {
                 pipeline = Round(r.Pipeline.CpuMsPerFrame!.Value),

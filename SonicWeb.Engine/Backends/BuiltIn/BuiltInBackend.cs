@@ -21,6 +21,8 @@ public sealed partial class BuiltInBackend : IGenerationBackend
 {
     public const string Name = TimeEstimator.BuiltInBackend;
     private const int FramesInFlight = 3;
+    /// <summary>1 once a job of this process has compiled the render path (see GenerateAsync).</summary>
+    private static int s_renderCompiled;
 
     // Named like the parameters they came from: the render and encode loop below reads them as they were.
     private readonly EngineOptions options;
@@ -60,21 +62,62 @@ public sealed partial class BuiltInBackend : IGenerationBackend
     {
         var clock = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
-        progress?.Report(new GenerationProgress(GenerationStage.Loading, 0, 0, clock.Elapsed, null, null));
-        var inputs = await _analyser.AnalyseAsync(request.ImagePath, request.AudioPath, request.Parameters, ct, timings, progress, clock);
         var p = request.Parameters;
+        int seed = p.Seed ?? Random.Shared.Next(0, int.MaxValue);
+        progress?.Report(new GenerationProgress(GenerationStage.Loading, 0, 0, clock.Elapsed, null, null));
+
+        // The voice's analysis (loudness, VAD, visemes) and the animation need only the audio: they start as soon as
+        // it is decoded, on a pool thread, while the face is found on the other core (a quarter to a half of a short
+        // job's fixed start; docs/measurements.md "Engine: the job's fixed start").
+        Task<FacePose[]>? animation = null;
+        AnalysedInputs inputs;
+        try
+        {
+            inputs = await _analyser.AnalyseAsync(request.ImagePath, request.AudioPath, p, ct, timings, progress, clock,
+                audio => animation = Task.Run(() => Animate(audio, GenerationParameters.FrameCountFor(p.Duration ?? audio.DurationSeconds), p, seed)));
+        }
+        catch
+        {
+            // Not left running (nor its failure unobserved) behind the error this job reports.
+            if (animation != null) try { await animation; } catch { /* the analysis error is the one to report */ }
+            throw;
+        }
         var layout = inputs.Inspection.Layout;
         int frameCount = inputs.Inspection.FrameCount;
-        int seed = p.Seed ?? Random.Shared.Next(0, int.MaxValue);
 
         var stage = Stopwatch.StartNew();
-        var poses = Animate(inputs.Audio, frameCount, p, seed);
-        timings[GenerationStage.AnalyzingAudio.ToString()] += stage.Elapsed.TotalSeconds;
-
-        stage.Restart();
-        var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout, inputs.Inspection.Face.OtherFaces);
-        await RenderAndEncodeAsync(request, renderer, poses, layout, progress, clock, ct);
-        timings[GenerationStage.Rendering.ToString()] = stage.Elapsed.TotalSeconds;
+        double waitedForAnimation;
+        try
+        {
+            // The encoder starts (ffmpeg opens the audio, x264 sets up) and the renderer precomputes its tables while the
+            // animation may still be running; only what is left of it is waited for.
+            await using var encoder = await StartEncoderAsync(request, layout, frameCount, ct);
+            var renderer = new FaceRenderer(inputs.Image, inputs.Inspection.Face.Landmarks, layout, inputs.Inspection.Face.OtherFaces);
+            if (!animation!.IsCompleted && Interlocked.Exchange(ref s_renderCompiled, 1) == 0)
+            {
+                // The first job of a process compiles the render path (AVX2 samplers and warps, the I420 conversion) on
+                // its first frame: 0.1-0.5 s. Done here on a frame that is thrown away, it overlaps the animation's
+                // last part instead of delaying the first real frame.
+                var pose = new FacePose(0.8f, 0.2f, 0.5f, 0.05f, 0.03f, 0.02f, 0, 0, MouthPress: 0.2f, LipClosure: 0.2f);
+                if (options.EncoderInput == RawFrameFormat.Yuv420p) renderer.RenderI420(pose, new byte[renderer.I420FrameBytes]);
+                else renderer.Render(pose, new byte[renderer.FrameBytes]);
+            }
+            var wait = Stopwatch.StartNew();
+            var poses = await animation!;
+            waitedForAnimation = wait.Elapsed.TotalSeconds;
+            if (poses.Length != frameCount)
+                throw new InvalidOperationException($"The animation has {poses.Length} frames; the video needs {frameCount}.");
+            await RenderAndEncodeAsync(encoder, renderer, poses, layout, progress, clock, ct);
+        }
+        catch
+        {
+            // An encoder or renderer failure: the animation is not left running, nor its own failure unobserved.
+            try { await animation!; } catch { /* the first error is the one to report */ }
+            throw;
+        }
+        // AnalyzingAudio: only the part of the voice's analysis that the job waited for (the rest overlapped the face's).
+        timings[GenerationStage.AnalyzingAudio.ToString()] += waitedForAnimation;
+        timings[GenerationStage.Rendering.ToString()] = stage.Elapsed.TotalSeconds - waitedForAnimation;
 
         var result = new GenerationResult(request.OutputPath, frameCount, GenerationParameters.Fps, layout.Width, layout.Height,
             (double)frameCount / GenerationParameters.Fps, clock.Elapsed.TotalSeconds, seed, inputs.Inspection.Warnings, timings);
@@ -98,33 +141,34 @@ public sealed partial class BuiltInBackend : IGenerationBackend
 
     private FrameControls BuildControls(AudioClip audio, int frameCount)
     {
-        var loudness = LoudnessEnvelope.PerFrame(audio.Samples, audio.SampleRate, GenerationParameters.Fps, frameCount);
-        var chunks = models.VoiceActivity.SpeechProbabilities(audio.Samples);
-        var voice = SileroVad.PerFrame(chunks, GenerationParameters.Fps, frameCount);
-        var visemes = VisemeClassifier.PerFrame(audio.Samples, audio.SampleRate, GenerationParameters.Fps, frameCount);
+        // The spectral analysis (visemes, loudness) and Silero VAD are independent passes over the same samples, each
+        // a few hundred ms on a 20 s clip: on two cores side by side (the face analysis, when it still runs, is shorter).
+        var spectral = Task.Run(() => (
+            Loudness: LoudnessEnvelope.PerFrame(audio.Samples, audio.SampleRate, GenerationParameters.Fps, frameCount),
+            Visemes: VisemeClassifier.PerFrame(audio.Samples, audio.SampleRate, GenerationParameters.Fps, frameCount)));
+        float[] voice;
+        try
+        {
+            var chunks = models.VoiceActivity.SpeechProbabilities(audio.Samples);
+            voice = SileroVad.PerFrame(chunks, GenerationParameters.Fps, frameCount);
+        }
+        catch
+        {
+            try { spectral.Wait(); } catch { /* the VAD's error is the one to report */ }
+            throw;
+        }
+        var (loudness, visemes) = spectral.GetAwaiter().GetResult();
         return new FrameControls(GenerationParameters.Fps, loudness, voice) { Visemes = visemes };
     }
 
-    /// <summary>
-    /// Renders on the engine's threads (<see cref="EngineThreads"/>) while this task feeds ffmpeg, with a few frame
-    /// buffers in flight, so rendering and piping overlap and memory stays bounded.
-    /// </summary>
-    private async Task RenderAndEncodeAsync(GenerationRequest request, FaceRenderer renderer, FacePose[] poses, FrameLayout layout,
-        IProgress<GenerationProgress>? progress, Stopwatch clock, CancellationToken ct)
-    {
-        var format = options.EncoderInput;
-        int frameBytes = format == RawFrameFormat.Yuv420p ? renderer.I420FrameBytes : renderer.FrameBytes;
-        var free = Channel.CreateBounded<byte[]>(FramesInFlight);
-        var filled = Channel.CreateBounded<byte[]>(FramesInFlight);
-        for (int i = 0; i < FramesInFlight; i++) free.Writer.TryWrite(new byte[frameBytes]);
-
-        await using var encoder = await VideoEncoder.StartAsync(new VideoEncoderSettings
+    private Task<VideoEncoder> StartEncoderAsync(GenerationRequest request, FrameLayout layout, int frameCount, CancellationToken ct) =>
+        VideoEncoder.StartAsync(new VideoEncoderSettings
         {
             Width = layout.Width,
             Height = layout.Height,
             Fps = GenerationParameters.Fps,
-            InputFormat = format,
-            FrameCount = poses.Length,
+            InputFormat = options.EncoderInput,
+            FrameCount = frameCount,
             AudioPath = request.AudioPath,
             OutputPath = request.OutputPath,
             Preset = options.EncoderPreset,
@@ -132,6 +176,19 @@ public sealed partial class BuiltInBackend : IGenerationBackend
             Ffmpeg = options.Ffmpeg,
             Nice = options.Nice,
         }, ct);
+
+    /// <summary>
+    /// Renders on the engine's threads (<see cref="EngineThreads"/>) while this task feeds ffmpeg, with a few frame
+    /// buffers in flight, so rendering and piping overlap and memory stays bounded.
+    /// </summary>
+    private async Task RenderAndEncodeAsync(VideoEncoder encoder, FaceRenderer renderer, FacePose[] poses, FrameLayout layout,
+        IProgress<GenerationProgress>? progress, Stopwatch clock, CancellationToken ct)
+    {
+        var format = options.EncoderInput;
+        int frameBytes = format == RawFrameFormat.Yuv420p ? renderer.I420FrameBytes : renderer.FrameBytes;
+        var free = Channel.CreateBounded<byte[]>(FramesInFlight);
+        var filled = Channel.CreateBounded<byte[]>(FramesInFlight);
+        for (int i = 0; i < FramesInFlight; i++) free.Writer.TryWrite(new byte[frameBytes]);
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // On the engine's own lower-priority threads (Engine:Nice): the frames' Parallel.For runs there too.
