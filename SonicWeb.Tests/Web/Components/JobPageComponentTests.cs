@@ -154,38 +154,6 @@ public sealed class JobPageComponentTests : ComponentTestContext
     }
 
     [Fact]
-    public async Task A_change_within_the_interval_is_shown_by_the_next_event_after_it_or_by_a_timer_when_none_comes()
-    {
-        var events = new InProcessJobEvents(NullLogger<InProcessJobEvents>.Instance);
-        var dispatcher = new SemaphoreSlim(1);
-        async Task Dispatch(Func<Task> work) { await dispatcher.WaitAsync(); try { await work(); } finally { dispatcher.Release(); } }
-        int newest = -1;
-        var shown = new List<int>();
-        int Count() { lock (shown) return shown.Count; }
-        async Task PublishAsync(int frames) =>
-            await events.PublishAsync(new JobProgressed(new JobProgressMessage("job-1", "Rendering", frames, 100, 1, 1, null, frames)));
-        async Task WaitForRendersAsync(int count)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (Count() < count && DateTime.UtcNow < deadline) await Task.Delay(10);
-            Assert.Equal(count, Count());
-        }
-        var interval = TimeSpan.FromSeconds(1); // the grace is half of it: a timer renders a held change 1.5 s after the last render
-        using var live = new LiveJobEvents(events, "job-1", e => { newest = ((JobProgressed)e).Progress.FramesDone; return true; },
-            Dispatch, () => { lock (shown) shown.Add(newest); }, interval, NullLogger.Instance);
-
-        await PublishAsync(1);
-        await WaitForRendersAsync(1);
-        await PublishAsync(2); // within the interval: held
-        await Task.Delay(interval + TimeSpan.FromMilliseconds(100));
-        await PublishAsync(3); // after the interval, before the timer: rendered as it arrives, with 2 folded in
-        await WaitForRendersAsync(2);
-        await PublishAsync(4); // held again, and no event follows: the timer shows it
-        await WaitForRendersAsync(3);
-        lock (shown) Assert.Equal([1, 3, 4], shown);
-    }
-
-    [Fact]
     public async Task A_render_waits_until_the_browser_showed_the_previous_one_and_then_shows_the_newest_state()
     {
         var events = new InProcessJobEvents(NullLogger<InProcessJobEvents>.Instance);
@@ -217,7 +185,7 @@ public sealed class JobPageComponentTests : ComponentTestContext
         for (int i = 2; i <= 10; i++) { await PublishAsync(i); await Task.Delay(30); }
         Assert.Equal(1, Count());
 
-        // Once it has, the next render goes (within the freshness grace: no newer event came), with the newest state.
+        // Once it has, the next render goes at once, with the newest state.
         lock (renders) renders[0].Browser.SetResult();
         await WaitForRendersAsync(2);
         lock (renders) Assert.Equal(10, renders[1].Shown);

@@ -12,6 +12,7 @@ public sealed class OptionsValidationTests
     [InlineData("Jobs:PollSeconds", "0", "Jobs:PollSeconds is 0")]
     [InlineData("Accounts:SessionHours", "-1", "Accounts:SessionHours is -1")]
     [InlineData("Node:HeartbeatSeconds", "0", "Node:HeartbeatSeconds is 0")]
+    [InlineData("LivePages:ProgressIntervalMilliseconds", "-5", "LivePages:ProgressIntervalMilliseconds is -5")]
     [InlineData("Node:DrainSeconds", "-5", "Node:DrainSeconds is -5")]
     [InlineData("Backends:Default", "", "Backends:Default must name a backend")]
     public void A_setting_that_cannot_work_stops_the_start_with_a_message_naming_it(string key, string value, string expected)

@@ -23,9 +23,9 @@ public sealed class LiveJobEvents : IDisposable
     private readonly TimeSpan _minInterval;
     private readonly ILogger _log;
     private long _lastRender;    // Stopwatch timestamp; read and written on the dispatcher only
-    private bool _renderPending; // dispatcher only: a timer will render a change that no newer event rendered
+    private bool _renderPending; // dispatcher only: a render is scheduled
     private bool _awaitingBrowser; // dispatcher only: the last render is not shown yet
-    private bool _dirty;           // dispatcher only: a change not rendered yet
+    private bool _heldForBrowser;  // dispatcher only: a render was asked for while waiting for the browser
     private long _lastEvent = Stopwatch.GetTimestamp(); // any thread: Interlocked
     private readonly CancellationTokenSource _stopped = new();
     private volatile bool _disposed;
@@ -129,38 +129,23 @@ public sealed class LiveJobEvents : IDisposable
     /// </summary>
     public static readonly TimeSpan BrowserWait = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// A change to show. Renders at once when the last render is <c>minInterval</c> old (so the page shows each event it
-    /// renders the moment it arrives, not a state that waited out the interval); otherwise the change waits for the next
-    /// event after the interval, which renders it together with everything newer. Only when no such event comes (the
-    /// job's last progress, a pause between stages) does a timer render it, <see cref="FreshnessGrace"/> after the interval.
-    /// </summary>
     private void RequestRender()
     {
-        _dirty = true;
-        if (_awaitingBrowser) return; // AfterShownAsync renders it once the browser has caught up
-        TryRender();
-    }
-
-    private void TryRender()
-    {
-        if (!_dirty) return;
+        if (_awaitingBrowser)
+        {
+            _heldForBrowser = true;
+            return;
+        }
+        if (_renderPending) return;
         var wait = _minInterval - Stopwatch.GetElapsedTime(_lastRender);
         if (_lastRender == 0 || wait <= TimeSpan.Zero)
         {
             Render();
             return;
         }
-        if (_renderPending) return;
         _renderPending = true;
-        _ = RenderLaterAsync(wait + FreshnessGrace(_minInterval));
+        _ = RenderLaterAsync(wait);
     }
-
-    /// <summary>
-    /// How long past the interval a change waits for a newer event before a timer renders it: half the interval (the
-    /// progress sink sends up to ten events a second, so a running job's next event normally comes well within it).
-    /// </summary>
-    public static TimeSpan FreshnessGrace(TimeSpan minInterval) => minInterval / 2;
 
     private async Task RenderLaterAsync(TimeSpan wait)
     {
@@ -168,14 +153,13 @@ public sealed class LiveJobEvents : IDisposable
         Post(() =>
         {
             _renderPending = false;
-            if (!_awaitingBrowser) TryRender();
+            Render();
         });
     }
 
     private void Render()
     {
         _lastRender = Stopwatch.GetTimestamp();
-        _dirty = false;
         Renders++;
         var shown = _render();
         if (shown.IsCompleted) return;
@@ -183,20 +167,18 @@ public sealed class LiveJobEvents : IDisposable
         _ = AfterShownAsync(shown);
     }
 
-    /// <summary>The browser showed the last render (or did not say so in time): a change held meanwhile goes next.</summary>
+    /// <summary>The browser showed the last render (or did not say so in time): a render held meanwhile goes now.</summary>
     private async Task AfterShownAsync(Task shown)
     {
         try { await shown.WaitAsync(BrowserWait, _stopped.Token); }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException or ObjectDisposedException) { }
         catch (Exception e) { _log.LogDebug(e, "A page's render was not acknowledged"); }
-        // A change held meanwhile is as old as the browser was slow: rather than send it now, let the next event (normally
-        // within FreshnessGrace) render it with the newest state; the timer renders it if none comes.
         Post(() =>
         {
             _awaitingBrowser = false;
-            if (!_dirty || _renderPending) return;
-            _renderPending = true;
-            _ = RenderLaterAsync(FreshnessGrace(_minInterval));
+            if (!_heldForBrowser) return;
+            _heldForBrowser = false;
+            RequestRender();
         });
     }
 

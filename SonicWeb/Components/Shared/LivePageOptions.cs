@@ -4,15 +4,15 @@ namespace SonicWeb.Components.Shared;
 
 /// <summary>
 /// How often open pages redraw a running job (section "LivePages"). Every redraw costs the browser a few
-/// milliseconds of CPU (the batch, style, layout and paint): a frame counter needs no more than a few a second,
-/// and a phone, or a machine with many pages open, keeps up only if the server does not send more.
+/// milliseconds of CPU (the batch, style, layout and paint); a tab that cannot keep up gets fewer anyway (the page
+/// waits for the browser to show a render before sending the next), so these are the most a tab is sent.
 /// </summary>
 public sealed class LivePageOptions
 {
     public const string Section = "LivePages";
 
-    /// <summary>Shortest time between two redraws of a job's progress on one page (default 250 ms: four a second).</summary>
-    public int ProgressIntervalMilliseconds { get; set; } = 250;
+    /// <summary>Shortest time between two redraws of a job's progress on one page (default 100 ms: the progress sink's own rate).</summary>
+    public int ProgressIntervalMilliseconds { get; set; } = 100;
 
     /// <summary>Shortest time between two live preview images on one page (default 1000 ms).</summary>
     public int PreviewIntervalMilliseconds { get; set; } = 1000;
