@@ -27,7 +27,7 @@ internal sealed class EyelidWarp
     private readonly LocalFrame _frame;
     private readonly float _halfWidth, _invHalfWidthSq, _upper, _lower, _browLine, _cheekLine, _lashWidth;
 
-    public EyelidWarp(Vector2 outerOrLeftCorner, Vector2 otherCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre)
+    public EyelidWarp(Vector2 outerOrLeftCorner, Vector2 otherCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre, SonicWeb.Engine.Imaging.RgbImage photo)
     {
         var (left, right) = outerOrLeftCorner.X <= otherCorner.X ? (outerOrLeftCorner, otherCorner) : (otherCorner, outerOrLeftCorner);
         _frame = new LocalFrame((left + right) / 2, right - left);
@@ -41,7 +41,46 @@ internal sealed class EyelidWarp
         _lashWidth = 0.3f * _upper;
         float browDistance = -_frame.LocalY(browCentre.X, browCentre.Y);
         _browLine = -MathF.Max(0.8f * browDistance, 1.8f * _upper);
+        // The brow landmarks can sit well off the real brow (a rolled three-quarter face: a brow-height up on the
+        // forehead, and the eye points turned against the real eye), and a brow line inside the brow stretched its
+        // lower half down over the shut eye (a grey smudge). Where the photo shows the brow's lower edge below
+        // that line, the lid skin is taken from below the edge instead.
+        if (BrowEdge(photo) is float edge)
+            _browLine = MathF.Max(_browLine, MathF.Min(edge, -BrowFloor * _upper));
         _cheekLine = _lower + MathF.Max(0.9f * (_upper + _lower), 0.3f * _halfWidth);
+    }
+
+    /// <summary>The brow line is never put closer to the eye than this many upper-lid heights.</summary>
+    private const float BrowFloor = 1.5f;
+
+    /// <summary>
+    /// Where the brow begins above the eye, read on the photo: in three strips across the middle of the eye, the
+    /// mean luminance of each row (1 source px apart) from just above the lashes up to the brow line; going up,
+    /// the first row 15% darker than the brightest one below it is the brow's lower edge. Returns the edge
+    /// nearest the eye (local y, one pixel towards the eye for the blur), or null where no strip finds one.
+    /// </summary>
+    private float? BrowEdge(SonicWeb.Engine.Imaging.RgbImage photo)
+    {
+        float nearest = float.MinValue;
+        for (int strip = -1; strip <= 1; strip++)
+        {
+            float brightest = 0;
+            for (float ly = -1.3f * _upper; ly > _browLine; ly -= 1)
+            {
+                float sum = 0; int n = 0;
+                for (float lx = (0.4f * strip - 0.2f) * _halfWidth; lx <= (0.4f * strip + 0.2f) * _halfWidth; lx += 1, n++)
+                {
+                    _frame.ToImage(lx, ly, out float x, out float y);
+                    int px = Math.Clamp((int)MathF.Round(x), 0, photo.Width - 1), py = Math.Clamp((int)MathF.Round(y), 0, photo.Height - 1);
+                    int i = py * photo.Stride + 3 * px;
+                    sum += 0.299f * photo.Pixels[i] + 0.587f * photo.Pixels[i + 1] + 0.114f * photo.Pixels[i + 2];
+                }
+                float luma = sum / n;
+                if (luma < 0.85f * brightest) { nearest = MathF.Max(nearest, ly + 1); break; }
+                brightest = MathF.Max(brightest, luma);
+            }
+        }
+        return nearest == float.MinValue ? null : nearest;
     }
 
     /// <summary>Average height of a lid arc, from lid points (sign -1: above the corner line).</summary>

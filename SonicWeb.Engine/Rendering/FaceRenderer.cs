@@ -79,8 +79,8 @@ public sealed unsafe class FaceRenderer
         _headCentre = (min + max) / 2;
 
         _mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(source, landmarks), source);
-        _leftEye = new EyelidWarp(pts[36], pts[39], [pts[37], pts[38]], [pts[40], pts[41]], Mean(pts, 17, 21));
-        _rightEye = new EyelidWarp(pts[42], pts[45], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26));
+        _leftEye = new EyelidWarp(pts[36], pts[39], [pts[37], pts[38]], [pts[40], pts[41]], Mean(pts, 17, 21), source);
+        _rightEye = new EyelidWarp(pts[42], pts[45], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26), source);
 
         _mouthBounds = _mouth.SourceBounds;
         var left = _leftEye.SourceBounds; var right = _rightEye.SourceBounds;
