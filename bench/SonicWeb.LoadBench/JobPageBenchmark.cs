@@ -96,6 +96,16 @@ public static class JobPageBenchmark
             Console.WriteLine($"    memory before {b.WorkingSetMb:0.0} MB working set / {b.GcHeapMb:0.0} MB GC heap, after {after.WorkingSetMb:0.0} / {after.GcHeapMb:0.0} MB");
         }
 
+        // What the open pages cost while nothing changes (the job waits for confirmation): a page that animates
+        // something forever (a spinner, a striped bar) shows here, apart from the cost of the updates.
+        var idleBefore = CpuSnapshot.Take(Environment.ProcessId, app.ProcessId);
+        await Task.Delay(3000);
+        var idleAfter = CpuSnapshot.Take(Environment.ProcessId, app.ProcessId);
+        var animations = await tabs[0].EvaluateAsync<string[]>(
+            "() => document.getAnimations().map(a => (a.animationName ?? a.transitionProperty ?? 'animation') + ' on ' + (a.effect?.target?.className ?? '?'))");
+        Console.WriteLine($"    idle pages: chromium {(idleAfter.Chromium - idleBefore.Chromium) / (idleAfter.Taken - idleBefore.Taken).TotalSeconds:0.00} cores; " +
+            $"animations running in a page: {(animations.Length == 0 ? "none" : string.Join(", ", animations))}");
+
         var cpuBefore = CpuSnapshot.Take(Environment.ProcessId, app.ProcessId);
         var run = Stopwatch.StartNew();
         await api.PostAsync($"/api/jobs/{id}/confirm");
