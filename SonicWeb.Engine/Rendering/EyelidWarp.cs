@@ -162,6 +162,8 @@ internal sealed class EyelidWarp
     public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(-_halfWidth, _halfWidth, _browLine, _cheekLine);
 
     private const float LashDarkness = 0.45f;
+    /// <summary>Width (source pixels) over which the lowered lid's edge fades out over the eye.</summary>
+    private const float EdgeSoftness = 1.5f;
     /// <summary>The lash line over a filled lid: darker, as it darkens skin rather than the photo's own lashes.</summary>
     private const float FillLashDarkness = 0.65f;
 
@@ -218,6 +220,16 @@ internal sealed class EyelidWarp
                 : _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerLid) / (_cheekLine - newLower);
             // The lash line continues a little below the lid's edge, so the seam is inside it.
             float below = 1 - Smooth.Step(newUpper, newUpper + 0.5f * _lashWidth, ly);
+            // The lid's edge is soft: over one source pixel below it, the lid's own edge (the photo's lash line where the lid
+            // is stretched, the skin it starts from where it is filled) fades out over the eye. A cut there stair-stepped
+            // across the half-shut eye when enlarged (the tilted group photo at 1024). Only over the eye that still shows:
+            // on the shut eye the edge lies on the lower lid, inside the lash line, and stays as it was.
+            float edge = MathF.Min(EdgeSoftness, newLower - newUpper);
+            if (edge > 0.01f && ly < newUpper + edge)
+            {
+                fill = 1 - Smooth.Step(newUpper, newUpper + edge, ly);
+                _frame.ToImage(lx, _fill && AllowFill ? _lower + _fillGap : upperLid, out fillX, out fillY);
+            }
             shade = _fill && AllowFill
                 ? 1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * below * Smooth.Step(0, 0.5f, k)
                 : 1 - blink * LashDarkness * below * Smooth.Step(0, 0.5f, k);
