@@ -18,6 +18,11 @@ namespace SonicWeb.Engine.Rendering;
 /// from different parts of the photo (a hard edge that stair-steps when enlarged), so the lash line is
 /// drawn across that seam, darkest on it and fading to both sides.
 /// </para>
+/// <para>
+/// Where the photo shows no skin between the upper lashes and the brow (a low thick brow on the lid crease, a glasses
+/// frame), stretching would pull hair or frame down over the eye; there the brow stays and the lid is filled with skin
+/// from below the eye instead (a second sample the renderer blends in, <see cref="Warp"/>'s fill outputs).
+/// </para>
 /// </summary>
 internal sealed class EyelidWarp
 {
@@ -26,6 +31,9 @@ internal sealed class EyelidWarp
     private const float CornerReach = 1.15f;
     private readonly LocalFrame _frame;
     private readonly float _halfWidth, _invHalfWidthSq, _upper, _lower, _browLine, _cheekLine, _lashWidth;
+    // Lid fill (see the constructor): on where the photo has no skin between the lashes and the brow (or a glasses frame).
+    private readonly bool _fill;
+    private readonly float _crease, _fillGap, _fillDepth;
 
     public EyelidWarp(Vector2 outerOrLeftCorner, Vector2 otherCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre, SonicWeb.Engine.Imaging.RgbImage photo)
     {
@@ -48,6 +56,59 @@ internal sealed class EyelidWarp
         if (BrowEdge(photo) is float edge)
             _browLine = MathF.Max(_browLine, MathF.Min(edge, -BrowFloor * _upper));
         _cheekLine = _lower + MathF.Max(0.9f * (_upper + _lower), 0.3f * _halfWidth);
+
+        // No skin band above the lashes: a low, thick brow sitting on the lid crease, deep shadow, or a glasses frame
+        // there. Stretching from any brow line then pulls hair or frame down over the shut eye (a dark hairy band,
+        // pale streaks of the frame's highlight). There the brow stays where it is, and the lid that comes down from
+        // under it is filled with the skin just below the eye, mirrored (its grain near the lashes, lighter skin
+        // towards the crease), as a second sample blended in by the renderer.
+        _fillGap = 0.2f * (_upper + _lower);
+        _fillDepth = 0.8f * (_upper + _lower);
+        SkinBand = RowsLuma(photo, -FillBandTop * _upper, -FillBandBottom * _upper);
+        UnderEye = RowsLuma(photo, _lower + _fillGap, _lower + _fillGap + _fillDepth);
+        _fill = SkinBand < FillRatio * UnderEye;
+        // Where the lid comes out from: the first row up from the lashes that is as dark as the band (the brow's or the
+        // frame's lower edge), at least FillCreaseMin lid heights above the eye's centre, at most FillBandTop.
+        _crease = -FillCreaseMin * _upper;
+        for (float ly = -FillCreaseMin * _upper; _fill && ly > -FillBandTop * _upper; ly -= 1)
+        {
+            if (RowsLuma(photo, ly, ly) < FillRatio * UnderEye) break;
+            _crease = ly;
+        }
+        // The fill's soft upper edge (up to 0.9 lid heights above the crease) must lie inside the warp's box, or it is cut
+        // off flat where the box ends.
+        if (_fill)
+            _browLine = MathF.Min(_browLine, _crease - _upper - 1);
+    }
+
+    /// <summary>The band above the lashes compared with the skin below the eye, in upper-lid heights above the eye's centre line.</summary>
+    private const float FillBandTop = 2.0f, FillBandBottom = 1.25f;
+    /// <summary>The lid is filled where that band is darker than this share of the skin below the eye.</summary>
+    private const float FillRatio = 0.65f;
+    private const float FillCreaseMin = 1.35f;
+
+    /// <summary>Mean luminance of the band above the lashes (diagnostics and tests).</summary>
+    internal float SkinBand { get; }
+    /// <summary>Mean luminance of the skin below the eye that the lid fill takes (diagnostics and tests).</summary>
+    internal float UnderEye { get; }
+    /// <summary>Whether a closing lid is filled with skin from below the eye (no skin band above the lashes).</summary>
+    internal bool FillsLid => _fill;
+    /// <summary>Off only to compare with the stretched lid in tests.</summary>
+    internal bool AllowFill { get; set; } = true;
+
+    /// <summary>Mean luminance of the photo in the rows y0..y1 (local, 1 px apart) across the middle 60% of the eye.</summary>
+    private float RowsLuma(SonicWeb.Engine.Imaging.RgbImage photo, float y0, float y1)
+    {
+        float sum = 0; int n = 0;
+        for (float ly = MathF.Min(y0, y1); ly <= MathF.Max(y0, y1); ly += 1)
+            for (float lx = -0.6f * _halfWidth; lx <= 0.6f * _halfWidth; lx += 1, n++)
+            {
+                _frame.ToImage(lx, ly, out float x, out float y);
+                int px = Math.Clamp((int)MathF.Round(x), 0, photo.Width - 1), py = Math.Clamp((int)MathF.Round(y), 0, photo.Height - 1);
+                int i = py * photo.Stride + 3 * px;
+                sum += 0.299f * photo.Pixels[i] + 0.587f * photo.Pixels[i + 1] + 0.114f * photo.Pixels[i + 2];
+            }
+        return n == 0 ? 0 : sum / n;
     }
 
     /// <summary>The brow line is never put closer to the eye than this many upper-lid heights.</summary>
@@ -101,11 +162,15 @@ internal sealed class EyelidWarp
     public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(-_halfWidth, _halfWidth, _browLine, _cheekLine);
 
     private const float LashDarkness = 0.45f;
+    /// <summary>Width (source pixels) over which the lowered lid's edge fades out over the eye.</summary>
+    private const float EdgeSoftness = 1.5f;
+    /// <summary>The lash line over a filled lid: darker, as it darkens skin rather than the photo's own lashes.</summary>
+    private const float FillLashDarkness = 0.65f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Warp(float blink, ref float x, ref float y, out float shade)
+    public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY)
     {
-        shade = 1;
+        shade = 1; fill = 0; fillX = 0; fillY = 0;
         if (blink <= 0) return;
         float lx = _frame.LocalX(x, y), ly = _frame.LocalY(x, y);
         if (ly <= _browLine || ly >= _cheekLine || lx <= -_halfWidth || lx >= _halfWidth) return;
@@ -115,7 +180,31 @@ internal sealed class EyelidWarp
         float newLower = lowerLid - blink * (1 - UpperShare) * opening;
 
         float sy;
-        if (ly < newUpper)
+        if (ly < newUpper && _fill && AllowFill)
+        {
+            // The brow stays put; the lid comes out from under it at the crease (its height grows with the blink, nothing
+            // at the corners) down to the lid's new edge, fully skin below the crease, fading into the brow above it.
+            float top = upperLid + blink * (_crease + _upper) * k;
+            // Wider towards the corners, where the crease runs steeply down to the corner line; and gone at the corners
+            // themselves (just past the landmarks), where the lid has no height and a cut-off fill left a vertical edge.
+            float soft = 1 + 0.6f * _upper * blink * (1.5f - 0.5f * k);
+            if (ly <= top - soft) return;
+            sy = ly;
+            fill = Smooth.Step(top - soft, top, ly) * Smooth.Step(0, 0.4f, k);
+            // Mirrored: the lid's edge takes the skin just below the lower lid, the crease the skin further down.
+            float height = newUpper - top;
+            float along = Smooth.Clamp01((newUpper - ly) / height);
+            float skinY = _lower + _fillGap + along * MathF.Min(height, _fillDepth);
+            _frame.ToImage(lx, skinY, out fillX, out fillY);
+            // Light shading: the lid is a little darker than the skin below the eye it is taken from (it lies in the brow's
+            // shade), more so under the brow and towards the lashes. The lashes line its edge from early on in the blink:
+            // a lid edge without them is a hard line of skin across the eye.
+            float crease = 1 - Smooth.Step(top, top + 0.4f * height, ly);
+            float lashes = Smooth.Step(newUpper - 1.5f * _lashWidth, newUpper, ly);
+            shade = (1 - fill * blink * (0.08f + 0.12f * crease + 0.05f * (1 - along)))
+                * (1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, 0.5f, k));
+        }
+        else if (ly < newUpper)
         {
             // Lid skin, stretched from the fixed brow line down to the lid's new edge.
             sy = _browLine + (ly - _browLine) * (upperLid - _browLine) / (newUpper - _browLine);
@@ -131,7 +220,19 @@ internal sealed class EyelidWarp
                 : _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerLid) / (_cheekLine - newLower);
             // The lash line continues a little below the lid's edge, so the seam is inside it.
             float below = 1 - Smooth.Step(newUpper, newUpper + 0.5f * _lashWidth, ly);
-            shade = 1 - blink * LashDarkness * below * Smooth.Step(0, 0.5f, k);
+            // The lid's edge is soft: over one source pixel below it, the lid's own edge (the photo's lash line where the lid
+            // is stretched, the skin it starts from where it is filled) fades out over the eye. A cut there stair-stepped
+            // across the half-shut eye when enlarged (the tilted group photo at 1024). Only over the eye that still shows:
+            // on the shut eye the edge lies on the lower lid, inside the lash line, and stays as it was.
+            float edge = MathF.Min(EdgeSoftness, newLower - newUpper);
+            if (edge > 0.01f && ly < newUpper + edge)
+            {
+                fill = 1 - Smooth.Step(newUpper, newUpper + edge, ly);
+                _frame.ToImage(lx, _fill && AllowFill ? _lower + _fillGap : upperLid, out fillX, out fillY);
+            }
+            shade = _fill && AllowFill
+                ? 1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * below * Smooth.Step(0, 0.5f, k)
+                : 1 - blink * LashDarkness * below * Smooth.Step(0, 0.5f, k);
         }
         _frame.ToImage(lx, sy, out x, out y);
     }

@@ -9,7 +9,8 @@ namespace SonicWeb.Engine.Rendering;
 /// <summary>
 /// Renders animated frames of one portrait. Backward mapping: for every output pixel we compute where
 /// in the source photo it comes from (output -> crop -> head motion -> mouth/eyelid warps) and sample
-/// there bilinearly; only the mouth interior is synthesised, blended with feathered edges.
+/// there bilinearly; only the mouth interior is synthesised, blended with feathered edges, and a shut lid over an eye
+/// without a skin band above it blends in a second sample (skin from below the eye, <see cref="EyelidWarp"/>).
 /// <para>
 /// Everything that depends only on the photo is computed once in the constructor (per-pixel head
 /// weights, mouth and eye geometry tables); a frame costs a few multiply-adds per pixel plus one
@@ -110,6 +111,10 @@ public sealed unsafe class FaceRenderer
     /// and x264 keeps both cores busy anyway.
     /// </summary>
     internal int BandWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>The eyes' lid warps (image-left, image-right), for tests.</summary>
+    internal EyelidWarp LeftEye => _leftEye;
+    internal EyelidWarp RightEye => _rightEye;
 
     public FrameLayout Layout => _layout;
     public int Width => _width;
@@ -326,18 +331,28 @@ public sealed unsafe class FaceRenderer
     {
         row.Position(u, pw[0] * WeightScale, pw[1] * WeightScale, out float x, out float y);
 
-        float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1;
+        float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1, fill = 0, fillX = 0, fillY = 0;
         if (inMouth)
             cavity = mouth.Warp(mouthPose, ref x, ref y, out cr, out cg, out cb);
         if (inEyes)
         {
-            leftEye.Warp(blink, ref x, ref y, out float shadeLeft);
-            rightEye.Warp(blink, ref x, ref y, out float shadeRight);
+            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY);
+            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY);
             shade = shadeLeft * shadeRight;
+            if (fillLeft > 0) { fill = fillLeft; fillX = fillLeftX; fillY = fillLeftY; }
         }
 
         SourceSampler.Sample(src, sw, sh, x, y, out int r, out int g, out int b);
-        if (cavity > 0 || shade != 1)
+        if (fill > 0)
+        {
+            // A filled lid (EyelidWarp): skin from below the eye blended over the photo at this position.
+            SourceSampler.Sample(src, sw, sh, fillX, fillY, out int fr, out int fg, out int fb);
+            float keep = (1 - cavity) * shade;
+            r = (int)((r + fill * (fr - r)) * keep + cavity * cr + 0.5f);
+            g = (int)((g + fill * (fg - g)) * keep + cavity * cg + 0.5f);
+            b = (int)((b + fill * (fb - b)) * keep + cavity * cb + 0.5f);
+        }
+        else if (cavity > 0 || shade != 1)
         {
             float keep = (1 - cavity) * shade;
             r = (int)(r * keep + cavity * cr + 0.5f);

@@ -49,6 +49,49 @@ public class RolledBlinkTests(EngineFixture engine, ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The half-shut eyes of the tilted group photo at 1024: the lowered lid's edge runs diagonally across the output pixels and
+    /// was a cut (a stair-stepped line, up to 66 levels between neighbouring pixels, where the enlarged photo has nothing above
+    /// 40 around the open eye). In a box of 1.5 x 1 eye widths around each eye, at most 5 pairs of neighbouring pixels may
+    /// differ by more than 40 levels of luma.
+    /// </summary>
+    [Fact]
+    public async Task The_edge_of_a_half_shut_lid_is_soft()
+    {
+        string photoPath = TestMedia.QualitySet("group-three-quarter.jpg");
+        var inspection = await engine.Backend.InspectAsync(photoPath, TestMedia.QualitySet("voice-en-male-hf-radio.wav"),
+            new GenerationParameters { MinResolution = 1024 });
+        var photo = await ImageLoader.LoadAsync(photoPath, new MediaLimits(), CancellationToken.None);
+        var renderer = new FaceRenderer(photo, inspection.Face.Landmarks, inspection.Layout, inspection.Face.OtherFaces);
+        var open = RenderTestSupport.Render(renderer, FacePose.Neutral);
+        var half = RenderTestSupport.Render(renderer, new FacePose(0, 0, 0.5f, 0, 0, 0, 0, 0));
+        var layout = inspection.Layout;
+        float scale = layout.Width / layout.SourceCrop.Width;
+        var p = inspection.Face.Landmarks.Points;
+        var failures = new List<string>();
+        foreach (var (outer, inner, name) in new[] { (36, 39, "image-left"), (42, 45, "image-right") })
+        {
+            Vector2 centre = ((p[outer] + p[inner]) / 2 - new Vector2(layout.SourceCrop.X, layout.SourceCrop.Y)) * scale;
+            int width = (int)(Vector2.Distance(p[outer], p[inner]) * scale);
+            int Steps(RgbImage image)
+            {
+                int count = 0;
+                for (int v = (int)centre.Y - width / 2; v < (int)centre.Y + width / 2; v++)
+                    for (int u = (int)centre.X - 3 * width / 4; u < (int)centre.X + 3 * width / 4; u++)
+                    {
+                        int i = (v * layout.Width + u) * 3;
+                        double here = Luma(image, i);
+                        if (Math.Max(Math.Abs(Luma(image, i + 3) - here), Math.Abs(Luma(image, i + 3 * layout.Width) - here)) > 40) count++;
+                    }
+                return count;
+            }
+            int steps = Steps(half);
+            output.WriteLine($"{name}: {steps} neighbouring pixels more than 40 levels apart in the half-shut eye, {Steps(open)} in the open eye (box {3 * width / 2} x {width})");
+            if (steps > 5) failures.Add($"{name}: {steps} hard steps along the half-shut lid's edge");
+        }
+        Assert.Empty(failures);
+    }
+
     /// <summary>Output pixels (byte offsets) whose source position lies in the eye-frame box |x| &lt; halfX, y0 &lt; y &lt; y1.</summary>
     private static List<int> Region(FrameLayout layout, Vector2 centre, Vector2 axis, Vector2 down, float halfX, float y0, float y1)
     {

@@ -1,0 +1,164 @@
+using System.Numerics;
+using SonicWeb.Engine.Animation;
+using SonicWeb.Engine.Imaging;
+using SonicWeb.Engine.Media;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Engine.Rendering;
+using SonicWeb.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace SonicWeb.Tests.Engine.Rendering;
+
+/// <summary>
+/// Photos without skin between the upper lashes and the brow (docs/quality.md round 10): smile-teeth-man's thick brow sits
+/// on the lid crease, glasses-elderly-woman's frame sits there. Stretching the lid from a brow line pulled hair or frame
+/// down over the shut eye; <see cref="EyelidWarp"/> now fills such a lid with skin from below the eye and leaves the
+/// brow (frame) where it is. Photos with a skin band must not change at all.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
+{
+    private static readonly FacePose Shut = new(0, 0, 1, 0, 0, 0, 0, 0), Half = new(0, 0, 0.5f, 0, 0, 0, 0, 0);
+
+    /// <summary>
+    /// The band from 0.5 to 1.2 landmark lid heights above the eye's corner line (middle half of the eye) lies under the shut
+    /// lid, below the brow (which stays put). Brow hair there is much darker than skin: at most 5% of the band may be darker
+    /// than 0.7 of the cheek's median luma (still frame); the lid fill itself is a little darker (shaded) than the skin it comes from.
+    /// </summary>
+    [Theory]
+    [InlineData(512)]
+    [InlineData(1024)]
+    public async Task A_shut_eye_under_a_low_thick_brow_is_covered_by_skin_not_by_the_brow(int resolution)
+    {
+        var (renderer, layout, points) = await Load("smile-teeth-man.jpg", resolution);
+        Assert.True(renderer.LeftEye.FillsLid && renderer.RightEye.FillsLid, "smile-teeth-man's eyes have no skin band above the lashes");
+        var still = RenderTestSupport.Render(renderer, FacePose.Neutral);
+        var shut = RenderTestSupport.Render(renderer, Shut);
+        SetFill(renderer, false);
+        var stretched = RenderTestSupport.Render(renderer, Shut);
+        foreach (var (outer, name) in new[] { (36, "image-left"), (42, "image-right") })
+        {
+            var (lid, cheek) = Bands(layout, points, outer, 1.2f);
+            double skin = Median(cheek.Select(i => Luma(still, i)));
+            int dark = lid.Count(i => Luma(shut, i) < 0.7 * skin), darkBefore = lid.Count(i => Luma(stretched, i) < 0.7 * skin);
+            output.WriteLine($"{resolution} {name}: {dark} of {lid.Count} pixels over the shut lid darker than 0.7 x cheek ({skin:F0}), stretched lid {darkBefore}; " +
+                $"lid mean {lid.Average(i => Luma(shut, i)):F0}, stretched {lid.Average(i => Luma(stretched, i)):F0}");
+            Assert.True(lid.Count > 50, $"only {lid.Count} pixels checked");
+            Assert.True(dark <= lid.Count / 20, $"{resolution} {name}: {dark} of {lid.Count} pixels over the shut lid are much darker than skin (the brow pulled down)");
+        }
+    }
+
+    /// <summary>
+    /// glasses-elderly-woman: the frame lies right above the lashes; stretched, its black and its pale highlight ran down the
+    /// shut lid in streaks. Over the shut lid (0.5 to 1.2 lid heights above the corner line), the pixels' spread (interquartile
+    /// range of luma) ... replaced
+    /// </summary>
+    [Theory]
+    [InlineData(512)]
+    [InlineData(1024)]
+    public async Task A_shut_eye_behind_a_glasses_frame_shows_no_streaks_of_the_frame(int resolution)
+    {
+        var (renderer, layout, points) = await Load("glasses-elderly-woman.jpg", resolution);
+        Assert.True(renderer.LeftEye.FillsLid && renderer.RightEye.FillsLid, "the frame sits on the lid crease");
+        var still = RenderTestSupport.Render(renderer, FacePose.Neutral);
+        var shut = RenderTestSupport.Render(renderer, Shut);
+        SetFill(renderer, false);
+        var stretched = RenderTestSupport.Render(renderer, Shut);
+        foreach (var (outer, name) in new[] { (36, "image-left"), (42, "image-right") })
+        {
+            var (lid, cheekBand) = (Bands(layout, points, outer, 1.5f, 0.8f).Lid, Bands(layout, points, outer, 1.2f).Cheek);
+            double warmth = Median(cheekBand.Select(i => Warmth(still, i))), skin = Median(cheekBand.Select(i => Luma(still, i)));
+            int NotSkin(RgbImage image) => lid.Count(i => Warmth(image, i) < 0.5 * warmth || Luma(image, i) < 0.6 * skin);
+            int notSkin = NotSkin(shut), before = NotSkin(stretched);
+            output.WriteLine($"{resolution} {name}: {notSkin} of {lid.Count} pixels over the shut lid grey or dark (stretched lid {before}); cheek warmth {warmth:F0}, luma {skin:F0}");
+            Assert.True(lid.Count > 50, $"only {lid.Count} pixels checked");
+            Assert.True(notSkin <= lid.Count / 20, $"{resolution} {name}: {notSkin} of {lid.Count} pixels over the shut lid are grey or dark (the frame stretched down)");
+        }
+    }
+
+    /// <summary>
+    /// Photos with skin between lashes and brow keep the stretched lid exactly (the astronaut, the tilted group photo, a
+    /// smiling older woman): no fill on either eye, and the half and full blink are pixel for pixel what they are with the fill
+    /// switched off. On a photo that is filled, the open eye (blink 0) is untouched.
+    /// </summary>
+    [Theory]
+    [InlineData("astronaut.png")]
+    [InlineData("group-three-quarter.jpg")]
+    [InlineData("elderly-woman-smile.jpg")]
+    public async Task Photos_with_a_skin_band_above_the_lashes_render_exactly_as_before(string photo)
+    {
+        var (renderer, _, _) = await Load(photo, 512);
+        output.WriteLine($"{photo}: band/under-eye luma {renderer.LeftEye.SkinBand:F0}/{renderer.LeftEye.UnderEye:F0}, {renderer.RightEye.SkinBand:F0}/{renderer.RightEye.UnderEye:F0}");
+        Assert.False(renderer.LeftEye.FillsLid || renderer.RightEye.FillsLid);
+        var half = RenderTestSupport.Render(renderer, Half).Pixels;
+        var shut = RenderTestSupport.Render(renderer, Shut).Pixels;
+        SetFill(renderer, false);
+        Assert.Equal(RenderTestSupport.Render(renderer, Half).Pixels, half);
+        Assert.Equal(RenderTestSupport.Render(renderer, Shut).Pixels, shut);
+    }
+
+    [Fact]
+    public async Task The_open_eye_of_a_filled_photo_is_untouched()
+    {
+        var (renderer, _, _) = await Load("smile-teeth-man.jpg", 512);
+        Assert.True(renderer.LeftEye.FillsLid);
+        var open = RenderTestSupport.Render(renderer, FacePose.Neutral).Pixels;
+        SetFill(renderer, false);
+        Assert.Equal(RenderTestSupport.Render(renderer, FacePose.Neutral).Pixels, open);
+    }
+
+    private async Task<(FaceRenderer Renderer, FrameLayout Layout, IReadOnlyList<Vector2> Points)> Load(string photo, int resolution)
+    {
+        string photoPath = photo == "astronaut.png" ? TestMedia.AstronautPng : TestMedia.QualitySet(photo);
+        var inspection = await engine.Backend.InspectAsync(photoPath, TestMedia.QualitySet("voice-en-male-hf-radio.wav"),
+            new GenerationParameters { MinResolution = resolution });
+        var image = await ImageLoader.LoadAsync(photoPath, new MediaLimits(), CancellationToken.None);
+        var renderer = new FaceRenderer(image, inspection.Face.Landmarks, inspection.Layout, inspection.Face.OtherFaces);
+        return (renderer, inspection.Layout, inspection.Face.Landmarks.Points);
+    }
+
+    private static void SetFill(FaceRenderer renderer, bool on) { renderer.LeftEye.AllowFill = on; renderer.RightEye.AllowFill = on; }
+
+    /// <summary>
+    /// In the eye's own frame (corners; upper and lower heights from the lid points): the band from 0.5 to bandTop upper-lid
+    /// heights above the corner line, and the cheek from 1.5 to 3 lower-lid heights below it, both over the middle half of the eye.
+    /// </summary>
+    private static (List<int> Lid, List<int> Cheek) Bands(FrameLayout layout, IReadOnlyList<Vector2> p, int outer, float bandTop, float bandWidth = 0.5f)
+    {
+        int inner = outer + 3;
+        Vector2 centre = (p[outer] + p[inner]) / 2, axis = Vector2.Normalize(p[inner] - p[outer]), down = new(-axis.Y, axis.X);
+        float halfWidth = Vector2.Distance(p[outer], p[inner]) / 2;
+        float upper = -(Vector2.Dot(p[outer + 1] - centre, down) + Vector2.Dot(p[outer + 2] - centre, down)) / 2;
+        float lower = (Vector2.Dot(p[outer + 4] - centre, down) + Vector2.Dot(p[outer + 5] - centre, down)) / 2;
+        return (Region(layout, centre, axis, down, bandWidth * halfWidth, -bandTop * upper, -0.5f * upper),
+            Region(layout, centre, axis, down, 0.5f * halfWidth, 1.5f * lower, 3f * lower));
+    }
+
+    /// <summary>Output pixels (byte offsets) whose source position lies in the eye-frame box |x| &lt; halfX, y0 &lt; y &lt; y1.</summary>
+    private static List<int> Region(FrameLayout layout, Vector2 centre, Vector2 axis, Vector2 down, float halfX, float y0, float y1)
+    {
+        float perPixel = layout.SourceCrop.Width / layout.Width;
+        var result = new List<int>();
+        for (int v = 0; v < layout.Height; v++)
+            for (int u = 0; u < layout.Width; u++)
+            {
+                var source = new Vector2(layout.SourceCrop.X + (u + 0.5f) * perPixel, layout.SourceCrop.Y + (v + 0.5f) * perPixel);
+                float lx = Vector2.Dot(source - centre, axis), ly = Vector2.Dot(source - centre, down);
+                if (MathF.Abs(lx) < halfX && ly > y0 && ly < y1) result.Add((v * layout.Width + u) * 3);
+            }
+        return result;
+    }
+
+    /// <summary>Red minus blue: skin is warm, the frame's black and its highlight are not.</summary>
+    private static double Warmth(RgbImage image, int i) => image.Pixels[i] - image.Pixels[i + 2];
+
+    private static double Luma(RgbImage image, int i) => 0.299 * image.Pixels[i] + 0.587 * image.Pixels[i + 1] + 0.114 * image.Pixels[i + 2];
+
+    private static double Median(IEnumerable<double> values) => Quantile(values.ToArray(), 0.5);
+
+    private static double Quantile(double[] values, double q)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted[(int)(q * (sorted.Length - 1))];
+    }
+}
