@@ -86,7 +86,8 @@ internal sealed partial class MouthWarp
         // Where Warp returns a non-zero interior opacity.
         var feather = Vector256.Create(pose.Feather);
         var noInterior = Avx.CompareLessThan(gapBottom - gapTop, Vector256.Create(0.05f))
-                       | Avx.CompareLessThan(ly, gapTop - feather) | Avx.CompareGreaterThan(ly, gapBottom + feather);
+                       | Avx.CompareLessThan(ly, gapTop - dropHere * outside * (Vector256<float>.One - outside) * Vector256.Create(_cornerCover) - feather)
+                       | Avx.CompareGreaterThan(ly, gapBottom + feather);
         return Avx.AndNot(noInterior, inside);
     }
 

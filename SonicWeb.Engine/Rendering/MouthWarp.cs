@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using SonicWeb.Engine.Faces;
+using SonicWeb.Engine.Faces.Landmarks;
 
 namespace SonicWeb.Engine.Rendering;
 
@@ -38,6 +39,25 @@ internal sealed partial class MouthWarp
     private readonly Table1DTriple _closureLines;   // band top T(x), band height g(x), landmark lower lip below T
     private readonly Table1DTriple _closureReach;   // how far the upper / lower lip stretches (and a spare 0)
     private readonly bool _photoLipsParted;
+    /// <summary>
+    /// <see cref="CornerCover"/> on a rolled head (landmarks from the upright pass), else 0: how far above the
+    /// opening the cavity is drawn over the photo strip that the corner ramp drags down. Between 0.8 and 1.2 inner
+    /// half widths the skin above the opening moves down by <c>drop x outside</c>, which grows by about two pixels
+    /// per pixel along the lips, so whatever lies there is smeared along the corner. On the tilted group photo the
+    /// landmark lower inner lip at the image-right corner runs about 2.5 source px below the dark line between the
+    /// lips, and the pale pixel where that line ends (the last tooth) was smeared into a grey speck 2 x 6 output px
+    /// at the opening's tip (1024 px). The cavity's top is raised by <c>cover x drop x outside x (1 - outside)</c>:
+    /// nil between the corners and at the opening's tip. On upright faces the strip is the upper lip curving into
+    /// the tip, and covering it blunted the tip into a square end (smile-teeth-man, dark-skin-woman,
+    /// beard-smile-teeth at 1024, looked at): there it stays off, bit for bit as before.
+    /// </summary>
+    private readonly float _cornerCover;
+    /// <summary>
+    /// 1 covers only the dragged strip itself (the cavity's top stays at the tear line's own drop); the group photo
+    /// kept the pale end of the line between its lips, 3 output px above the cavity. 1.5 lets that line run into
+    /// the cavity; 2 squared off the tip over the cheek's crease (1024, looked at).
+    /// </summary>
+    private const float CornerCover = 1.5f;
     private readonly InteriorColours _interior;
     private static readonly LipGap.Rgb DefaultLipColour = new(170, 90, 85);
 
@@ -154,6 +174,7 @@ internal sealed partial class MouthWarp
         // Only a mouth that is really parted: teeth show, or the landmark lips stand apart. In a beard the
         // colour scan alone can mistake moustache for lips (the lips then read as a "gap").
         _photoLipsParted = PhotoGap(0) > 0.6f && (photoShowsTeeth || lower(0) - upper(0) > 0.12f * halfWidth);
+        _cornerCover = MathF.Abs(FaceLandmarkNet68.RollOf(landmarks)) > FaceLandmarkNet68.UprightAboveRollRadians ? CornerCover : 0;
     }
 
     /// <summary>Where in the source photo this warp can change anything.</summary>
@@ -227,9 +248,11 @@ internal sealed partial class MouthWarp
 
         float gap = gapBottom - gapTop;
         float f = pose.Feather;
-        if (gap < 0.05f || ly < gapTop - f || ly > gapBottom + f) return 0;
-        float alpha = Smooth.Clamp01((ly - gapTop) / f + 0.5f) * Smooth.Clamp01((gapBottom - ly) / f + 0.5f) * Smooth.Step(0, 2.5f, gap);
-        Interior(sx, ly - gapTop, gap, f, out r, out g, out b);
+        // The drawn cavity starts above the opening where the corner ramp shears the photo (see _cornerCover).
+        float top = gapTop - dropHere * outside * (1 - outside) * _cornerCover;
+        if (gap < 0.05f || ly < top - f || ly > gapBottom + f) return 0;
+        float alpha = Smooth.Clamp01((ly - top) / f + 0.5f) * Smooth.Clamp01((gapBottom - ly) / f + 0.5f) * Smooth.Step(0, 2.5f, gap);
+        Interior(sx, ly - top, gapBottom - top, f, out r, out g, out b);
         return alpha;
     }
 

@@ -15,7 +15,7 @@ using SonicWeb.Quality;
 // pipeline, measures the output MP4s against the targets and writes contact sheets (espeak cases and the
 // three worst real-use cases). Usage: dotnet run -c Release --project tools/SonicWeb.Quality [-- --out DIR]
 // [--case TEXT] [--set all|espeak|real] [--all-pairs] [--resolution N] [--sheets] [--reuse] | [-- --derive-visemes]
-// | [-- --poses] | [-- --profile] | [-- --dump-frames DIR] | [-- --compare-frames DIR]
+// | [-- --poses] | [-- --corners] | [-- --profile] | [-- --dump-frames DIR] | [-- --compare-frames DIR]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string repoRoot = FindRepoRoot();
@@ -31,9 +31,10 @@ if (args.Contains("--derive-visemes"))
     return 0;
 }
 string? dumpDir = ArgValue("--dump-frames"), compareDir = ArgValue("--compare-frames");
-if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null || compareDir != null)
+if (args.Contains("--poses") || args.Contains("--corners") || args.Contains("--profile") || dumpDir != null || compareDir != null)
 {
-    // Close-ups of key poses (--poses) and renderer timing (--profile) on the astronaut at 512 and 1024.
+    // Close-ups of key poses (--poses) or of the mouth corners (--corners) and renderer timing (--profile), on the
+    // astronaut unless --photo names one.
     var opts = new EngineOptions();
     var pipe = new BuiltInBackend(opts, AnalysisModels.Load(ModelStore.Default, onnx, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
     // --photo border: the border case's photo (face at the top-left edges), to check the reflection paths.
@@ -53,6 +54,12 @@ if (args.Contains("--poses") || args.Contains("--profile") || dumpDir != null ||
             string dir = Path.Combine(outDir, (photoName == "astronaut" ? "" : photoName + "-") + "poses-" + resolution);
             PoseCloseUps.Write(photo, insp.Face.Landmarks, insp.Layout, dir, zoom: resolution >= 1024 ? 3 : resolution >= 512 ? 5 : 8);
             Console.WriteLine($"close-ups in {dir}");
+        }
+        if (args.Contains("--corners") && resolution >= 512)
+        {
+            string dir = Path.Combine(outDir, photoName + "-corners-" + resolution);
+            CornerCloseUps.Write(photo, insp.Face.Landmarks, insp.Layout, dir, zoom: resolution >= 1024 ? 6 : 8);
+            Console.WriteLine($"corner close-ups in {dir}");
         }
         if (args.Contains("--profile"))
         {
