@@ -50,8 +50,8 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
 
     /// <summary>
     /// glasses-elderly-woman: the frame lies right above the lashes; stretched, its black and its pale highlight ran down the
-    /// shut lid in streaks. Over the shut lid (0.5 to 1.2 lid heights above the corner line), the pixels' spread (interquartile
-    /// range of luma) ... replaced
+    /// shut lid in streaks. Over the shut lid (0.8 to 1.5 lid heights above the corner line) at most 5% of the pixels may be
+    /// grey (less than half the cheek's warmth) or dark (under 0.6 of the cheek's median luma).
     /// </summary>
     [Theory]
     [InlineData(512)]
