@@ -32,10 +32,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
     {
         var (renderer, layout, points) = await Load("smile-teeth-man.jpg", resolution);
         Assert.True(renderer.LeftEye.FillsLid && renderer.RightEye.FillsLid, "smile-teeth-man's eyes have no skin band above the lashes");
-        var still = RenderTestSupport.Render(renderer, FacePose.Neutral);
-        var shut = RenderTestSupport.Render(renderer, Shut);
-        SetFill(renderer, false);
-        var stretched = RenderTestSupport.Render(renderer, Shut);
+        var (still, shut, stretched) = StillShutAndStretched(renderer);
         foreach (var (outer, name) in new[] { (36, "image-left"), (42, "image-right") })
         {
             var (lid, cheek) = Bands(layout, points, outer, 1.2f);
@@ -60,10 +57,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
     {
         var (renderer, layout, points) = await Load("glasses-elderly-woman.jpg", resolution);
         Assert.True(renderer.LeftEye.FillsLid && renderer.RightEye.FillsLid, "the frame sits on the lid crease");
-        var still = RenderTestSupport.Render(renderer, FacePose.Neutral);
-        var shut = RenderTestSupport.Render(renderer, Shut);
-        SetFill(renderer, false);
-        var stretched = RenderTestSupport.Render(renderer, Shut);
+        var (still, shut, stretched) = StillShutAndStretched(renderer);
         foreach (var (outer, name) in new[] { (36, "image-left"), (42, "image-right") })
         {
             var (lid, cheekBand) = (Bands(layout, points, outer, 1.5f, 0.8f).Lid, Bands(layout, points, outer, 1.2f).Cheek);
@@ -74,6 +68,15 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
             Assert.True(lid.Count > 50, $"only {lid.Count} pixels checked");
             Assert.True(notSkin <= lid.Count / 20, $"{resolution} {name}: {notSkin} of {lid.Count} pixels over the shut lid are grey or dark (the frame stretched down)");
         }
+    }
+
+    /// <summary>The still frame, the shut eye as drawn now, and the shut eye with the fill switched off (the old stretched lid).</summary>
+    private static (RgbImage Still, RgbImage Shut, RgbImage Stretched) StillShutAndStretched(FaceRenderer renderer)
+    {
+        var still = RenderTestSupport.Render(renderer, FacePose.Neutral);
+        var shut = RenderTestSupport.Render(renderer, Shut);
+        SetFill(renderer, false);
+        return (still, shut, RenderTestSupport.Render(renderer, Shut));
     }
 
     /// <summary>
