@@ -44,26 +44,72 @@ public static unsafe class EspeakPhonemes
         public nint Spare2;
     }
 
-    /// <summary>A voice file name ("en-us", "en+f3") or, failing that, a language ("en-gb"), as the CLI's -v accepts.</summary>
-    private static bool SelectVoice(string voice)
+    /// <summary>
+    /// One fresh copy of the library for one text. espeak-ng keeps state in process globals from one text to the
+    /// next (the same sentence after another one came out with a comma pause 55 ms longer), and it cannot be
+    /// initialised twice in a process (a second <c>espeak_Initialize</c> after <c>espeak_Terminate</c> hangs). So
+    /// each text loads the library from a private copy of its file: the loader gives a copy under another path
+    /// its own globals, and unloading it at the end drops them.
+    /// </summary>
+    private sealed class FreshLibrary : IDisposable
     {
-        if (espeak_SetVoiceByName(voice) == 0) return true;
-        var language = Marshal.StringToHGlobalAnsi(voice);
-        try
-        {
-            var spec = new VoiceSpec { Languages = language };
-            return espeak_SetVoiceByProperties(&spec) == 0;
-        }
-        finally { Marshal.FreeHGlobal(language); }
-    }
+        private readonly nint _handle;
+        public readonly delegate* unmanaged<int, int, nint, int, int> Initialize;
+        public readonly delegate* unmanaged<delegate* unmanaged<short*, int, EspeakEvent*, int>, void> SetSynthCallback;
+        public readonly delegate* unmanaged<byte*, int> SetVoiceByName;
+        public readonly delegate* unmanaged<VoiceSpec*, int> SetVoiceByProperties;
+        public readonly delegate* unmanaged<int, int, int, int> SetParameter;
+        public readonly delegate* unmanaged<byte*, nuint, uint, int, uint, uint, uint*, nint, int> Synth;
+        public readonly delegate* unmanaged<int> Synchronize;
 
-    [DllImport(Library)] private static extern int espeak_Initialize(int output, int bufferMs, nint path, int options);
-    [DllImport(Library)] private static extern void espeak_SetSynthCallback(delegate* unmanaged<short*, int, EspeakEvent*, int> callback);
-    [DllImport(Library)] private static extern int espeak_SetVoiceByName([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
-    [DllImport(Library)] private static extern int espeak_SetVoiceByProperties(VoiceSpec* spec);
-    [DllImport(Library)] private static extern int espeak_SetParameter(int parameter, int value, int relative);
-    [DllImport(Library)] private static extern int espeak_Synth(byte* text, nuint size, uint position, int positionType, uint endPosition, uint flags, uint* uniqueIdentifier, nint userData);
-    [DllImport(Library)] private static extern int espeak_Synchronize();
+        public FreshLibrary()
+        {
+            // Where the system's copy lives: load it once by its soname and ask the loader for the file.
+            string original = InstalledPath();
+            string copy = Path.Combine(Path.GetTempPath(), $"sonicweb-espeak-{Guid.NewGuid():N}.so");
+            File.Copy(original, copy);
+            try { _handle = NativeLibrary.Load(copy); }
+            finally { File.Delete(copy); } // the mapping stays valid after the file is gone
+            Initialize = (delegate* unmanaged<int, int, nint, int, int>)Export("espeak_Initialize");
+            SetSynthCallback = (delegate* unmanaged<delegate* unmanaged<short*, int, EspeakEvent*, int>, void>)Export("espeak_SetSynthCallback");
+            SetVoiceByName = (delegate* unmanaged<byte*, int>)Export("espeak_SetVoiceByName");
+            SetVoiceByProperties = (delegate* unmanaged<VoiceSpec*, int>)Export("espeak_SetVoiceByProperties");
+            SetParameter = (delegate* unmanaged<int, int, int, int>)Export("espeak_SetParameter");
+            Synth = (delegate* unmanaged<byte*, nuint, uint, int, uint, uint, uint*, nint, int>)Export("espeak_Synth");
+            Synchronize = (delegate* unmanaged<int>)Export("espeak_Synchronize");
+        }
+
+        private nint Export(string name) => NativeLibrary.GetExport(_handle, name);
+
+        private static string InstalledPath()
+        {
+            if (!NativeLibrary.TryLoad(Library, out var system))
+                throw new InvalidOperationException("espeak-ng's library could not be loaded (is libespeak-ng1 installed?)");
+            try
+            {
+                // The loader's map of this process names the file behind the soname.
+                return File.ReadLines("/proc/self/maps").Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    .Where(fields => fields.Length >= 6 && Path.GetFileName(fields[5]).StartsWith("libespeak-ng.so", StringComparison.Ordinal))
+                    .Select(fields => fields[5]).FirstOrDefault()
+                    ?? throw new InvalidOperationException("espeak-ng's library file was not found in /proc/self/maps.");
+            }
+            finally { NativeLibrary.Free(system); }
+        }
+
+        /// <summary>A voice file name ("en-us", "en+f3") or, failing that, a language ("en-gb"), as the CLI's -v accepts.</summary>
+        public bool SelectVoice(string voice)
+        {
+            var name = Encoding.UTF8.GetBytes(voice + "\0");
+            fixed (byte* n = name)
+            {
+                if (SetVoiceByName(n) == 0) return true;
+                var spec = new VoiceSpec { Languages = (nint)n };
+                return SetVoiceByProperties(&spec) == 0;
+            }
+        }
+
+        public void Dispose() => NativeLibrary.Free(_handle);
+    }
 
     private static readonly object Gate = new();
     private static int _sampleRate;
@@ -71,25 +117,24 @@ public static unsafe class EspeakPhonemes
     private static List<(string Name, int Sample)>? _events;
 
     /// <summary>Synthesises <paramref name="ssml"/> with <paramref name="voice"/> at 150 words a minute into
-    /// <paramref name="wavPath"/> and returns the phonemes with their times.</summary>
+    /// <paramref name="wavPath"/> and returns the phonemes with their times. The same text gives the same
+    /// audio and timing whatever was synthesised before it in the process.</summary>
     public static IReadOnlyList<TimedPhoneme> Synthesise(string ssml, string voice, string wavPath)
     {
-        lock (Gate) // the library is a process-wide singleton
+        lock (Gate) // the callback writes to the static buffers below
         {
-            if (_sampleRate == 0)
-            {
-                _sampleRate = espeak_Initialize(AudioOutputSynchronous, 200, 0, InitialisePhonemeEvents | InitialiseDontExit);
-                if (_sampleRate <= 0) throw new InvalidOperationException("espeak-ng could not be initialised (libespeak-ng1 and espeak-ng-data installed?)");
-                espeak_SetSynthCallback(&OnSynth);
-            }
-            if (!SelectVoice(voice)) throw new InvalidOperationException($"espeak-ng has no voice '{voice}'.");
-            espeak_SetParameter(ParameterRate, 150, 0);
+            using var espeak = new FreshLibrary();
+            _sampleRate = espeak.Initialize(AudioOutputSynchronous, 200, 0, InitialisePhonemeEvents | InitialiseDontExit);
+            if (_sampleRate <= 0) throw new InvalidOperationException("espeak-ng could not be initialised (libespeak-ng1 and espeak-ng-data installed?)");
+            espeak.SetSynthCallback(&OnSynth);
+            if (!espeak.SelectVoice(voice)) throw new InvalidOperationException($"espeak-ng has no voice '{voice}'.");
+            espeak.SetParameter(ParameterRate, 150, 0);
             _samples = []; _events = [];
             var text = Encoding.UTF8.GetBytes(ssml + "\0");
             fixed (byte* t = text)
-                if (espeak_Synth(t, (nuint)text.Length, 0, PositionCharacter, 0, CharsUtf8 | Ssml, null, 0) != 0)
+                if (espeak.Synth(t, (nuint)text.Length, 0, PositionCharacter, 0, CharsUtf8 | Ssml, null, 0) != 0)
                     throw new InvalidOperationException("espeak-ng failed to synthesise the text.");
-            espeak_Synchronize();
+            espeak.Synchronize();
             WriteWav(wavPath, _samples, _sampleRate);
             var phonemes = new List<TimedPhoneme>();
             for (int i = 0; i < _events.Count; i++)
