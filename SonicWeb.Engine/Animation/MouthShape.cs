@@ -8,7 +8,8 @@ namespace SonicWeb.Engine.Animation;
 /// and widen the lips, rounded vowels (o, u) open it less and pull the corners in, and a voiced
 /// closure (m, a murmur quieter than the vowels around it) presses the lips shut, while an alveolar one (n, l) only raises
 /// the jaw part way with the lips apart. Stops (p, b) close the mouth through
-/// their silent closure in the loudness curve, which is why the release is fast enough to show it.
+/// their silent closure in the loudness curve, which is why the release is fast enough to show it; a stop whose
+/// release burst is the tongue's (t, d) keeps the lips apart through the same silence.
 /// </summary>
 internal static class MouthShape
 {
@@ -68,8 +69,11 @@ internal static class MouthShape
                            * (1 - CurveFilters.SmoothStep(0.05f, 0.2f, closed[i]))
                            * CurveFilters.SmoothStep(0.2f, 0.4f, controls.Loudness[i]);
             float dip = LoudnessDip(controls.Loudness, i);
-            press[i] = Math.Clamp(ClosurePress * MathF.Max(MathF.Max(murmur, occlusion * (1 - tongue)), dip) * gate, 0f, 1f);
-            jawClose[i] = MathF.Max(press[i], Math.Clamp(occlusion * (1 - AlveolarJawOpen * tongue) * gate, 0f, 1f));
+            // The silent hold of a t or d is a dip like p's and b's; its release burst, heard within the next
+            // two frames, says the tongue made it: the lips stay apart and the jaw only partly closes.
+            float tip = ReleasedByTongue(visemes.TongueRelease, i);
+            press[i] = Math.Clamp(ClosurePress * MathF.Max(MathF.Max(murmur, occlusion * (1 - tongue)), dip) * (1 - tip) * gate, 0f, 1f);
+            jawClose[i] = MathF.Max(press[i], Math.Clamp(MathF.Max(occlusion, dip) * (1 - AlveolarJawOpen * MathF.Max(tongue, tip)) * gate, 0f, 1f));
             width[i] = gate * (SpreadWidth * spread[i] + RoundWidth * round[i]);
         }
 
@@ -81,7 +85,7 @@ internal static class MouthShape
         for (int i = 0; i < n; i++) mouth[i] *= 1 - jawClose[i];
         // The visible squeeze: closures inside phrases, plus a phrase that starts with a closure (p, b,
         // m after a pause), where the lips press just before the sound.
-        float[] squeeze = PhraseStartPress(controls, closed, speech);
+        float[] squeeze = PhraseStartPress(controls, closed, speech, visemes.TongueRelease);
         for (int i = 0; i < n; i++) squeeze[i] = MathF.Max(squeeze[i], press[i]);
         squeeze = CurveFilters.GaussianCentred(squeeze, 0.6);
         if (settings.SmoothMotion)
@@ -120,7 +124,7 @@ internal static class MouthShape
     /// loudness jumps from silence to above half within one frame; a vowel or fricative onset rises
     /// over several frames). The lips are shut in the pause already; this makes them visibly press.
     /// </summary>
-    private static float[] PhraseStartPress(FrameControls controls, float[] closed, float[] speech)
+    private static float[] PhraseStartPress(FrameControls controls, float[] closed, float[] speech, float[]? tongueRelease)
     {
         int n = controls.FrameCount, fps = controls.Fps;
         int hold = Math.Max(2, (int)Math.Round(0.12 * fps)), pause = Math.Max(3, (int)Math.Round(0.25 * fps));
@@ -131,13 +135,23 @@ internal static class MouthShape
             bool quietBefore = true;
             for (int k = i - pause; k < i - 1 && quietBefore; k++) quietBefore = controls.Loudness[k] < 0.08f;
             if (!quietBefore) continue;
-            float burst = CurveFilters.SmoothStep(0.35f, 0.6f, controls.Loudness[i] - controls.Loudness[i - 1]);
+            // A burst the tongue made (t, d; or an s starting from silence) is not a closure of the lips.
+            float burst = CurveFilters.SmoothStep(0.35f, 0.6f, controls.Loudness[i] - controls.Loudness[i - 1]) * (1 - ReleasedByTongue(tongueRelease, i - 1));
             float murmur = CurveFilters.SmoothStep(0.15f, 0.4f, MathF.Max(closed[i], closed[i + 1]));
             float strength = MathF.Max(burst, murmur);
             for (int k = 1; k <= hold && i - k >= 0; k++)
                 press[i - k] = MathF.Max(press[i - k], strength);
         }
         return press;
+    }
+
+    /// <summary>0..1, a tongue's release (t, d) in frame i or the two after it: frame i may be that stop's hold.</summary>
+    private static float ReleasedByTongue(float[]? release, int i)
+    {
+        if (release == null) return 0;
+        float most = 0;
+        for (int k = i; k <= Math.Min(release.Length - 1, i + 2); k++) most = MathF.Max(most, release[k]);
+        return most;
     }
 
     /// <summary>

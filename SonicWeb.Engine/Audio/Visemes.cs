@@ -29,9 +29,17 @@ public sealed record VisemeWeights(float[] Open, float[] Spread, float[] Rounded
     /// <summary>
     /// 0..1 per frame, a stop closure inside speech: the energy between 0.9 and 3.5 kHz (formants, which
     /// need an open vocal tract) falls at least 8 dB below the loudest of the frames around it on both
-    /// sides, as in the silent hold of p and b or the murmur of m (null: not computed).
+    /// sides, as in the silent hold of p and b or the murmur of m; or, read in 16 ms windows, 25-35 dB below the
+    /// sound within 100 ms either side, for closures too short for the frame-rate spectrum (<see cref="FormantDips"/>).
+    /// Null: not computed.
     /// </summary>
     public float[]? Occlusion { get; init; }
+
+    /// <summary>
+    /// 0..1 per frame, the release of a stop made by the tongue tip (t, d), told from the lips' (p, b) by its
+    /// high, bright burst (<see cref="ReleaseBursts"/>); null: not computed.
+    /// </summary>
+    public float[]? TongueRelease { get; init; }
 
     public static VisemeWeights Empty(int frames) => new(new float[frames], new float[frames], new float[frames], new float[frames], new float[frames]);
 
@@ -102,7 +110,11 @@ public static class VisemeClassifier
     {
         profiles ??= VisemeProfileTable.Default;
         var (shape, level) = SpectralBands.PerFrame(samples, sampleRate, fps, frameCount);
-        var weights = VisemeWeights.Empty(frameCount) with { Occlusion = Occlusions(shape, level) };
+        var weights = VisemeWeights.Empty(frameCount) with
+        {
+            Occlusion = MaxOf(Occlusions(shape, level), FormantDips.PerFrame(samples, sampleRate, fps, frameCount)),
+            TongueRelease = ReleaseBursts.TongueReleases(samples, sampleRate, fps, frameCount),
+        };
         var classes = Enum.GetValues<VisemeClass>();
         var likelihood = new double[classes.Length];
         for (int f = 0; f < frameCount; f++)
@@ -118,6 +130,12 @@ public static class VisemeClassifier
                 weights.Of(classes[c])[f] = (float)(likelihood[c] / sum);
         }
         return weights;
+    }
+
+    private static float[] MaxOf(float[] a, float[] b)
+    {
+        for (int i = 0; i < a.Length; i++) a[i] = MathF.Max(a[i], b[i]);
+        return a;
     }
 
     /// <summary>See <see cref="VisemeWeights.Occlusion"/>: a dip of the formant bands' level between louder frames within 3 frames each side.</summary>

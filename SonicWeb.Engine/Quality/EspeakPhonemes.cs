@@ -9,6 +9,9 @@ public readonly record struct TimedPhoneme(string Name, double Start, double End
     /// <summary>p, b, m: the lips close for these (espeak's English mnemonics; "m-" is a syllabic m).</summary>
     public bool IsBilabial => Name.TrimEnd('-', '#') is "p" or "b" or "m";
 
+    /// <summary>t, d: stops made by the tongue tip, with the lips apart.</summary>
+    public bool IsAlveolarStop => Name.TrimEnd('-', '#') is "t" or "d";
+
     /// <summary>Vowels and diphthongs of espeak's English phoneme set (mnemonics start with a vowel letter or '@', '3').</summary>
     public bool IsVowel => Name.Length > 0 && "aeiouAEIOUV@03".Contains(Name[0]);
 }

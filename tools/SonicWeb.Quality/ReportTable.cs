@@ -13,7 +13,7 @@ internal static class ReportTable
         foreach (var r in results)
         {
             var s = r.Sync; var q = r.Report;
-            string closure = r.Closure == null ? "-" : $"{r.Closure.MeanShare * 100:0}% ({r.Closure.WorstShare * 100:0}%, {r.Closure.Bilabials})";
+            string closure = r.Closure == null ? "-" : $"{r.Closure.MeanShare * 100:0}% ({r.Closure.WorstShare * 100:0}%, {r.Closure.Consonants})";
             var c = r.Cavity;
             string cavity = $"{c.Correlation:0.00} / {c.BestLagMs:+0;-0;0} ms / {c.SilenceShare * 100:0.0}%" + (r.CavityClosure == null ? "" : $" / {r.CavityClosure.MeanShare * 100:0}%");
             sb.AppendLine($"| {r.Case.Name} | {q.Frames} | {r.FacesFound} | {r.RenderFps:0.0} | {s.Correlation:0.00} | {s.ZeroLagCorrelation:0.00} | " +
