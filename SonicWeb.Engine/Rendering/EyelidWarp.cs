@@ -79,6 +79,86 @@ internal sealed class EyelidWarp
         // off flat where the box ends.
         if (_fill)
             _browLine = MathF.Min(_browLine, _crease - _upper - 1);
+
+        // Tone: the skin below the eye is the palest skin around it (it catches the light), while the lid of a shut eye lies
+        // in the socket's shade; copied as it is, the lid was a pale grey oval in a darker, warmer socket, its outline showing
+        // where it fades into the brow. Each channel of the fill is scaled so that the skin it is taken from averages what
+        // the skin just beyond the eye's corners does (the socket beside the lid, at the lid's own height).
+        if (_fill)
+        {
+            var source = RowsRgb(photo, _lower + _fillGap, _lower + _fillGap + _fillDepth);
+            _fillMean = source;
+            Socket = SocketRgb(photo);
+            _tone = Vector3.Clamp(Socket / Vector3.Max(source, new Vector3(1)), new Vector3(MinTone), new Vector3(MaxTone));
+        }
+    }
+
+    /// <summary>Bounds of the fill's per-channel tone scale (a wildly off socket reading cannot blacken or bleach the lid).</summary>
+    private const float MinTone = 0.45f, MaxTone = 1.15f;
+    private readonly Vector3 _tone = Vector3.One, _fillMean;
+    /// <summary>
+    /// Share of the fill's own texture taken out towards the crease: mirrored, the creases and pale bag below the eye ran
+    /// parallel to the lid's upper edge and drew a faint oval line just inside it.
+    /// </summary>
+    private const float FillFlatten = 0.6f;
+
+    /// <summary>Per-channel scale of the filled lid's colour (1 where the lid is not filled).</summary>
+    internal Vector3 FillTone => _fill && AllowFill ? _tone : Vector3.One;
+    /// <summary>Mean colour of the skin the fill is taken from; the fill is flattened towards it near the crease.</summary>
+    internal Vector3 FillMean => _fillMean;
+    /// <summary>Colour of the socket skin beside the eye the fill is matched to (diagnostics and tests; 0 where not filled).</summary>
+    internal Vector3 Socket { get; }
+
+    /// <summary>Mean colour of the photo in the rows y0..y1 (local, 1 px apart) across the middle 60% of the eye.</summary>
+    private Vector3 RowsRgb(SonicWeb.Engine.Imaging.RgbImage photo, float y0, float y1)
+    {
+        var sum = Vector3.Zero; int n = 0;
+        for (float ly = MathF.Min(y0, y1); ly <= MathF.Max(y0, y1); ly += 1)
+            for (float lx = -0.6f * _halfWidth; lx <= 0.6f * _halfWidth; lx += 1, n++)
+                sum += Pixel(photo, lx, ly);
+        return n == 0 ? Vector3.Zero : sum / n;
+    }
+
+    /// <summary>
+    /// The socket skin around the eye, in two parts with equal say: beyond both corners (1 to 1.4 half widths out, past the
+    /// white's reach) from the upper lid's height down to the lower lid's, and just below the lower lashes, above the skin
+    /// the fill is taken from. The corners alone read too dark where they hold the lids' dark lines (dark-skin-man's
+    /// image-right eye became a brown oval). The band above the lashes is left out: on a filled eye it is brow or frame.
+    /// Lashes, creases and highlights fall in each part too, so each part's mean is taken over the middle half of its
+    /// pixels ordered by luma.
+    /// </summary>
+    private Vector3 SocketRgb(SonicWeb.Engine.Imaging.RgbImage photo)
+    {
+        List<Vector3> corners = [], below = [];
+        for (float ly = -_upper; ly <= _lower; ly += 1)
+            for (float ax = 1.0f * _halfWidth; ax <= 1.4f * _halfWidth; ax += 1)
+            {
+                corners.Add(Pixel(photo, -ax, ly));
+                corners.Add(Pixel(photo, ax, ly));
+            }
+        for (float lx = -0.6f * _halfWidth; lx <= 0.6f * _halfWidth; lx += 1)
+            for (float ly = _lower; ly <= _lower + _fillGap; ly += 1)
+                below.Add(Pixel(photo, lx, ly));
+        return (MiddleMean(corners) + MiddleMean(below)) / 2;
+    }
+
+    /// <summary>Mean of the middle half of the pixels ordered by luma.</summary>
+    private static Vector3 MiddleMean(List<Vector3> pixels)
+    {
+        if (pixels.Count == 0) return Vector3.Zero;
+        var lumaWeights = new Vector3(0.299f, 0.587f, 0.114f);
+        pixels.Sort((a, b) => Vector3.Dot(a, lumaWeights).CompareTo(Vector3.Dot(b, lumaWeights)));
+        var sum = Vector3.Zero; int from = pixels.Count / 4, to = Math.Max(from + 1, 3 * pixels.Count / 4);
+        for (int i = from; i < to; i++) sum += pixels[i];
+        return sum / (to - from);
+    }
+
+    private Vector3 Pixel(SonicWeb.Engine.Imaging.RgbImage photo, float lx, float ly)
+    {
+        _frame.ToImage(lx, ly, out float x, out float y);
+        int px = Math.Clamp((int)MathF.Round(x), 0, photo.Width - 1), py = Math.Clamp((int)MathF.Round(y), 0, photo.Height - 1);
+        int i = py * photo.Stride + 3 * px;
+        return new Vector3(photo.Pixels[i], photo.Pixels[i + 1], photo.Pixels[i + 2]);
     }
 
     /// <summary>The band above the lashes compared with the skin below the eye, in upper-lid heights above the eye's centre line.</summary>
@@ -86,6 +166,8 @@ internal sealed class EyelidWarp
     /// <summary>The lid is filled where that band is darker than this share of the skin below the eye.</summary>
     private const float FillRatio = 0.65f;
     private const float FillCreaseMin = 1.35f;
+    /// <summary>Overall shading of the filled lid (before round 12 it stood in for the socket's shade, 0.08; now the tone is measured).</summary>
+    private const float FillShade = 0.0f;
 
     /// <summary>Mean luminance of the band above the lashes (diagnostics and tests).</summary>
     internal float SkinBand { get; }
@@ -168,9 +250,9 @@ internal sealed class EyelidWarp
     private const float FillLashDarkness = 0.65f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY)
+    public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY, out float flat)
     {
-        shade = 1; fill = 0; fillX = 0; fillY = 0;
+        shade = 1; fill = 0; fillX = 0; fillY = 0; flat = 0;
         if (blink <= 0) return;
         float lx = _frame.LocalX(x, y), ly = _frame.LocalY(x, y);
         if (ly <= _browLine || ly >= _cheekLine || lx <= -_halfWidth || lx >= _halfWidth) return;
@@ -196,12 +278,13 @@ internal sealed class EyelidWarp
             float along = Smooth.Clamp01((newUpper - ly) / height);
             float skinY = _lower + _fillGap + along * MathF.Min(height, _fillDepth);
             _frame.ToImage(lx, skinY, out fillX, out fillY);
+            flat = FillFlatten * along;
             // Light shading: the lid is a little darker than the skin below the eye it is taken from (it lies in the brow's
             // shade), more so under the brow and towards the lashes. The lashes line its edge from early on in the blink:
             // a lid edge without them is a hard line of skin across the eye.
             float crease = 1 - Smooth.Step(top, top + 0.4f * height, ly);
             float lashes = Smooth.Step(newUpper - 1.5f * _lashWidth, newUpper, ly);
-            shade = (1 - fill * blink * (0.08f + 0.12f * crease + 0.05f * (1 - along)))
+            shade = (1 - fill * blink * (FillShade + 0.12f * crease + 0.05f * (1 - along)))
                 * (1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, 0.5f, k));
         }
         else if (ly < newUpper)

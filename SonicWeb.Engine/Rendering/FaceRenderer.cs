@@ -332,25 +332,40 @@ public sealed unsafe class FaceRenderer
         row.Position(u, pw[0] * WeightScale, pw[1] * WeightScale, out float x, out float y);
 
         float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1, fill = 0, fillX = 0, fillY = 0;
+        bool fillFromLeft = false; float flat = 0;
         if (inMouth)
             cavity = mouth.Warp(mouthPose, ref x, ref y, out cr, out cg, out cb);
         if (inEyes)
         {
-            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY);
-            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY);
+            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY, out float flatLeft);
+            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY, out flat);
             shade = shadeLeft * shadeRight;
-            if (fillLeft > 0) { fill = fillLeft; fillX = fillLeftX; fillY = fillLeftY; }
+            if (fillLeft > 0) { fill = fillLeft; fillX = fillLeftX; fillY = fillLeftY; flat = flatLeft; fillFromLeft = true; }
         }
 
         SourceSampler.Sample(src, sw, sh, x, y, out int r, out int g, out int b);
         if (fill > 0)
         {
-            // A filled lid (EyelidWarp): skin from below the eye blended over the photo at this position.
+            // A filled lid (EyelidWarp): skin from below the eye, toned to the socket around the eye (1 where the eye is not
+            // filled: the stretched lid's soft edge), blended over the photo at this position.
             SourceSampler.Sample(src, sw, sh, fillX, fillY, out int fr, out int fg, out int fb);
+            // Towards the crease the fill's own texture is partly flattened to its mean (flat: 0 where not filled).
+            var eye = fillFromLeft ? leftEye : rightEye;
+            var tone = eye.FillTone;
             float keep = (1 - cavity) * shade;
-            r = (int)((r + fill * (fr - r)) * keep + cavity * cr + 0.5f);
-            g = (int)((g + fill * (fg - g)) * keep + cavity * cg + 0.5f);
-            b = (int)((b + fill * (fb - b)) * keep + cavity * cb + 0.5f);
+            if (flat > 0)
+            {
+                var mean = eye.FillMean;
+                r = (int)((r + fill * ((fr + flat * (mean.X - fr)) * tone.X - r)) * keep + cavity * cr + 0.5f);
+                g = (int)((g + fill * ((fg + flat * (mean.Y - fg)) * tone.Y - g)) * keep + cavity * cg + 0.5f);
+                b = (int)((b + fill * ((fb + flat * (mean.Z - fb)) * tone.Z - b)) * keep + cavity * cb + 0.5f);
+            }
+            else
+            {
+                r = (int)((r + fill * (fr * tone.X - r)) * keep + cavity * cr + 0.5f);
+                g = (int)((g + fill * (fg * tone.Y - g)) * keep + cavity * cg + 0.5f);
+                b = (int)((b + fill * (fb * tone.Z - b)) * keep + cavity * cb + 0.5f);
+            }
         }
         else if (cavity > 0 || shade != 1)
         {
