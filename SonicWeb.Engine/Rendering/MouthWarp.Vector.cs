@@ -69,7 +69,7 @@ internal sealed partial class MouthWarp
         {
             // Lower lip, chin and jaw move down; the tear line's light edge is skipped.
             var below = ly - Vector256.Create(pose.Drop) * _drop.At8(sx, ly - dropHere);
-            below += Avx.Min(Vector256<float>.One, dropHere) * Vector256.Create(TearLineSkip)
+            below += Avx.Min(Vector256<float>.One, dropHere) * Vector256.Create(TearLineSkip) * (Vector256<float>.One - outside)
                      * (Vector256<float>.One - Step((ly - gapBottom) / Vector256.Create(3f)));
             sy = Avx.BlendVariable(sy, below, belowOpening);
         }

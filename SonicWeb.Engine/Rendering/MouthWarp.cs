@@ -99,6 +99,20 @@ internal sealed partial class MouthWarp
         _seamWidth = 0.45f / _innerHalfWidth;
         float neckFade = MathF.Max(1.3f * (chin - lipCentre), 2.5f * _maxDrop);
 
+        // The opening's tip, 1.2 inner half widths out as before. Ending it at the landmark corners (about 1.07 inner
+        // half widths on the quality set) was tried: the corner ramp then pulled the last upper teeth of a broad
+        // smile down into a pale fang at each corner (smile-teeth-man, 1024) and dragged the rolled group photo's pale
+        // lip-line end down with the corner (RolledMouthTests).
+        bool rolled = MathF.Abs(FaceLandmarkNet68.RollOf(landmarks)) > FaceLandmarkNet68.UprightAboveRollRadians;
+        float tip = 1.2f * _innerHalfWidth;
+        // Along the lip line the lower lip drops by a concave profile, 1 - (1 - tipDrop) (|x| / tip)^3, that meets
+        // the jaw's own profile at the opening's tip: the flat-topped profile's convex tail cancelled the lip line's
+        // own curve there, and the cavity's lower edge ran as a long straight diagonal into each corner
+        // (smile-teeth-man, beard-smile-teeth at 1024). Matching the slope at the tip as well (power 1.4 there)
+        // left the sides nearly straight; with power 3 the slope breaks below the tip, which did not show in the
+        // lower lip or the beard (1024, enlarged 4x).
+        float tipDrop = MathF.Exp(-MathF.Pow(tip / halfWidth, 3));
+
         float Drop(float x, float y)
         {
             float t = Smooth.Step(lipCentre, chin, y);
@@ -106,6 +120,10 @@ internal sealed partial class MouthWarp
             // the mouth, giving the rounded opening of a real jaw rather than a V.
             float sigma = halfWidth + t * (0.85f * jawHalfWidth - halfWidth);
             float lateral = MathF.Exp(-MathF.Pow(MathF.Abs(x) / sigma, 3));
+            // Between the tips, at the lips: the concave profile instead, handing over to the jaw's own profile
+            // towards the chin (the values match at the tip: nothing tears below it).
+            if (!rolled && MathF.Abs(x) < tip)
+                lateral += (1 - t) * (1 - (1 - tipDrop) * MathF.Pow(MathF.Abs(x) / tip, 3) - MathF.Exp(-MathF.Pow(MathF.Abs(x) / halfWidth, 3)));
             float vertical = 1 - Smooth.Step(chin, chin + neckFade, y);
             return lateral * vertical;
         }
@@ -115,9 +133,22 @@ internal sealed partial class MouthWarp
         _minY = MathF.Min(upper(0), lipCentre) - _upFade - 0.35f * halfWidth;
         _maxY = chin + neckFade + _maxDrop + 2;
         float inner = _innerHalfWidth;
+        // The tear line past the inner corners: the lower lip's fitted curve, but on a broad smile (the curve rising
+        // past the inner corner) eased over to the height of the inner corner or of the corners' line, whichever is
+        // higher, by the landmark corner: the lips meet along a flat dark line there, and the fitted curve carried the
+        // opening's tip up into the cheek's crease (smile-teeth-man, up to 19 source px above the corners at 1.2
+        // inner half widths).
+        float easeEnd = MathF.Max(halfWidth, 1.05f * inner);
+        float LipLine(float x)
+        {
+            float fitted = lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner));
+            if (rolled || MathF.Abs(x) <= inner) return fitted;
+            float level = MathF.Min(lower(MathF.CopySign(inner, x)), 0);
+            return fitted + Smooth.Step(inner, easeEnd, MathF.Abs(x)) * MathF.Max(0, level - fitted);
+        }
         _lipLine = new Table1DTriple(_minX, _maxX, 0.25f,
-            x => lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)),
-            x => Drop(x, lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner))),
+            LipLine,
+            x => Drop(x, LipLine(x)),
             x => Smooth.Step(0.8f * inner, 1.2f * inner, MathF.Abs(x)));
         _teethRoom = new Table1D(_minX, _maxX, 0.25f, x =>
         {
@@ -174,7 +205,7 @@ internal sealed partial class MouthWarp
         // Only a mouth that is really parted: teeth show, or the landmark lips stand apart. In a beard the
         // colour scan alone can mistake moustache for lips (the lips then read as a "gap").
         _photoLipsParted = PhotoGap(0) > 0.6f && (photoShowsTeeth || lower(0) - upper(0) > 0.12f * halfWidth);
-        _cornerCover = MathF.Abs(FaceLandmarkNet68.RollOf(landmarks)) > FaceLandmarkNet68.UprightAboveRollRadians ? CornerCover : 0;
+        _cornerCover = rolled ? CornerCover : 0;
     }
 
     /// <summary>Where in the source photo this warp can change anything.</summary>
@@ -241,7 +272,9 @@ internal sealed partial class MouthWarp
             // The tear line runs along the lower edge of the upper teeth / inner lip in the photo, a
             // light row that showed as a pale line under the cavity; start the lower lip just below it
             // (the offset fades out over three pixels, so nothing further down moves).
-            sy += MathF.Min(1, dropHere) * TearLineSkip * (1 - Smooth.Step(0, 3, ly - gapBottom));
+            // Only where the opening is: beyond its tips there is no cavity over the line, and the skip drew a
+            // straight seam along the tear line's continuation into the cheek (a beard shows it, beard-smile-teeth).
+            sy += MathF.Min(1, dropHere) * TearLineSkip * (1 - outside) * (1 - Smooth.Step(0, 3, ly - gapBottom));
         }
         if (closeUp + closeDown > 0.01f) sy = PhotoYOfClosedLips(sx, sy, bandTop, photoGap, closeUp, closeDown);
         _frame.ToImage(sx, sy, out x, out y);
