@@ -31,26 +31,15 @@ public static class FormantDips
     /// </summary>
     public static float[] PerFrame(ReadOnlySpan<float> samples, int sampleRate, int fps, int frameCount)
     {
-        int window = (int)Math.Round(WindowSeconds * sampleRate), hop = Math.Max(1, (int)Math.Round(HopSeconds * sampleRate));
-        int fftSize = 1; while (fftSize < window) fftSize <<= 1;
-        int windows = samples.Length < window ? 0 : (samples.Length - window) / hop + 1;
-        var level = new float[windows];
-        var hiss = new float[windows];
-        var hann = new float[window];
-        for (int i = 0; i < window; i++) hann[i] = 0.5f - 0.5f * MathF.Cos(2 * MathF.PI * i / (window - 1));
-        var re = new float[fftSize];
-        var im = new float[fftSize];
-        float hzPerBin = sampleRate / (float)fftSize;
-        int firstBin = (int)MathF.Round(BandFromHz / hzPerBin), lastBin = Math.Min(fftSize / 2, (int)MathF.Round(BandToHz / hzPerBin));
-        for (int w = 0; w < windows; w++)
+        var level = new float[ShortTimeSpectra.WindowCount(samples.Length, sampleRate, WindowSeconds, HopSeconds)];
+        var hiss = new float[level.Length];
+        var spectra = ShortTimeSpectra.Analyse(samples, sampleRate, WindowSeconds, HopSeconds, (w, power, hzPerBin) =>
         {
-            Array.Clear(re); Array.Clear(im);
-            for (int i = 0; i < window; i++) re[i] = samples[w * hop + i] * hann[i];
-            Fft.Forward(re, im);
+            int firstBin = (int)MathF.Round(BandFromHz / hzPerBin), lastBin = Math.Min(power.Length - 1, (int)MathF.Round(BandToHz / hzPerBin));
             double energy = 0, high = 0, mid = 0;
-            for (int k = 1; k <= fftSize / 2; k++)
+            for (int k = 1; k < power.Length; k++)
             {
-                double e = re[k] * re[k] + im[k] * im[k];
+                double e = power[k];
                 float hz = k * hzPerBin;
                 if (k >= firstBin && k <= lastBin) energy += e;
                 if (hz >= 3500) high += e;
@@ -58,14 +47,13 @@ public static class FormantDips
             }
             level[w] = (float)(10 * Math.Log10(energy + 1e-9));
             hiss[w] = (float)Math.Log((high + 1e-9) / (mid + 1e-9));
-        }
+        });
 
-        int reach = (int)Math.Round(ReachSeconds / HopSeconds);
+        int reach = spectra.Hops(ReachSeconds), windows = spectra.Count;
         var dip = new float[frameCount];
         for (int f = 0; f < frameCount; f++)
         {
-            int first = Math.Max(0, (int)Math.Ceiling(((double)f / fps * sampleRate - window / 2.0) / hop));
-            int last = Math.Min(windows - 1, (int)Math.Floor((((double)f + 1) / fps * sampleRate - window / 2.0) / hop));
+            var (first, last) = spectra.InFrame(f, fps);
             if (last < first) continue;
             int quietest = first;
             for (int w = first; w <= last; w++) if (level[w] < level[quietest]) quietest = w;
@@ -73,14 +61,8 @@ public static class FormantDips
             for (int w = Math.Max(0, quietest - reach); w < quietest; w++) before = MathF.Max(before, level[w]);
             for (int w = quietest + 1; w <= Math.Min(windows - 1, quietest + reach); w++) after = MathF.Max(after, level[w]);
             float depth = MathF.Min(before, after) - level[quietest];
-            dip[f] = Smooth(FromDb, FullDb, depth) * (1 - Smooth(HissFrom, HissFull, hiss[quietest]));
+            dip[f] = Ramp.SmoothStep(FromDb, FullDb, depth) * (1 - Ramp.SmoothStep(HissFrom, HissFull, hiss[quietest]));
         }
         return dip;
-    }
-
-    private static float Smooth(float edge0, float edge1, float x)
-    {
-        float t = Math.Clamp((x - edge0) / (edge1 - edge0), 0f, 1f);
-        return t * t * (3 - 2 * t);
     }
 }

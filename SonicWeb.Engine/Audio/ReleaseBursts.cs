@@ -21,30 +21,18 @@ public static class ReleaseBursts
     /// <summary>
     /// Per frame, the strongest burst inside it: <c>Jump</c>, how far (natural-log energy units) the window's
     /// energy rises above the hold before it; <c>Brightness</c>, ln(energy 3.5-8 kHz / energy 1-3 kHz) of
-    /// that window (espeak's English t: 0.5 to 1.4; p and b: below -0.2; k: -1.7 to 0.2).
+    /// that window (on espeak's English: t 0.5 to 1.6, p and b below -0.2, k -1.7 to 0.2).
     /// </summary>
     public static (float[] Jump, float[] Brightness) PerFrame(ReadOnlySpan<float> samples, int sampleRate, int fps, int frameCount)
     {
-        int window = (int)Math.Round(WindowSeconds * sampleRate), hop = Math.Max(1, (int)Math.Round(HopSeconds * sampleRate));
-        int fftSize = 1; while (fftSize < window) fftSize <<= 1;
-        int windows = samples.Length < window ? 0 : (samples.Length - window) / hop + 1;
-        var total = new float[windows];
-        var brightness = new float[windows];
-        var hann = new float[window];
-        for (int i = 0; i < window; i++) hann[i] = 0.5f - 0.5f * MathF.Cos(2 * MathF.PI * i / (window - 1));
-        var re = new float[fftSize];
-        var im = new float[fftSize];
-        float hzPerBin = sampleRate / (float)fftSize;
-        int nyquistBin = fftSize / 2;
-        for (int w = 0; w < windows; w++)
+        var total = new float[ShortTimeSpectra.WindowCount(samples.Length, sampleRate, WindowSeconds, HopSeconds)];
+        var brightness = new float[total.Length];
+        var spectra = ShortTimeSpectra.Analyse(samples, sampleRate, WindowSeconds, HopSeconds, (w, power, hzPerBin) =>
         {
-            Array.Clear(re); Array.Clear(im);
-            for (int i = 0; i < window; i++) re[i] = samples[w * hop + i] * hann[i];
-            Fft.Forward(re, im);
             double all = 0, high = 0, mid = 0;
-            for (int k = 1; k <= nyquistBin; k++)
+            for (int k = 1; k < power.Length; k++)
             {
-                double e = re[k] * re[k] + im[k] * im[k];
+                double e = power[k];
                 float hz = k * hzPerBin;
                 all += e;
                 if (hz >= HighFrom && hz <= HighTo) high += e;
@@ -52,18 +40,16 @@ public static class ReleaseBursts
             }
             total[w] = (float)Math.Log(all + 1e-9);
             brightness[w] = (float)Math.Log((high + 1e-9) / (mid + 1e-9));
-        }
+        });
 
-        int holdFrom = (int)Math.Round(HoldFrom / HopSeconds), holdTo = (int)Math.Round(HoldTo / HopSeconds);
+        int holdFrom = spectra.Hops(HoldFrom), holdTo = spectra.Hops(HoldTo);
         var jump = new float[frameCount];
         var bright = new float[frameCount];
         for (int f = 0; f < frameCount; f++)
         {
-            // The windows whose centre lies inside the frame.
-            int first = (int)Math.Ceiling(((double)f / fps * sampleRate - window / 2.0) / hop);
-            int last = (int)Math.Floor((((double)f + 1) / fps * sampleRate - window / 2.0) / hop);
+            var (first, last) = spectra.InFrame(f, fps);
             float best = 0, bestBrightness = 0;
-            for (int w = Math.Max(first, holdFrom); w <= Math.Min(last, windows - 1); w++)
+            for (int w = Math.Max(first, holdFrom); w <= last; w++)
             {
                 float hold = float.MinValue;
                 for (int k = w - holdFrom; k <= w - holdTo; k++) hold = MathF.Max(hold, total[k]);
@@ -86,13 +72,7 @@ public static class ReleaseBursts
         var release = new float[frameCount];
         const float Db = 0.2303f; // natural-log energy units per dB
         for (int f = 0; f < frameCount; f++)
-            release[f] = Smooth(10 * Db, 18 * Db, jump[f]) * Smooth(0.1f, 0.45f, brightness[f]);
+            release[f] = Ramp.SmoothStep(10 * Db, 18 * Db, jump[f]) * Ramp.SmoothStep(0.1f, 0.45f, brightness[f]);
         return release;
-    }
-
-    private static float Smooth(float edge0, float edge1, float x)
-    {
-        float t = Math.Clamp((x - edge0) / (edge1 - edge0), 0f, 1f);
-        return t * t * (3 - 2 * t);
     }
 }

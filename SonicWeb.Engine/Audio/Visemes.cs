@@ -155,15 +155,9 @@ public static class VisemeClassifier
                 after = MathF.Max(after, high[Math.Min(n - 1, f + k)]);
             }
             float depth = MathF.Min(before, after) - high[f];
-            occlusion[f] = Smooth(8 * Db, 16 * Db, depth);
+            occlusion[f] = Ramp.SmoothStep(8 * Db, 16 * Db, depth);
         }
         return occlusion;
-    }
-
-    private static float Smooth(float edge0, float edge1, float x)
-    {
-        float t = Math.Clamp((x - edge0) / (edge1 - edge0), 0f, 1f);
-        return t * t * (3 - 2 * t);
     }
 
     /// <summary>Mean over bands of the squared, spread-normalised difference.</summary>
