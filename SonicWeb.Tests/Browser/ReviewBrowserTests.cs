@@ -59,6 +59,7 @@ public sealed class ReviewBrowserTests
         await smtp.WaitForAsync(m => m.Subject.Contains("changes requested"), TimeSpan.FromSeconds(30));
         await BrowserKit.SignOutAsync(page);
         await BrowserKit.SignInAsync(page);
+        await BrowserKit.WaitForCircuitAsync(page); // a menu click made while the circuit starts is lost (the framework's router takes it)
         await page.ClickAsync("nav a[href='/admin/notifications']");
         await Assertions.Expect(page.Locator("#deliveries tr:has([data-status='Sent'])")).ToHaveCountAsync(2); // finished + reviewed
         await page.ScreenshotAsync(new() { Path = Shot("3-admin-notifications"), FullPage = true });
