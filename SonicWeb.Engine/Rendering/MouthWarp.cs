@@ -39,6 +39,7 @@ internal sealed partial class MouthWarp
     private readonly Table1DTriple _closureLines;   // band top T(x), band height g(x), landmark lower lip below T
     private readonly Table1DTriple _closureReach;   // how far the upper / lower lip stretches (and a spare 0)
     private readonly bool _photoLipsParted;
+    private readonly bool _photoShowsTeeth;
     /// <summary>
     /// <see cref="CornerCover"/> on a rolled head (landmarks from the upright pass), else 0: how far above the
     /// opening the cavity is drawn over the photo strip that the corner ramp drags down. Between 0.8 and 1.2 inner
@@ -80,6 +81,7 @@ internal sealed partial class MouthWarp
     /// <param name="photo">The photo, to find the lips' real inner edges for closing them (null: the landmark lines).</param>
     public MouthWarp(FaceLandmarks landmarks, bool photoShowsTeeth = false, SonicWeb.Engine.Imaging.RgbImage? photo = null)
     {
+        _photoShowsTeeth = photoShowsTeeth;
         var pts = landmarks.Points;
         Vector2 leftCorner = pts[48], rightCorner = pts[54];
         _frame = new LocalFrame((leftCorner + rightCorner) / 2, rightCorner - leftCorner);
@@ -322,16 +324,35 @@ internal sealed partial class MouthWarp
         float e = Smooth.Clamp01(MathF.Abs(sx) / _innerHalfWidth);
         float t = Smooth.Clamp01(depth / gap);
         float centre = (1 - e * e) * (1 - 0.7f * (2 * t - 1) * (2 * t - 1));
-        float dark = 0.62f - 0.46f * centre;
+        float dark = 0.5f - 0.35f * centre; // the corners in the cheeks' shadow too: lighter corners read as lip flesh
         r = c.CavityR * dark; g = c.CavityG * dark; b = c.CavityB * dark;
         float wide = Smooth.Step(3f, 8f, gap);
-        // The tongue low in the middle of a wide opening.
-        float tongue = Smooth.Step(0.55f, 1f, t) * (1 - e * e) * wide * 0.45f;
-        r += tongue * (c.TongueR - r); g += tongue * (c.TongueG - g); b += tongue * (c.TongueB - b);
-        // Tips of the lower teeth just above the lower lip, in the middle, only when wide open.
-        float lowerBand = 0.12f * gap;
-        float lowerTeeth = wide * Smooth.Step(0.5f, 0.0f, e) * Smooth.Clamp01((depth - (gap - lowerBand)) / feather + 0.5f) * 0.55f;
-        r += lowerTeeth * (0.8f * c.TeethR - r); g += lowerTeeth * (0.8f * c.TeethG - g); b += lowerTeeth * (0.8f * c.TeethB - b);
+        // The tongue: a dome rising from the floor of the mouth, its top a soft arc across the middle, lit from the
+        // front (lighter towards the lower lip, darker at its sides and under the palate). A flat tint here read as
+        // an even dark fill at 1024.
+        float across = e / TongueHalfWidth;
+        float tongueTop = 1 - TongueHeight * wide * MathF.Sqrt(MathF.Max(0, 1 - across * across));
+        // Its top edge is softer than the lips' (it is rounded and in shadow, not an outline).
+        float tongue = Smooth.Clamp01((t - tongueTop) * gap / (2.5f * feather) + 0.3f) * wide;
+        if (tongue > 0)
+        {
+            float front = Smooth.Step(tongueTop - 0.05f, 1.02f, t);
+            float lit = (0.3f + 0.6f * front) * (1 - 0.5f * across * across);
+            r += tongue * (c.TongueR * lit - r); g += tongue * (c.TongueG * lit - g); b += tongue * (c.TongueB * lit - b);
+        }
+        // The tips of the lower incisors just above the lower lip, in front of the tongue, only when wide open:
+        // four narrow teeth in the middle, in the lip's shadow. A band across the whole opening read as a ledge.
+        // A smile that shows teeth brings its own lower teeth down with the jaw: a drawn row above them read as a second row.
+        float lowerWide = Smooth.Step(5f, 10f, gap);
+        if (lowerWide > 0 && e < LowerTeethHalfWidth && !_photoShowsTeeth)
+        {
+            float lowerSeam = ToothSeam(e / LowerTeethHalfWidth * 0.43f);
+            float tips = 0.085f * gap * (1 - 0.25f * lowerSeam);
+            float lowerTeeth = lowerWide * Smooth.Clamp01((depth - (gap - tips)) / feather + 0.5f)
+                * (1 - Smooth.Step(0.3f * LowerTeethHalfWidth, LowerTeethHalfWidth, e)) * 0.85f;
+            float dim = 0.66f * (1 - 0.2f * lowerSeam);
+            r += lowerTeeth * (c.TeethR * dim - r); g += lowerTeeth * (c.TeethG * dim - g); b += lowerTeeth * (c.TeethB * dim - b);
+        }
 
         float band = MathF.Min(0.32f * gap, _teethRoom.At(sx));
         if (band > 0.05f)
@@ -357,6 +378,11 @@ internal sealed partial class MouthWarp
         float width = _seamWidth; // 0.45 source px as a share of the half width
         return MathF.Exp(-best * best / (width * width));
     }
+
+    /// <summary>The tongue's dome spans this share of the inner half width each side and rises this share of the opening.</summary>
+    private const float TongueHalfWidth = 0.74f, TongueHeight = 0.4f;
+    /// <summary>Share of the inner half width each side of the middle where lower incisors show (four teeth).</summary>
+    private const float LowerTeethHalfWidth = 0.42f;
 
     /// <summary>Share of the inner half width from which the synthetic teeth fade into the corners' shadow.</summary>
     private const float CornerFadeStart = 0.7f;

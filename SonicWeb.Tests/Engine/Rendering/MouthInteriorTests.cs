@@ -1,0 +1,96 @@
+using System.Numerics;
+using SonicWeb.Engine.Imaging;
+using SonicWeb.Engine.Media;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Engine.Rendering;
+using SonicWeb.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace SonicWeb.Tests.Engine.Rendering;
+
+/// <summary>
+/// The inside of a wide-open mouth (docs/quality.md, round 15): a tongue lit from the front below a dark back of the
+/// mouth, and the tips of four lower incisors just above the lower lip where the photo shows no teeth of its own (a
+/// smile that shows teeth brings its own lower teeth down with the jaw, so none are drawn there). It was an even dark
+/// fill with a flat grey band along the whole lower edge, which read as painted at 1024.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("dark-skin-woman.jpg", true)]
+    [InlineData("smile-teeth-man.jpg", false)]
+    public async Task A_wide_open_mouth_shows_a_tongue_and_lower_teeth_only_where_the_photo_has_none(string file, bool drawsLowerTeeth)
+    {
+        string photoPath = TestMedia.QualitySet(file);
+        var inspection = await engine.Backend.InspectAsync(photoPath, TestMedia.QualitySet("voice-en-male-hf-radio.wav"),
+            new GenerationParameters { MinResolution = 1024 });
+        var photo = await ImageLoader.LoadAsync(photoPath, new MediaLimits(), CancellationToken.None);
+        var landmarks = inspection.Face.Landmarks;
+        bool photoTeeth = MouthWarp.DetectTeeth(photo, landmarks);
+        Assert.Equal(!drawsLowerTeeth, photoTeeth);
+        var mouth = new MouthWarp(landmarks, photoTeeth, photo);
+        var pose = mouth.ForFrame(1.2f, 0, inspection.Layout.SourceCrop.Width / inspection.Layout.Width);
+
+        var p = landmarks.Points;
+        Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
+        float halfWidth = Vector2.Distance(left, right) / 2;
+        // The interior's colour at a point of the mouth's frame (x along the lips, y down), when fully inside the opening.
+        float? Luma(float lx, float ly, out float redness)
+        {
+            var at = centre + lx * axis + ly * down;
+            float x = at.X, y = at.Y;
+            float alpha = mouth.Warp(pose, ref x, ref y, out float r, out float g, out float b);
+            redness = r - g;
+            return alpha >= 0.99f ? 0.299f * r + 0.587f * g + 0.114f * b : null;
+        }
+        (float Top, float Bottom) Opening(float lx)
+        {
+            float top = float.NaN, bottom = float.NaN;
+            for (float ly = -0.5f * halfWidth; ly <= 1.2f * halfWidth; ly += 0.1f)
+                if (Luma(lx, ly, out _) != null) { if (float.IsNaN(top)) top = ly; bottom = ly; }
+            return (top, bottom);
+        }
+
+        // Down the middle: the darkest row (the back of the mouth) and the tongue in the lowest third, lighter and red.
+        var (top, bottom) = Opening(0);
+        float gap = bottom - top, darkest = float.MaxValue, tongue = 0, tongueRed = 0; int n = 0;
+        for (float ly = top; ly <= bottom; ly += 0.1f)
+        {
+            float luma = Luma(0, ly, out float red) ?? float.MaxValue;
+            float t = (ly - top) / gap;
+            if (t is > 0.3f and < 0.6f) darkest = MathF.Min(darkest, luma);
+            if (t is > 0.72f and < 0.84f) { tongue += luma; tongueRed += red; n++; }
+        }
+        tongue /= n; tongueRed /= n;
+        output.WriteLine($"{file}: opening {gap:0.0} source px; back of the mouth {darkest:0} luma, tongue {tongue:0} luma (red - green {tongueRed:0})");
+        Assert.True(gap > 8, $"{file}: the widest pose opens only {gap:0.0} source px");
+        Assert.True(tongue >= 2.5f * darkest && tongueRed >= 25, $"{file}: no tongue below the back of the mouth ({tongue:0} against {darkest:0}, red - green {tongueRed:0})");
+
+        // Just above the lower lip, across the middle: bright tips with darker seams between them, or nothing brighter
+        // than the tongue behind.
+        var row = new List<float>();
+        var rowRed = new List<float>();
+        for (float lx = -0.45f * halfWidth; lx <= 0.45f * halfWidth; lx += 0.1f)
+        {
+            var (_, b) = Opening(lx);
+            row.Add(Luma(lx, b - 0.5f, out float red) ?? 0);
+            rowRed.Add(red);
+        }
+        float middle = row.Skip(row.Count / 3).Take(row.Count / 3).Average();
+        float middleRed = rowRed.Skip(row.Count / 3).Take(row.Count / 3).Average();
+        int seams = 0;
+        for (int i = 3; i < row.Count - 3; i++)
+            if (row[i] <= row.Skip(i - 3).Take(7).Min() && row[i] < 0.9f * MathF.Min(row.Skip(i - 8).Take(8).DefaultIfEmpty(0).Max(), row.Skip(i + 1).Take(8).Max()))
+                seams++;
+        output.WriteLine($"{file}: row above the lower lip {middle:0} luma (red - green {middleRed:0}) in the middle, {seams} seams");
+        // Teeth are ivory (red barely above green), the tongue is red.
+        if (drawsLowerTeeth)
+        {
+            Assert.True(middle >= 1.3f * tongue && middleRed <= 0.6f * tongueRed, $"{file}: no lower teeth above the lower lip ({middle:0} luma, red - green {middleRed:0})");
+            Assert.True(seams >= 2, $"{file}: the lower teeth are one flat band ({seams} seams)"); // main: 0
+        }
+        // main drew a grey band there too: red - green 43 at 91 luma (0.47), against the tongue's 0.8 now.
+        else Assert.True(middleRed >= 0.65f * middle && seams == 0, $"{file}: a drawn row of lower teeth (red - green {middleRed:0} at {middle:0} luma, {seams} seams) above the photo's own");
+    }
+}
