@@ -39,7 +39,8 @@ internal sealed partial class MouthWarp
     private readonly Table1DTriple _closureLines;   // band top T(x), band height g(x), landmark lower lip below T
     private readonly Table1DTriple _closureReach;   // how far the upper / lower lip stretches (and a spare 0)
     private readonly bool _photoLipsParted;
-    private readonly bool _photoShowsTeeth;
+    /// <summary>1 where the photo shows no teeth of its own (lower incisors are drawn in a wide opening), 0 where it does.</summary>
+    private readonly float _lowerTeethDrawn;
     /// <summary>
     /// <see cref="CornerCover"/> on a rolled head (landmarks from the upright pass), else 0: how far above the
     /// opening the cavity is drawn over the photo strip that the corner ramp drags down. Between 0.8 and 1.2 inner
@@ -81,7 +82,6 @@ internal sealed partial class MouthWarp
     /// <param name="photo">The photo, to find the lips' real inner edges for closing them (null: the landmark lines).</param>
     public MouthWarp(FaceLandmarks landmarks, bool photoShowsTeeth = false, SonicWeb.Engine.Imaging.RgbImage? photo = null)
     {
-        _photoShowsTeeth = photoShowsTeeth;
         var pts = landmarks.Points;
         Vector2 leftCorner = pts[48], rightCorner = pts[54];
         _frame = new LocalFrame((leftCorner + rightCorner) / 2, rightCorner - leftCorner);
@@ -152,12 +152,18 @@ internal sealed partial class MouthWarp
             LipLine,
             x => Drop(x, LipLine(x)),
             x => Smooth.Step(0.8f * inner, 1.2f * inner, MathF.Abs(x)));
+        // Where the photo's lips already stand a teeth band apart in the middle, its own teeth (too dim or yellow for
+        // DetectTeeth) or gap show there: the band left over towards the corners, where the lips meet, only drew a
+        // pale sliver along the cavity's top (elderly-woman-smile at 1024), so no band is drawn at all. Shut lips read
+        // up to 0.62 teeth heights apart in the landmarks (three-quarter-man, group-four-women), smiles from 0.95.
+        float ownTeeth = Smooth.Step(0.75f, 0.9f, MathF.Max(0, lower(0) - upper(0)) / _teethHeight);
+        _lowerTeethDrawn = photoShowsTeeth ? 0 : 1 - ownTeeth;
         _teethRoom = new Table1D(_minX, _maxX, 0.25f, x =>
         {
             float e = Math.Clamp(MathF.Abs(x) / inner, 0, 1);
             if (photoShowsTeeth) return 0;
             float shown = MathF.Max(0, lower(x) - upper(x)); // teeth or gap already visible in the photo
-            return MathF.Max(0, _teethHeight * (1 - e * e * e * e) - shown);
+            return (1 - ownTeeth) * MathF.Max(0, _teethHeight * (1 - e * e * e * e) - shown);
         });
         _drop = new Table2D(_minX, _maxX, _minY, _maxY, 1f, Drop);
         float lipsY = lipCentre;
@@ -344,11 +350,11 @@ internal sealed partial class MouthWarp
         // four narrow teeth in the middle, in the lip's shadow. A band across the whole opening read as a ledge.
         // A smile that shows teeth brings its own lower teeth down with the jaw: a drawn row above them read as a second row.
         float lowerWide = Smooth.Step(5f, 10f, gap);
-        if (lowerWide > 0 && e < LowerTeethHalfWidth && !_photoShowsTeeth)
+        if (lowerWide * _lowerTeethDrawn > 0 && e < LowerTeethHalfWidth)
         {
             float lowerSeam = ToothSeam(e / LowerTeethHalfWidth * 0.43f);
             float tips = 0.085f * gap * (1 - 0.25f * lowerSeam);
-            float lowerTeeth = lowerWide * Smooth.Clamp01((depth - (gap - tips)) / feather + 0.5f)
+            float lowerTeeth = lowerWide * _lowerTeethDrawn * Smooth.Clamp01((depth - (gap - tips)) / feather + 0.5f)
                 * (1 - Smooth.Step(0.3f * LowerTeethHalfWidth, LowerTeethHalfWidth, e)) * 0.85f;
             float dim = 0.66f * (1 - 0.2f * lowerSeam);
             r += lowerTeeth * (c.TeethR * dim - r); g += lowerTeeth * (c.TeethG * dim - g); b += lowerTeeth * (c.TeethB * dim - b);
