@@ -291,8 +291,6 @@ internal sealed class EyelidWarp
     /// even arc that read as drawn. A shut eye's line is thin and fades towards the corners (round 16).
     /// </summary>
     private const float FillLashDarkness = 0.55f, FillLashWidth = 0.9f, FillLashBelow = 0.35f, FillLashTaper = 0.9f;
-    /// <summary>How far (in upper-lid heights, times the blink) the filled lid fades into the brow above its crease.</summary>
-    private const float FillFade = 1.0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY, out float flat)
@@ -314,14 +312,13 @@ internal sealed class EyelidWarp
             float top = upperLid + blink * (_crease + _upper) * k;
             // Wider towards the corners, where the crease runs steeply down to the corner line; and gone at the corners
             // themselves (just past the landmarks), where the lid has no height and a cut-off fill left a vertical edge.
-            // The fade is wide (a lid height where the lid is tallest, the most the warp's box allows) and starts slowly (the
-            // step squared): with 0.6 lid heights and a plain step the fill's top showed as an oval outline at 1024 px, most
-            // at the outer corner (round 16).
-            float soft = 1 + FillFade * _upper * blink * (1.5f - 0.5f * k);
+            // A wider fade (a lid height, the step squared) was tried in round 16: it washed the lid over the lower edge of
+            // a glasses frame (which is in front of the lid) for little gain on brows, where the matched colour already makes the
+            // outline fainter.
+            float soft = 1 + 0.6f * _upper * blink * (1.5f - 0.5f * k);
             if (ly <= top - soft) return;
             sy = ly;
-            float rise = Smooth.Step(top - soft, top, ly);
-            fill = rise * rise * Smooth.Step(0, 0.4f, k);
+            fill = Smooth.Step(top - soft, top, ly) * Smooth.Step(0, 0.4f, k);
             // Mirrored: the lid's edge takes the skin just below the lower lid, the crease the skin further down.
             float height = newUpper - top;
             float along = Smooth.Clamp01((newUpper - ly) / height);
