@@ -89,7 +89,8 @@ internal sealed class EyelidWarp
             var source = RowsRgb(photo, _lower + _fillGap, _lower + _fillGap + _fillDepth);
             _fillMean = source;
             Socket = SocketRgb(photo);
-            _tone = Vector3.Clamp(Socket / Vector3.Max(source, new Vector3(1)), new Vector3(MinTone), new Vector3(MaxTone));
+            SocketSkin = SkinBeside(photo);
+            _tone = Vector3.Clamp(LidTarget(Socket, SocketSkin) / Vector3.Max(source, new Vector3(1)), new Vector3(MinTone), new Vector3(MaxTone));
         }
     }
 
@@ -141,6 +142,44 @@ internal sealed class EyelidWarp
                 below.Add(Pixel(photo, lx, ly));
         return (MiddleMean(corners) + MiddleMean(below)) / 2;
     }
+
+    /// <summary>
+    /// The colour the filled lid averages (round 16): the socket's luma (round 12), half in the socket's own colour and half
+    /// in the colour of the skin beside it. Matched to the socket's plain mean, the lid took in the grey and pink of the lids'
+    /// dark lines and the crease shadow at the corners and at 1024 px read as a grey-mauve oval pasted into warm skin. The
+    /// skin beside the eye is brought to the socket's luma by scaling its three channels alike (its hue and saturation
+    /// kept). All of it, or its channel offsets added rather than scaled, overshot on dark-skin-man's image-left eye (a lid
+    /// 10 degrees of hue yellower than the skin around it), so only half.
+    /// </summary>
+    internal static Vector3 LidTarget(Vector3 socket, Vector3 skin)
+    {
+        var lumaWeights = new Vector3(0.299f, 0.587f, 0.114f);
+        float socketLuma = Vector3.Dot(socket, lumaWeights), skinLuma = Vector3.Dot(skin, lumaWeights);
+        return Vector3.Lerp(socket, skin * (socketLuma / MathF.Max(skinLuma, 1)), SkinShare);
+    }
+
+    /// <summary>Share of the skin beside the eye in the lid's colour (the rest is the socket's own, as in round 12).</summary>
+    private const float SkinShare = 0.5f;
+
+    /// <summary>
+    /// The skin beside the eye whose colour the filled lid takes: beyond both corners, further out than the socket (1.4 to
+    /// 2.2 half widths, past the lids' dark lines and the crease shadow), between the lids' heights; the mean of the middle
+    /// half of its pixels by luma.
+    /// </summary>
+    private Vector3 SkinBeside(SonicWeb.Engine.Imaging.RgbImage photo)
+    {
+        List<Vector3> pixels = [];
+        for (float ly = -_upper; ly <= _lower; ly += 1)
+            for (float ax = 1.4f * _halfWidth; ax <= 2.2f * _halfWidth; ax += 1)
+            {
+                pixels.Add(Pixel(photo, -ax, ly));
+                pixels.Add(Pixel(photo, ax, ly));
+            }
+        return MiddleMean(pixels);
+    }
+
+    /// <summary>Colour of the skin beside the eye whose chroma the filled lid takes (diagnostics and tests; 0 where not filled).</summary>
+    internal Vector3 SocketSkin { get; }
 
     /// <summary>Mean of the middle half of the pixels ordered by luma.</summary>
     private static Vector3 MiddleMean(List<Vector3> pixels)
@@ -246,8 +285,12 @@ internal sealed class EyelidWarp
     private const float LashDarkness = 0.45f;
     /// <summary>Width (source pixels) over which the lowered lid's edge fades out over the eye.</summary>
     private const float EdgeSoftness = 1.5f;
-    /// <summary>The lash line over a filled lid: darker, as it darkens skin rather than the photo's own lashes.</summary>
-    private const float FillLashDarkness = 0.65f;
+    /// <summary>
+    /// The lash line over a filled lid: darker than the stretched lid's, as it darkens skin rather than the photo's own lashes.
+    /// Round 10 drew it 0.65 dark over 1.5 + 0.5 lash widths at full strength from half way to each corner: at 1024 px a thick,
+    /// even arc that read as drawn. A shut eye's line is thin and fades towards the corners (round 16).
+    /// </summary>
+    private const float FillLashDarkness = 0.55f, FillLashWidth = 0.9f, FillLashBelow = 0.35f, FillLashTaper = 0.9f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY, out float flat)
@@ -269,6 +312,9 @@ internal sealed class EyelidWarp
             float top = upperLid + blink * (_crease + _upper) * k;
             // Wider towards the corners, where the crease runs steeply down to the corner line; and gone at the corners
             // themselves (just past the landmarks), where the lid has no height and a cut-off fill left a vertical edge.
+            // A wider fade (a lid height, the step squared) was tried in round 16: it washed the lid over the lower edge of
+            // a glasses frame (which is in front of the lid) for little gain on brows, where the matched colour already makes the
+            // outline fainter.
             float soft = 1 + 0.6f * _upper * blink * (1.5f - 0.5f * k);
             if (ly <= top - soft) return;
             sy = ly;
@@ -283,9 +329,9 @@ internal sealed class EyelidWarp
             // shade), more so under the brow and towards the lashes. The lashes line its edge from early on in the blink:
             // a lid edge without them is a hard line of skin across the eye.
             float crease = 1 - Smooth.Step(top, top + 0.4f * height, ly);
-            float lashes = Smooth.Step(newUpper - 1.5f * _lashWidth, newUpper, ly);
+            float lashes = Smooth.Step(newUpper - FillLashWidth * _lashWidth, newUpper, ly);
             shade = (1 - fill * blink * (FillShade + 0.12f * crease + 0.05f * (1 - along)))
-                * (1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, 0.5f, k));
+                * (1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, FillLashTaper, k));
         }
         else if (ly < newUpper)
         {
@@ -302,7 +348,7 @@ internal sealed class EyelidWarp
             sy = ly <= newLower ? ly // the eyeball, partly covered
                 : _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerLid) / (_cheekLine - newLower);
             // The lash line continues a little below the lid's edge, so the seam is inside it.
-            float below = 1 - Smooth.Step(newUpper, newUpper + 0.5f * _lashWidth, ly);
+            float below = 1 - Smooth.Step(newUpper, newUpper + (_fill && AllowFill ? FillLashBelow : 0.5f) * _lashWidth, ly);
             // The lid's edge is soft: over one source pixel below it, the lid's own edge (the photo's lash line where the lid
             // is stretched, the skin it starts from where it is filled) fades out over the eye. A cut there stair-stepped
             // across the half-shut eye when enlarged (the tilted group photo at 1024). Only over the eye that still shows:
@@ -314,7 +360,7 @@ internal sealed class EyelidWarp
                 _frame.ToImage(lx, _fill && AllowFill ? _lower + _fillGap : upperLid, out fillX, out fillY);
             }
             shade = _fill && AllowFill
-                ? 1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * below * Smooth.Step(0, 0.5f, k)
+                ? 1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * below * Smooth.Step(0, FillLashTaper, k)
                 : 1 - blink * LashDarkness * below * Smooth.Step(0, 0.5f, k);
         }
         _frame.ToImage(lx, sy, out x, out y);

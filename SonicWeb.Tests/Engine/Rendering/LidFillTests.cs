@@ -100,6 +100,42 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The lash line drawn along a filled shut lid is thin (docs/quality.md round 16): round 10 drew it 0.65 dark over two
+    /// lash widths at full strength to near the corners, which at 1024 px was a thick, even arc that read as drawn. Read on
+    /// the shut frame at 1024, over the middle half of the eye, from 0.5 lid heights above the corner line to 1.5 lower-lid
+    /// heights below it: the pixels darker than 0.6 of the shut lid's median luma (0.5 to 1.2 lid heights above the corner
+    /// line), per output pixel of the eye's width, are the line's thickness in output pixels. The photo's own dark lower
+    /// lashes and creases count too and are the same on main and now, so the bound is per eye: main's figure (the
+    /// InlineData), less 15%. main: smile-teeth-man 4.3 / 5.8 (image-left / image-right), dark-skin-man 5.9 / 5.9,
+    /// glasses-elderly-woman 3.5 / 6.2; now 2.0 / 2.8, 3.4 / 2.6, 2.0 / 5.2.
+    /// </summary>
+    [Theory]
+    [InlineData("smile-teeth-man.jpg", 4.3, 5.8)]
+    [InlineData("dark-skin-man.jpg", 5.9, 5.9)]
+    [InlineData("glasses-elderly-woman.jpg", 3.5, 6.2)]
+    public async Task The_lash_line_of_a_filled_shut_lid_is_thin(string photo, double mainLeft, double mainRight)
+    {
+        var (renderer, layout, points) = await Load(photo, 1024);
+        var shut = RenderTestSupport.Render(renderer, Shut);
+        float perPixel = layout.SourceCrop.Width / layout.Width;
+        var failures = new List<string>();
+        foreach (var (outer, name, main) in new[] { (36, "image-left", mainLeft), (42, "image-right", mainRight) })
+        {
+            int inner = outer + 3;
+            Vector2 centre = (points[outer] + points[inner]) / 2, axis = Vector2.Normalize(points[inner] - points[outer]), down = new(-axis.Y, axis.X);
+            float halfWidth = Vector2.Distance(points[outer], points[inner]) / 2;
+            float upper = -(Vector2.Dot(points[outer + 1] - centre, down) + Vector2.Dot(points[outer + 2] - centre, down)) / 2;
+            float lower = (Vector2.Dot(points[outer + 4] - centre, down) + Vector2.Dot(points[outer + 5] - centre, down)) / 2;
+            double lid = Median(Bands(layout, points, outer, 1.2f).Lid.Select(i => Luma(shut, i)));
+            var strip = Region(layout, centre, axis, down, 0.5f * halfWidth, -0.5f * upper, 1.5f * lower);
+            double thickness = strip.Count(i => Luma(shut, i) < 0.6 * lid) / (halfWidth / perPixel);
+            output.WriteLine($"{photo} {name}: lash line {thickness:F1} output px thick (main {main:F1}; lid luma {lid:F0})");
+            if (thickness > 0.85 * main) failures.Add($"{photo} {name}: the lash line is {thickness:F1} px thick (main {main:F1})");
+        }
+        Assert.Empty(failures);
+    }
+
     /// <summary>The socket skin beside the eye (beyond the corners) and just below its lower lashes, output pixels (see the test above).</summary>
     private static (List<int> Corners, List<int> Below) Socket(FrameLayout layout, IReadOnlyList<Vector2> p, int outer)
     {
