@@ -26,7 +26,7 @@ public class MouthEdgeTests(EngineFixture engine, ITestOutputHelper output)
     [InlineData("beard-smile-teeth.jpg")]
     public async Task The_opening_curves_into_its_corners_and_its_tip_stays_level_with_them(string file)
     {
-        var (mouth, landmarks, perPixel) = await Warp(file);
+        var (mouth, landmarks, perPixel) = await QualityPhotoMouth.LoadAsync(engine, file);
         var p = landmarks.Points;
         Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
         float halfWidth = Vector2.Distance(left, right) / 2;
@@ -83,15 +83,5 @@ public class MouthEdgeTests(EngineFixture engine, ITestOutputHelper output)
         // 1.0-6.3 px on main, 0-6.8 now (ending the opening at the corner dragged the last teeth down, see the doc).
         Assert.True(worstRun <= 0.4f, $"{file}: the cavity's lower edge runs straight for {worstRun:0.00} half widths towards a corner");
         Assert.True(worstRise <= 0, $"{file}: the opening's tip rises {worstRise:0.0} source px above the corners' line");
-    }
-
-    private async Task<(MouthWarp Mouth, SonicWeb.Engine.Faces.FaceLandmarks Landmarks, float PerPixel)> Warp(string file)
-    {
-        string photoPath = TestMedia.QualitySet(file);
-        var inspection = await engine.Backend.InspectAsync(photoPath, TestMedia.QualitySet("voice-en-male-hf-radio.wav"),
-            new GenerationParameters { MinResolution = 1024 });
-        var photo = await ImageLoader.LoadAsync(photoPath, new MediaLimits(), CancellationToken.None);
-        var landmarks = inspection.Face.Landmarks;
-        return (new MouthWarp(landmarks, MouthWarp.DetectTeeth(photo, landmarks), photo), landmarks, inspection.Layout.SourceCrop.Width / inspection.Layout.Width);
     }
 }

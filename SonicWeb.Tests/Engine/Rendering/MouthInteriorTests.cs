@@ -23,7 +23,8 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
     [InlineData("smile-teeth-older-man.jpg", false)] // yellower teeth: the lips' distance in the landmarks tells
     public async Task A_wide_open_mouth_shows_a_tongue_and_lower_teeth_only_where_the_photo_has_none(string file, bool drawsLowerTeeth)
     {
-        var (mouth, pose, landmarks) = await WideOpen(file);
+        var warp = await QualityPhotoMouth.LoadAsync(engine, file);
+        var (mouth, landmarks, pose) = (warp.Mouth, warp.Landmarks, warp.Open(1.2f));
         var p = landmarks.Points;
         Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
         float halfWidth = Vector2.Distance(left, right) / 2;
@@ -97,7 +98,8 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
     [InlineData("smile-teeth-older-man.jpg")]
     public async Task No_teeth_are_drawn_under_a_smile_that_shows_its_own(string file)
     {
-        var (mouth, pose, landmarks) = await WideOpen(file);
+        var warp = await QualityPhotoMouth.LoadAsync(engine, file);
+        var (mouth, landmarks, pose) = (warp.Mouth, warp.Landmarks, warp.Open(1.2f));
         var p = landmarks.Points;
         Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
         float halfWidth = Vector2.Distance(left, right) / 2;
@@ -122,16 +124,5 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
         output.WriteLine($"{file}: {ivory} of {samples} samples along the cavity's top are ivory");
         Assert.True(samples > 100, $"{file}: only {samples} samples");
         Assert.True(ivory <= 0.005 * samples, $"{file}: {ivory} of {samples} samples along the cavity's top are drawn teeth");
-    }
-
-    private async Task<(MouthWarp Mouth, MouthWarp.Pose Pose, SonicWeb.Engine.Faces.FaceLandmarks Landmarks)> WideOpen(string file)
-    {
-        string photoPath = TestMedia.QualitySet(file);
-        var inspection = await engine.Backend.InspectAsync(photoPath, TestMedia.QualitySet("voice-en-male-hf-radio.wav"),
-            new GenerationParameters { MinResolution = 1024 });
-        var photo = await ImageLoader.LoadAsync(photoPath, new MediaLimits(), CancellationToken.None);
-        var landmarks = inspection.Face.Landmarks;
-        var mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(photo, landmarks), photo);
-        return (mouth, mouth.ForFrame(1.2f, 0, inspection.Layout.SourceCrop.Width / inspection.Layout.Width), landmarks);
     }
 }
