@@ -35,7 +35,10 @@ internal sealed class EyelidWarp
     private readonly bool _fill;
     private readonly float _crease, _fillGap, _fillDepth;
 
-    public EyelidWarp(Vector2 outerOrLeftCorner, Vector2 otherCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre, SonicWeb.Engine.Imaging.RgbImage photo)
+    /// <param name="pairGate">The other eye's lid is filled: fill this one too below this (higher) gate, so one face's two
+    /// eyes close alike (<see cref="PairGate"/>); null for the eye's own gate.</param>
+    public EyelidWarp(Vector2 outerOrLeftCorner, Vector2 otherCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre,
+        SonicWeb.Engine.Imaging.RgbImage photo, float? pairGate = null)
     {
         var (left, right) = outerOrLeftCorner.X <= otherCorner.X ? (outerOrLeftCorner, otherCorner) : (otherCorner, outerOrLeftCorner);
         _frame = new LocalFrame((left + right) / 2, right - left);
@@ -66,7 +69,7 @@ internal sealed class EyelidWarp
         _fillDepth = 0.8f * (_upper + _lower);
         SkinBand = RowsLuma(photo, -FillBandTop * _upper, -FillBandBottom * _upper);
         UnderEye = RowsLuma(photo, _lower + _fillGap, _lower + _fillGap + _fillDepth);
-        _fill = SkinBand < FillRatio * UnderEye;
+        _fill = SkinBand < (pairGate ?? FillGate) * UnderEye;
         // Where the lid comes out from: the first row up from the lashes that is as dark as the band (the brow's or the
         // frame's lower edge), at least FillCreaseMin lid heights above the eye's centre, at most FillBandTop.
         _crease = -FillCreaseMin * _upper;
@@ -203,6 +206,19 @@ internal sealed class EyelidWarp
     /// <summary>The band above the lashes compared with the skin below the eye, in upper-lid heights above the eye's centre line.</summary>
     private const float FillBandTop = 2.0f, FillBandBottom = 1.25f;
     /// <summary>The lid is filled where that band is darker than this share of the skin below the eye.</summary>
+    /// <remarks>0.65 until round 18: two eyes read just above it and kept a stretched lid that dragged their band down,
+    /// group-four-women's image-right eye (0.77, mascara stripes fanned over the shut eye) and three-quarter-man's
+    /// image-right eye (0.69, a pale triangle of the crease band). Filled, both read as shut lids now that the fill's
+    /// colour is matched (rounds 12 and 16); at round 10 three-quarter-man's fill looked worse.</remarks>
+    private const float FillGate = 0.78f;
+    /// <summary>
+    /// When one eye of a face is filled, the other is filled too below this gate: a filled lid beside a stretched one read as
+    /// two different eyes (smile-teeth-older-man 0.77 / 0.93, phone-photo 0.71 / 0.80, teen-boy 0.77 / 0.81,
+    /// beard-smile-teeth 0.51 / 0.80), and the stretched one streaked. It only applies beside a filled eye: photos
+    /// whose eyes both have a skin band (the astronaut, group-three-quarter 0.97 / 0.92) are not affected.
+    /// </summary>
+    public const float PairGate = 0.94f;
+    /// <summary>The crease the fill comes out from: the first row up from the lashes darker than this share of the skin below the eye.</summary>
     private const float FillRatio = 0.65f;
     private const float FillCreaseMin = 1.35f;
     /// <summary>Overall shading of the filled lid (before round 12 it stood in for the socket's shade, 0.08; now the tone is measured).</summary>

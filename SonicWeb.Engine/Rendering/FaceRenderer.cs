@@ -80,8 +80,13 @@ public sealed unsafe class FaceRenderer
         _headCentre = (min + max) / 2;
 
         _mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(source, landmarks), source);
-        _leftEye = new EyelidWarp(pts[36], pts[39], [pts[37], pts[38]], [pts[40], pts[41]], Mean(pts, 17, 21), source);
-        _rightEye = new EyelidWarp(pts[42], pts[45], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26), source);
+        EyelidWarp NewLeftEye(float? pairGate = null) => new(pts[36], pts[39], [pts[37], pts[38]], [pts[40], pts[41]], Mean(pts, 17, 21), source, pairGate);
+        EyelidWarp NewRightEye(float? pairGate = null) => new(pts[42], pts[45], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26), source, pairGate);
+        _leftEye = NewLeftEye();
+        _rightEye = NewRightEye();
+        // One face's eyes close alike: where one lid is filled, the other is filled too unless it has a clear skin band.
+        if (_leftEye.FillsLid && !_rightEye.FillsLid) _rightEye = NewRightEye(EyelidWarp.PairGate);
+        else if (_rightEye.FillsLid && !_leftEye.FillsLid) _leftEye = NewLeftEye(EyelidWarp.PairGate);
 
         _mouthBounds = _mouth.SourceBounds;
         var left = _leftEye.SourceBounds; var right = _rightEye.SourceBounds;
