@@ -1,7 +1,4 @@
 using System.Numerics;
-using SonicWeb.Engine.Imaging;
-using SonicWeb.Engine.Media;
-using SonicWeb.Engine.Pipeline;
 using SonicWeb.Engine.Rendering;
 using SonicWeb.Tests.TestSupport;
 using Xunit.Abstractions;
