@@ -31,6 +31,8 @@ internal sealed class EyelidWarp
     private const float CornerReach = 1.15f;
     private readonly LocalFrame _frame;
     private readonly float _halfWidth, _invHalfWidthSq, _upper, _lower, _browLine, _cheekLine, _lashWidth;
+    /// <summary>How far (local y at the eye's middle) the photo's white of the eye runs on below the lower arc; 0 for most eyes.</summary>
+    private readonly float _whiteBelow;
     // Lid fill (see the constructor): on where the photo has no skin between the lashes and the brow (or a glasses frame).
     private readonly bool _fill;
     private readonly float _crease, _fillGap, _fillDepth;
@@ -58,17 +60,15 @@ internal sealed class EyelidWarp
         // that line, the lid skin is taken from below the edge instead.
         if (BrowEdge(photo) is float edge)
             _browLine = MathF.Max(_browLine, MathF.Min(edge, -BrowFloor * _upper));
-        _cheekLine = _lower + MathF.Max(0.9f * (_upper + _lower), 0.3f * _halfWidth);
 
         // No skin band above the lashes: a low, thick brow sitting on the lid crease, deep shadow, or a glasses frame
         // there. Stretching from any brow line then pulls hair or frame down over the shut eye (a dark hairy band,
         // pale streaks of the frame's highlight). There the brow stays where it is, and the lid that comes down from
         // under it is filled with the skin just below the eye, mirrored (its grain near the lashes, lighter skin
         // towards the crease), as a second sample blended in by the renderer.
-        _fillGap = 0.2f * (_upper + _lower);
-        _fillDepth = 0.8f * (_upper + _lower);
+        // (Read from the landmarks' lower lid, before the white below it is taken in: which eyes are filled stays as tuned.)
         SkinBand = RowsLuma(photo, -FillBandTop * _upper, -FillBandBottom * _upper);
-        UnderEye = RowsLuma(photo, _lower + _fillGap, _lower + _fillGap + _fillDepth);
+        UnderEye = RowsLuma(photo, _lower + 0.2f * (_upper + _lower), _lower + (0.2f + 0.8f) * (_upper + _lower));
         _fill = SkinBand < (pairGate ?? FillGate) * UnderEye;
         // Where the lid comes out from: the first row up from the lashes that is as dark as the band (the brow's or the
         // frame's lower edge), at least FillCreaseMin lid heights above the eye's centre, at most FillBandTop.
@@ -83,19 +83,78 @@ internal sealed class EyelidWarp
         if (_fill)
             _browLine = MathF.Min(_browLine, _crease - _upper - 1);
 
+        // The landmarks' lower lid can sit above the real lid's margin (a phone photo's made-up eyes, an eye showing white
+        // below the iris): the white then showed as a pale crescent under the shut lid. Where the photo's white runs on below
+        // the lower arc, the closing eye's lower lid rises over it (see Warp), and the lid fill is taken from the skin below
+        // it. (Deepening the arc itself was tried: the shut eye's lash line then sagged into a deep U.)
+        _whiteBelow = MathF.Max(0, LowestWhite(photo) - _lower);
+        _cheekLine = _lower + _whiteBelow + MathF.Max(0.9f * (_upper + _lower), 0.3f * _halfWidth);
+        _fillGap = 0.2f * (_upper + _lower);
+        _fillDepth = 0.8f * (_upper + _lower);
+
         // Tone: the skin below the eye is the palest skin around it (it catches the light), while the lid of a shut eye lies
         // in the socket's shade; copied as it is, the lid was a pale grey oval in a darker, warmer socket, its outline showing
         // where it fades into the brow. Each channel of the fill is scaled so that the skin it is taken from averages what
         // the skin just beyond the eye's corners does (the socket beside the lid, at the lid's own height).
         if (_fill)
         {
-            var source = RowsRgb(photo, _lower + _fillGap, _lower + _fillGap + _fillDepth);
+            var source = RowsRgb(photo, SkinTop + _fillGap, SkinTop + _fillGap + _fillDepth);
             _fillMean = source;
             Socket = SocketRgb(photo);
             SocketSkin = SkinBeside(photo);
             _tone = Vector3.Clamp(LidTarget(Socket, SocketSkin) / Vector3.Max(source, new Vector3(1)), new Vector3(MinTone), new Vector3(MaxTone));
         }
     }
+
+    /// <summary>Blink from which the lower lid passes over white shown below the arc (<see cref="Warp"/>).</summary>
+    private const float WhiteCoverFrom = 0.5f;
+
+    /// <summary>How far below the lower arc <see cref="LowestWhite"/> follows the white at most, as a share of the arc's depth.</summary>
+    private const float MaxWhiteDeepening = 1.0f;
+
+    /// <summary>
+    /// Where (local y at the eye's middle, k = 1) the white of the eye the photo shows below the lower arc ends;
+    /// <see cref="_lower"/> where it shows none. A pixel is the eye's white when it is about as bright as the skin
+    /// below the eye or brighter (<see cref="WhiteLuma"/>) and much greyer (<see cref="WhiteChroma"/>): skin and lids are
+    /// coloured, the iris and lashes dark. Per column over the middle 70% of the eye, the white is followed down from the
+    /// arc (across at most one other pixel); the third-deepest column decides, so a single bright speck of the lid's wet
+    /// margin does not. A grey photo (skin without colour) shows no white this way and keeps the landmarks' arc.
+    /// </summary>
+    private float LowestWhite(SonicWeb.Engine.Imaging.RgbImage photo)
+    {
+        float gap = 0.2f * (_upper + _lower);
+        var skin = RowsRgb(photo, _lower + gap, _lower + gap + 0.8f * (_upper + _lower));
+        float skinLuma = Luma(skin), skinChroma = Chroma(skin);
+        List<float> depths = [];
+        for (float lx = -0.7f * _halfWidth; lx <= 0.7f * _halfWidth; lx += 1)
+        {
+            float k = 1 - lx * lx * _invHalfWidthSq, arc = _lower * k;
+            float lowest = float.NaN;
+            for (float ly = arc - 1; ly <= arc + MaxWhiteDeepening * _lower * k; ly += 1)
+            {
+                var p = Pixel(photo, lx, ly);
+                if (Luma(p) >= WhiteLuma * skinLuma && Chroma(p) < WhiteChroma * skinChroma) lowest = ly;
+                else if (!(ly - lowest < 2)) break; // past the white, or none at the arc
+            }
+            if (lowest > arc) depths.Add((lowest + 1) / k);
+        }
+        if (depths.Count < 3) return _lower;
+        depths.Sort();
+        return MathF.Min(depths[^3], (1 + MaxWhiteDeepening) * _lower);
+    }
+
+    /// <summary>The eye's white against the skin below the eye: at least this share of its luma, under this share of its chroma.</summary>
+    private const float WhiteLuma = 0.9f, WhiteChroma = 0.5f;
+
+    private static float Luma(Vector3 rgb) => 0.299f * rgb.X + 0.587f * rgb.Y + 0.114f * rgb.Z;
+
+    private static float Chroma(Vector3 rgb) => MathF.Max(rgb.X, MathF.Max(rgb.Y, rgb.Z)) - MathF.Min(rgb.X, MathF.Min(rgb.Y, rgb.Z));
+
+    /// <summary>Where the skin below the eye begins at its middle (local y): below the lower arc and any white the photo shows under it.</summary>
+    private float SkinTop => _lower + _whiteBelow;
+
+    /// <summary>How far the photo's white runs on below the lower arc, as a share of the arc's depth (0 for most eyes; diagnostics and tests).</summary>
+    internal float WhiteBelowShare => _whiteBelow / _lower;
 
     /// <summary>Bounds of the fill's per-channel tone scale (a wildly off socket reading cannot blacken or bleach the lid).</summary>
     private const float MinTone = 0.45f, MaxTone = 1.15f;
@@ -141,7 +200,7 @@ internal sealed class EyelidWarp
                 corners.Add(Pixel(photo, ax, ly));
             }
         for (float lx = -0.6f * _halfWidth; lx <= 0.6f * _halfWidth; lx += 1)
-            for (float ly = _lower; ly <= _lower + _fillGap; ly += 1)
+            for (float ly = SkinTop; ly <= SkinTop + _fillGap; ly += 1)
                 below.Add(Pixel(photo, lx, ly));
         return (MiddleMean(corners) + MiddleMean(below)) / 2;
     }
@@ -156,8 +215,7 @@ internal sealed class EyelidWarp
     /// </summary>
     internal static Vector3 LidTarget(Vector3 socket, Vector3 skin)
     {
-        var lumaWeights = new Vector3(0.299f, 0.587f, 0.114f);
-        float socketLuma = Vector3.Dot(socket, lumaWeights), skinLuma = Vector3.Dot(skin, lumaWeights);
+        float socketLuma = Luma(socket), skinLuma = Luma(skin);
         return Vector3.Lerp(socket, skin * (socketLuma / MathF.Max(skinLuma, 1)), SkinShare);
     }
 
@@ -188,8 +246,7 @@ internal sealed class EyelidWarp
     private static Vector3 MiddleMean(List<Vector3> pixels)
     {
         if (pixels.Count == 0) return Vector3.Zero;
-        var lumaWeights = new Vector3(0.299f, 0.587f, 0.114f);
-        pixels.Sort((a, b) => Vector3.Dot(a, lumaWeights).CompareTo(Vector3.Dot(b, lumaWeights)));
+        pixels.Sort((a, b) => Luma(a).CompareTo(Luma(b)));
         var sum = Vector3.Zero; int from = pixels.Count / 4, to = Math.Max(from + 1, 3 * pixels.Count / 4);
         for (int i = from; i < to; i++) sum += pixels[i];
         return sum / (to - from);
@@ -338,7 +395,7 @@ internal sealed class EyelidWarp
             // Mirrored: the lid's edge takes the skin just below the lower lid, the crease the skin further down.
             float height = newUpper - top;
             float along = Smooth.Clamp01((newUpper - ly) / height);
-            float skinY = _lower + _fillGap + along * MathF.Min(height, _fillDepth);
+            float skinY = SkinTop + _fillGap + along * MathF.Min(height, _fillDepth);
             _frame.ToImage(lx, skinY, out fillX, out fillY);
             flat = FillFlatten * along;
             // Light shading: the lid is a little darker than the skin below the eye it is taken from (it lies in the brow's
@@ -361,8 +418,12 @@ internal sealed class EyelidWarp
         }
         else
         {
+            // Below the lower lid's new edge the cheek is compressed upwards; where the photo shows white below the arc, the
+            // rising lid passes over it (the skin taken from further down) late in the blink, once the upper lid covers the
+            // iris: from the start, the half-shut eye's iris was cut flat at the bottom.
+            float lowerFrom = lowerLid + Smooth.Step(WhiteCoverFrom, 1, blink) * _whiteBelow * k;
             sy = ly <= newLower ? ly // the eyeball, partly covered
-                : _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerLid) / (_cheekLine - newLower);
+                : _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerFrom) / (_cheekLine - newLower);
             // The lash line continues a little below the lid's edge, so the seam is inside it.
             float below = 1 - Smooth.Step(newUpper, newUpper + (_fill && AllowFill ? FillLashBelow : 0.5f) * _lashWidth, ly);
             // The lid's edge is soft: over one source pixel below it, the lid's own edge (the photo's lash line where the lid
@@ -373,7 +434,10 @@ internal sealed class EyelidWarp
             if (edge > 0.01f && ly < newUpper + edge)
             {
                 fill = 1 - Smooth.Step(newUpper, newUpper + edge, ly);
-                _frame.ToImage(lx, _fill && AllowFill ? _lower + _fillGap : upperLid, out fillX, out fillY);
+                // A filled lid's edge fades out towards the corners as the lid does: beyond the photo's eye corners it drew a
+                // pale line of under-eye skin across the darker corner (phone-photo's half blink, round 19).
+                if (_fill && AllowFill) fill *= Smooth.Step(0, 0.4f, k);
+                _frame.ToImage(lx, _fill && AllowFill ? SkinTop + _fillGap : upperLid, out fillX, out fillY);
             }
             shade = _fill && AllowFill
                 ? 1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * below * Smooth.Step(0, FillLashTaper, k)

@@ -203,6 +203,62 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
         else Assert.True(left.FillsLid && right.FillsLid, "both eyes of the face must be filled");
     }
 
+    /// <summary>
+    /// Where the landmarks put the lower lid above the real lid's margin, the white of the eye showed as a pale crescent
+    /// under the shut lid (phone-photo at 1024; docs/quality.md round 19). On the shut frame, over the eye's lower part
+    /// (between the landmark corners, from 1.25 to 2.5 lower-lid heights below the corner line: the shut lid ends at about
+    /// 1.2), a pixel is the eye's white when it has at least 0.9 of the cheek's median luma and under half its median chroma
+    /// (the engine's own rule reads the skin right below the eye; this one the cheek further down). On phone-photo at most 1%
+    /// of those pixels may be white (before: 22% and 19%); on photos whose white ends at the landmarks' lower lid the engine
+    /// must find none below it, so their blink is drawn as before (pale lower lids and under-eye concealer stay skin).
+    /// </summary>
+    [Theory]
+    [InlineData("phone-photo-exif-rotated.jpg", true)]
+    [InlineData("astronaut.png", false)]
+    [InlineData("smile-teeth-man.jpg", false)]
+    [InlineData("teen-boy.jpg", false)]
+    [InlineData("elderly-woman-smile.jpg", false)]
+    [InlineData("dark-skin-man.jpg", false)]
+    [InlineData("group-four-women.jpg", false)]
+    public async Task No_white_of_the_eye_shows_under_a_shut_lid(string photo, bool whiteBelowTheLandmarks)
+    {
+        var (renderer, layout, points) = await Load(photo, 1024);
+        var still = RenderTestSupport.Render(renderer, FacePose.Neutral);
+        var shut = RenderTestSupport.Render(renderer, Shut);
+        foreach (var (outer, name, eye) in new[] { (36, "image-left", renderer.LeftEye), (42, "image-right", renderer.RightEye) })
+        {
+            var (around, cheek) = EyeRegions(layout, points, outer);
+            double skinLuma = Median(cheek.Select(i => Luma(still, i))), skinChroma = Median(cheek.Select(i => Chroma(still, i)));
+            bool IsWhite(RgbImage image, int i) => Luma(image, i) >= 0.9 * skinLuma && Chroma(image, i) < 0.5 * skinChroma;
+            int whiteShut = around.Count(i => IsWhite(shut, i)), whiteOpen = around.Count(i => IsWhite(still, i));
+            output.WriteLine($"{photo} {name}: {whiteShut} of {around.Count} pixels white under the shut lid (open eye {whiteOpen}); " +
+                $"white below the arc {eye.WhiteBelowShare:0.00} of its depth; cheek luma {skinLuma:F0}, chroma {skinChroma:F0}");
+            if (!whiteBelowTheLandmarks)
+            {
+                Assert.Equal(0, eye.WhiteBelowShare);
+                continue;
+            }
+            Assert.True(eye.WhiteBelowShare > 0.3f, $"{name}: the white below the landmarks' lower lid was not found");
+            Assert.True(whiteShut <= around.Count / 100, $"{name}: {whiteShut} of {around.Count} pixels of the eye's white show under the shut lid");
+        }
+    }
+
+    /// <summary>In the eye's frame (landmark corners and lids): the eye's lower part with the lower lid (below the shut lid's
+    /// edge; a pale grey eyeshadow on the lid above it reads as white), and the cheek below.</summary>
+    private static (List<int> Around, List<int> Cheek) EyeRegions(FrameLayout layout, IReadOnlyList<Vector2> p, int outer)
+    {
+        int inner = outer + 3;
+        Vector2 centre = (p[outer] + p[inner]) / 2, axis = Vector2.Normalize(p[inner] - p[outer]), down = new(-axis.Y, axis.X);
+        float halfWidth = Vector2.Distance(p[outer], p[inner]) / 2;
+        float upper = -(Vector2.Dot(p[outer + 1] - centre, down) + Vector2.Dot(p[outer + 2] - centre, down)) / 2;
+        float lower = (Vector2.Dot(p[outer + 4] - centre, down) + Vector2.Dot(p[outer + 5] - centre, down)) / 2;
+        return (Region(layout, centre, axis, down, halfWidth, 1.25f * lower, 2.5f * lower),
+            Region(layout, centre, axis, down, 0.5f * halfWidth, 3f * lower, 5f * lower));
+    }
+
+    private static double Chroma(RgbImage image, int i)
+        => Math.Max(image.Pixels[i], Math.Max(image.Pixels[i + 1], image.Pixels[i + 2])) - Math.Min(image.Pixels[i], Math.Min(image.Pixels[i + 1], image.Pixels[i + 2]));
+
     [Fact]
     public async Task The_open_eye_of_a_filled_photo_is_untouched()
     {
