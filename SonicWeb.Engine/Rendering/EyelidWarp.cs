@@ -103,8 +103,60 @@ internal sealed class EyelidWarp
             Socket = SocketRgb(photo);
             SocketSkin = SkinBeside(photo);
             _tone = Vector3.Clamp(LidTarget(Socket, SocketSkin) / Vector3.Max(source, new Vector3(1)), new Vector3(MinTone), new Vector3(MaxTone));
+            _topOffset = TopOffsets(photo);
         }
     }
+
+    /// <summary>
+    /// Per column of the eye (1 local px apart, from -<see cref="_halfWidth"/>), the colour to add to the filled lid at its top
+    /// so that it meets the skin there (round 20): one tone per eye left the lid's top darker or greyer than the brow-bone
+    /// skin it fades into, an oval outline at 1024. Read for the shut eye: the photo just above the lid's fading top, its
+    /// skin only (brow hair, lashes and a glasses frame are darker or greyer than the skin beside the eye and are left
+    /// out: the lid must not take their colour), against the fill's own colour at its top. Columns without skin there get
+    /// no offset; the offsets are smoothed across columns and bounded.
+    /// </summary>
+    private Vector3[] TopOffsets(SonicWeb.Engine.Imaging.RgbImage photo)
+    {
+        int n = (int)(2 * _halfWidth) + 1;
+        var raw = new Vector3[n];
+        float skinLuma = Luma(SocketSkin), skinChroma = Chroma(SocketSkin);
+        for (int i = 0; i < n; i++)
+        {
+            float lx = -_halfWidth + i, k = 1 - lx * lx * _invHalfWidthSq;
+            if (k <= 0.05f) continue;
+            float top = (_crease + _upper) * k - _upper * k, soft = 1 + 0.6f * _upper * (1.5f - 0.5f * k);
+            var sum = Vector3.Zero; int count = 0;
+            for (float ly = top - soft - 2; ly <= top - 0.5f * soft; ly += 1)
+            {
+                var p = Pixel(photo, lx, ly);
+                if (Luma(p) >= TopSkinLuma * skinLuma && Chroma(p) >= TopSkinChroma * skinChroma) { sum += p; count++; }
+            }
+            if (count < 2) continue;
+            float shutEdge = _lower * k - (1 - UpperShare) * (_upper + _lower) * k;
+            var source = Pixel(photo, lx, SkinTop + _fillGap + MathF.Min(shutEdge - top, _fillDepth));
+            var fillTop = (1 - CreaseShade) * _tone * ((1 - FillFlatten) * source + FillFlatten * _fillMean);
+            raw[i] = Vector3.Clamp(sum / count - fillTop, new Vector3(-MaxTopOffset), new Vector3(MaxTopOffset));
+        }
+        int reach = Math.Max(2, (int)(0.15f * _halfWidth));
+        var smooth = new Vector3[n];
+        for (int i = 0; i < n; i++)
+        {
+            var sum = Vector3.Zero; int count = 0;
+            for (int j = Math.Max(0, i - reach); j <= Math.Min(n - 1, i + reach); j++, count++) sum += raw[j];
+            smooth[i] = sum / count;
+        }
+        return smooth;
+    }
+
+    /// <summary>Skin above the lid's top, against the skin beside the eye: at least this share of its luma and of its chroma.</summary>
+    private const float TopSkinLuma = 0.8f, TopSkinChroma = 0.5f;
+    /// <summary>Largest colour offset (levels per channel) added at the lid's top.</summary>
+    private const float MaxTopOffset = 45;
+    /// <summary>Darkening of the filled lid right under the crease (<see cref="Warp"/>).</summary>
+    private const float CreaseShade = 0.12f;
+    /// <summary>The top offset is blended in from this far along the lid (0 at the lashes, 1 at the top).</summary>
+    private const float TopOffsetFrom = 0.25f;
+    private readonly Vector3[] _topOffset = [];
 
     /// <summary>Blink from which the lower lid passes over white shown below the arc (<see cref="Warp"/>).</summary>
     private const float WhiteCoverFrom = 0.5f;
@@ -366,9 +418,10 @@ internal sealed class EyelidWarp
     private const float FillLashDarkness = 0.55f, FillLashWidth = 0.9f, FillLashBelow = 0.35f, FillLashTaper = 0.9f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY, out float flat)
+    public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY, out float flat,
+        out Vector3 lift)
     {
-        shade = 1; fill = 0; fillX = 0; fillY = 0; flat = 0;
+        shade = 1; fill = 0; fillX = 0; fillY = 0; flat = 0; lift = Vector3.Zero;
         if (blink <= 0) return;
         float lx = _frame.LocalX(x, y), ly = _frame.LocalY(x, y);
         if (ly <= _browLine || ly >= _cheekLine || lx <= -_halfWidth || lx >= _halfWidth) return;
@@ -398,12 +451,16 @@ internal sealed class EyelidWarp
             float skinY = SkinTop + _fillGap + along * MathF.Min(height, _fillDepth);
             _frame.ToImage(lx, skinY, out fillX, out fillY);
             flat = FillFlatten * along;
+            // Towards its top the lid takes on the colour of the skin it meets there (TopOffsets).
+            int column = (int)(lx + _halfWidth + 0.5f);
+            if (_topOffset.Length > 0)
+                lift = _topOffset[Math.Clamp(column, 0, _topOffset.Length - 1)] * Smooth.Step(TopOffsetFrom, 1, along);
             // Light shading: the lid is a little darker than the skin below the eye it is taken from (it lies in the brow's
             // shade), more so under the brow and towards the lashes. The lashes line its edge from early on in the blink:
             // a lid edge without them is a hard line of skin across the eye.
             float crease = 1 - Smooth.Step(top, top + 0.4f * height, ly);
             float lashes = Smooth.Step(newUpper - FillLashWidth * _lashWidth, newUpper, ly);
-            shade = (1 - fill * blink * (FillShade + 0.12f * crease + 0.05f * (1 - along)))
+            shade = (1 - fill * blink * (FillShade + CreaseShade * crease + 0.05f * (1 - along)))
                 * (1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, FillLashTaper, k));
         }
         else if (ly < newUpper)

@@ -337,15 +337,15 @@ public sealed unsafe class FaceRenderer
         row.Position(u, pw[0] * WeightScale, pw[1] * WeightScale, out float x, out float y);
 
         float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1, fill = 0, fillX = 0, fillY = 0;
-        bool fillFromLeft = false; float flat = 0;
+        bool fillFromLeft = false; float flat = 0; var lift = System.Numerics.Vector3.Zero;
         if (inMouth)
             cavity = mouth.Warp(mouthPose, ref x, ref y, out cr, out cg, out cb);
         if (inEyes)
         {
-            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY, out float flatLeft);
-            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY, out flat);
+            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY, out float flatLeft, out var liftLeft);
+            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY, out flat, out lift);
             shade = shadeLeft * shadeRight;
-            if (fillLeft > 0) { fill = fillLeft; fillX = fillLeftX; fillY = fillLeftY; flat = flatLeft; fillFromLeft = true; }
+            if (fillLeft > 0) { fill = fillLeft; fillX = fillLeftX; fillY = fillLeftY; flat = flatLeft; lift = liftLeft; fillFromLeft = true; }
         }
 
         SourceSampler.Sample(src, sw, sh, x, y, out int r, out int g, out int b);
@@ -361,9 +361,11 @@ public sealed unsafe class FaceRenderer
             if (flat > 0)
             {
                 var mean = eye.FillMean;
-                r = (int)((r + fill * ((fr + flat * (mean.X - fr)) * tone.X - r)) * keep + cavity * cr + 0.5f);
-                g = (int)((g + fill * ((fg + flat * (mean.Y - fg)) * tone.Y - g)) * keep + cavity * cg + 0.5f);
-                b = (int)((b + fill * ((fb + flat * (mean.Z - fb)) * tone.Z - b)) * keep + cavity * cb + 0.5f);
+                r = (int)((r + fill * ((fr + flat * (mean.X - fr)) * tone.X + lift.X - r)) * keep + cavity * cr + 0.5f);
+                g = (int)((g + fill * ((fg + flat * (mean.Y - fg)) * tone.Y + lift.Y - g)) * keep + cavity * cg + 0.5f);
+                b = (int)((b + fill * ((fb + flat * (mean.Z - fb)) * tone.Z + lift.Z - b)) * keep + cavity * cb + 0.5f);
+                // The lift can push a channel past either end (the tone alone stays within 1.15 x a level).
+                r = Math.Clamp(r, 0, 255); g = Math.Clamp(g, 0, 255); b = Math.Clamp(b, 0, 255);
             }
             else
             {
