@@ -124,11 +124,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
         var failures = new List<string>();
         foreach (var (outer, name, main) in new[] { (36, "image-left", mainLeft), (42, "image-right", mainRight) })
         {
-            int inner = outer + 3;
-            Vector2 centre = (points[outer] + points[inner]) / 2, axis = Vector2.Normalize(points[inner] - points[outer]), down = new(-axis.Y, axis.X);
-            float halfWidth = Vector2.Distance(points[outer], points[inner]) / 2;
-            float upper = -(Vector2.Dot(points[outer + 1] - centre, down) + Vector2.Dot(points[outer + 2] - centre, down)) / 2;
-            float lower = (Vector2.Dot(points[outer + 4] - centre, down) + Vector2.Dot(points[outer + 5] - centre, down)) / 2;
+            var (centre, axis, down, halfWidth, upper, lower) = EyeFrame.Of(points, outer);
             var (corners, below) = Socket(layout, points, outer);
             double socket = Median(corners.Concat(below).Select(i => Luma(still, i)));
             var strip = Region(layout, centre, axis, down, 0.5f * halfWidth, -0.5f * upper, 1.5f * lower);
@@ -142,11 +138,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
     /// <summary>The socket skin beside the eye (beyond the corners) and just below its lower lashes, output pixels (see the test above).</summary>
     private static (List<int> Corners, List<int> Below) Socket(FrameLayout layout, IReadOnlyList<Vector2> p, int outer)
     {
-        int inner = outer + 3;
-        Vector2 centre = (p[outer] + p[inner]) / 2, axis = Vector2.Normalize(p[inner] - p[outer]), down = new(-axis.Y, axis.X);
-        float halfWidth = Vector2.Distance(p[outer], p[inner]) / 2;
-        float upper = -(Vector2.Dot(p[outer + 1] - centre, down) + Vector2.Dot(p[outer + 2] - centre, down)) / 2;
-        float lower = (Vector2.Dot(p[outer + 4] - centre, down) + Vector2.Dot(p[outer + 5] - centre, down)) / 2;
+        var (centre, axis, down, halfWidth, upper, lower) = EyeFrame.Of(p, outer);
         var eyeWidth = Region(layout, centre, axis, down, 1.15f * halfWidth, -upper, lower).ToHashSet();
         var corners = Region(layout, centre, axis, down, 1.6f * halfWidth, -upper, lower).Where(i => !eyeWidth.Contains(i)).ToList();
         return (corners, Region(layout, centre, axis, down, 0.6f * halfWidth, 1.3f * lower, 1.3f * lower + 0.3f * (upper + lower)));
@@ -229,10 +221,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
         var both = new List<double>();
         foreach (var (outer, name, before) in new[] { (36, "image-left", beforeLeft), (42, "image-right", beforeRight) })
         {
-            int inner = outer + 3;
-            Vector2 centre = (points[outer] + points[inner]) / 2, axis = Vector2.Normalize(points[inner] - points[outer]), down = new(-axis.Y, axis.X);
-            float halfWidth = Vector2.Distance(points[outer], points[inner]) / 2;
-            float upper = -(Vector2.Dot(points[outer + 1] - centre, down) + Vector2.Dot(points[outer + 2] - centre, down)) / 2;
+            var (centre, axis, down, halfWidth, upper, _) = EyeFrame.Of(points, outer);
             var contrasts = new List<double>();
             for (float lx = -0.6f * halfWidth; lx <= 0.6f * halfWidth; lx += perPixel)
             {
@@ -303,11 +292,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
     /// edge; a pale grey eyeshadow on the lid above it reads as white), and the cheek below.</summary>
     private static (List<int> Around, List<int> Cheek) EyeRegions(FrameLayout layout, IReadOnlyList<Vector2> p, int outer)
     {
-        int inner = outer + 3;
-        Vector2 centre = (p[outer] + p[inner]) / 2, axis = Vector2.Normalize(p[inner] - p[outer]), down = new(-axis.Y, axis.X);
-        float halfWidth = Vector2.Distance(p[outer], p[inner]) / 2;
-        float upper = -(Vector2.Dot(p[outer + 1] - centre, down) + Vector2.Dot(p[outer + 2] - centre, down)) / 2;
-        float lower = (Vector2.Dot(p[outer + 4] - centre, down) + Vector2.Dot(p[outer + 5] - centre, down)) / 2;
+        var (centre, axis, down, halfWidth, upper, lower) = EyeFrame.Of(p, outer);
         return (Region(layout, centre, axis, down, halfWidth, 1.25f * lower, 2.5f * lower),
             Region(layout, centre, axis, down, 0.5f * halfWidth, 3f * lower, 5f * lower));
     }
@@ -343,13 +328,25 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
     /// </summary>
     private static (List<int> Lid, List<int> Cheek) Bands(FrameLayout layout, IReadOnlyList<Vector2> p, int outer, float bandTop, float bandWidth = 0.5f)
     {
-        int inner = outer + 3;
-        Vector2 centre = (p[outer] + p[inner]) / 2, axis = Vector2.Normalize(p[inner] - p[outer]), down = new(-axis.Y, axis.X);
-        float halfWidth = Vector2.Distance(p[outer], p[inner]) / 2;
-        float upper = -(Vector2.Dot(p[outer + 1] - centre, down) + Vector2.Dot(p[outer + 2] - centre, down)) / 2;
-        float lower = (Vector2.Dot(p[outer + 4] - centre, down) + Vector2.Dot(p[outer + 5] - centre, down)) / 2;
+        var (centre, axis, down, halfWidth, upper, lower) = EyeFrame.Of(p, outer);
         return (Region(layout, centre, axis, down, bandWidth * halfWidth, -bandTop * upper, -0.5f * upper),
             Region(layout, centre, axis, down, 0.5f * halfWidth, 1.5f * lower, 3f * lower));
+    }
+
+    /// <summary>
+    /// An eye's own frame from its six landmarks: the centre between the corners, the axis towards the other corner, the
+    /// direction down across it, the half width, and the upper and lower lids' mean heights above and below the corner line.
+    /// </summary>
+    private readonly record struct EyeFrame(Vector2 Centre, Vector2 Axis, Vector2 Down, float HalfWidth, float Upper, float Lower)
+    {
+        public static EyeFrame Of(IReadOnlyList<Vector2> p, int outer)
+        {
+            int inner = outer + 3;
+            Vector2 centre = (p[outer] + p[inner]) / 2, axis = Vector2.Normalize(p[inner] - p[outer]), down = new(-axis.Y, axis.X);
+            float upper = -(Vector2.Dot(p[outer + 1] - centre, down) + Vector2.Dot(p[outer + 2] - centre, down)) / 2;
+            float lower = (Vector2.Dot(p[outer + 4] - centre, down) + Vector2.Dot(p[outer + 5] - centre, down)) / 2;
+            return new(centre, axis, down, Vector2.Distance(p[outer], p[inner]) / 2, upper, lower);
+        }
     }
 
     /// <summary>Output pixels (byte offsets) whose source position lies in the eye-frame box |x| &lt; halfX, y0 &lt; y &lt; y1.</summary>
