@@ -364,7 +364,7 @@ public sealed unsafe class FaceRenderer
                 r = (int)((r + fill * ((fr + flat * (mean.X - fr)) * tone.X + lift.X - r)) * keep + cavity * cr + 0.5f);
                 g = (int)((g + fill * ((fg + flat * (mean.Y - fg)) * tone.Y + lift.Y - g)) * keep + cavity * cg + 0.5f);
                 b = (int)((b + fill * ((fb + flat * (mean.Z - fb)) * tone.Z + lift.Z - b)) * keep + cavity * cb + 0.5f);
-                // The lift can push a channel past either end (the tone alone stays within 1.15 x a level).
+                // The lift, and a tone above 1 (up to 1.15) on a bright fill pixel, can push a channel past either end; (byte) would wrap.
                 r = Math.Clamp(r, 0, 255); g = Math.Clamp(g, 0, 255); b = Math.Clamp(b, 0, 255);
             }
             else
