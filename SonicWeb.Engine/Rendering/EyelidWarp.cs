@@ -104,6 +104,7 @@ internal sealed class EyelidWarp
             SocketSkin = SkinBeside(photo);
             _tone = Vector3.Clamp(LidTarget(Socket, SocketSkin) / Vector3.Max(source, new Vector3(1)), new Vector3(MinTone), new Vector3(MaxTone));
             _topOffset = TopOffsets(photo);
+            _bottomOffset = BottomOffsets(photo);
         }
     }
 
@@ -115,7 +116,43 @@ internal sealed class EyelidWarp
     /// out: the lid must not take their colour), against the fill's own colour at its top. Columns without skin there get
     /// no offset; the offsets are smoothed across columns and bounded.
     /// </summary>
-    private Vector3[] TopOffsets(SonicWeb.Engine.Imaging.RgbImage photo)
+    private Vector3[] TopOffsets(SonicWeb.Engine.Imaging.RgbImage photo) => ColumnOffsets(photo,
+        (lx, k) =>
+        {
+            float top = (_crease + _upper) * k - _upper * k, soft = 1 + 0.6f * _upper * (1.5f - 0.5f * k);
+            return (top - soft - 2, top - 0.5f * soft);
+        },
+        (lx, k) =>
+        {
+            float top = (_crease + _upper) * k - _upper * k, shutEdge = _lower * k - (1 - UpperShare) * (_upper + _lower) * k;
+            var source = Pixel(photo, lx, SkinTop + _fillGap + MathF.Min(shutEdge - top, _fillDepth));
+            return (1 - CreaseShade) * _tone * ((1 - FillFlatten) * source + FillFlatten * _fillMean);
+        });
+
+    /// <summary>
+    /// Per column, the colour to add to the filled lid at its lashes so that it meets the lower lid there, the other side of
+    /// the shut eye's seam (round 21): one tone per eye, read on a socket that eyeliner, lashes or a squint's crease darken,
+    /// left the lid darker and greyer than the lower lid it closes onto (phone-photo's made-up eyes read as grey ovals).
+    /// Read from the lower lid's margin down to just below it, where the shut eye's seam takes the cheek from, against the
+    /// fill's colour at its edge. All pixels count (the middle half by luma, so a lash does not): the lower lid may be darker
+    /// or redder than the skin beside the eye, and a lid matched only to its paler pixels stood out lighter than it.
+    /// </summary>
+    private Vector3[] BottomOffsets(SonicWeb.Engine.Imaging.RgbImage photo) => ColumnOffsets(photo,
+        (lx, k) => (SkinTop * k + BottomFrom * (_upper + _lower), SkinTop * k + BottomTo * (_upper + _lower)),
+        (lx, k) => _tone * Pixel(photo, lx, SkinTop + _fillGap), skinOnly: false);
+
+    /// <summary>The lower lid's skin the lid meets at its lashes: this far below the lower lid's margin, in eye openings.</summary>
+    private const float BottomFrom = 0f, BottomTo = 0.35f;
+
+    /// <summary>
+    /// Per column of the eye (1 local px apart, from -<see cref="_halfWidth"/>), the colour offset that brings the fill's
+    /// colour (<paramref name="fillColour"/>) to the photo's skin in the rows <paramref name="rows"/> returns (local y, for the
+    /// column's lx and k). With <paramref name="skinOnly"/>, pixels darker or greyer than the skin beside the eye (brow hair,
+    /// lashes, a glasses frame) are left out and the rest averaged; otherwise the middle half of the column's pixels by luma.
+    /// Columns with fewer than two pixels get no offset. Smoothed across columns and bounded.
+    /// </summary>
+    private Vector3[] ColumnOffsets(SonicWeb.Engine.Imaging.RgbImage photo, Func<float, float, (float From, float To)> rows,
+        Func<float, float, Vector3> fillColour, bool skinOnly = true)
     {
         int n = (int)(2 * _halfWidth) + 1;
         var raw = new Vector3[n];
@@ -124,18 +161,16 @@ internal sealed class EyelidWarp
         {
             float lx = -_halfWidth + i, k = 1 - lx * lx * _invHalfWidthSq;
             if (k <= 0.05f) continue;
-            float top = (_crease + _upper) * k - _upper * k, soft = 1 + 0.6f * _upper * (1.5f - 0.5f * k);
-            var sum = Vector3.Zero; int count = 0;
-            for (float ly = top - soft - 2; ly <= top - 0.5f * soft; ly += 1)
+            var (from, to) = rows(lx, k);
+            List<Vector3> pixels = [];
+            for (float ly = from; ly <= to; ly += 1)
             {
                 var p = Pixel(photo, lx, ly);
-                if (Luma(p) >= TopSkinLuma * skinLuma && Chroma(p) >= TopSkinChroma * skinChroma) { sum += p; count++; }
+                if (!skinOnly || (Luma(p) >= EdgeSkinLuma * skinLuma && Chroma(p) >= EdgeSkinChroma * skinChroma)) pixels.Add(p);
             }
-            if (count < 2) continue;
-            float shutEdge = _lower * k - (1 - UpperShare) * (_upper + _lower) * k;
-            var source = Pixel(photo, lx, SkinTop + _fillGap + MathF.Min(shutEdge - top, _fillDepth));
-            var fillTop = (1 - CreaseShade) * _tone * ((1 - FillFlatten) * source + FillFlatten * _fillMean);
-            raw[i] = Vector3.Clamp(sum / count - fillTop, new Vector3(-MaxTopOffset), new Vector3(MaxTopOffset));
+            if (pixels.Count < 2) continue;
+            var photoColour = skinOnly ? pixels.Aggregate(Vector3.Zero, (sum, p) => sum + p) / pixels.Count : MiddleMean(pixels);
+            raw[i] = Vector3.Clamp(photoColour - fillColour(lx, k), new Vector3(-MaxEdgeOffset), new Vector3(MaxEdgeOffset));
         }
         int reach = Math.Max(2, (int)(0.15f * _halfWidth));
         var smooth = new Vector3[n];
@@ -148,15 +183,18 @@ internal sealed class EyelidWarp
         return smooth;
     }
 
-    /// <summary>Skin above the lid's top, against the skin beside the eye: at least this share of its luma and of its chroma.</summary>
-    private const float TopSkinLuma = 0.8f, TopSkinChroma = 0.5f;
-    /// <summary>Largest colour offset (levels per channel) added at the lid's top.</summary>
-    private const float MaxTopOffset = 45;
+    /// <summary>Skin at the lid's edges, against the skin beside the eye: at least this share of its luma and of its chroma.</summary>
+    private const float EdgeSkinLuma = 0.8f, EdgeSkinChroma = 0.5f;
+    /// <summary>Largest colour offset (levels per channel) added at the lid's edges.</summary>
+    private const float MaxEdgeOffset = 45;
     /// <summary>Darkening of the filled lid right under the crease (<see cref="Warp"/>).</summary>
     private const float CreaseShade = 0.12f;
     /// <summary>The top offset is blended in from this far along the lid (0 at the lashes, 1 at the top).</summary>
     private const float TopOffsetFrom = 0.25f;
-    private readonly Vector3[] _topOffset = [];
+    private readonly Vector3[] _topOffset = [], _bottomOffset = [];
+
+    /// <summary>The per-column offset (<see cref="ColumnOffsets"/>) for the column at local x.</summary>
+    private Vector3 OffsetAt(Vector3[] offsets, float lx) => offsets[Math.Clamp((int)(lx + _halfWidth + 0.5f), 0, offsets.Length - 1)];
 
     /// <summary>Blink from which the lower lid passes over white shown below the arc (<see cref="Warp"/>).</summary>
     private const float WhiteCoverFrom = 0.5f;
@@ -451,10 +489,10 @@ internal sealed class EyelidWarp
             float skinY = SkinTop + _fillGap + along * MathF.Min(height, _fillDepth);
             _frame.ToImage(lx, skinY, out fillX, out fillY);
             flat = FillFlatten * along;
-            // Towards its top the lid takes on the colour of the skin it meets there (TopOffsets).
-            int column = (int)(lx + _halfWidth + 0.5f);
+            // Towards its top the lid takes on the colour of the skin it meets there, towards its lashes that of the lower lid
+            // (TopOffsets, BottomOffsets): a membrane between the two edges, as a seamless clone would draw it.
             if (_topOffset.Length > 0)
-                lift = _topOffset[Math.Clamp(column, 0, _topOffset.Length - 1)] * Smooth.Step(TopOffsetFrom, 1, along);
+                lift = Vector3.Lerp(OffsetAt(_bottomOffset, lx), OffsetAt(_topOffset, lx), Smooth.Step(TopOffsetFrom, 1, along));
             // Light shading: the lid is a little darker than the skin below the eye it is taken from (it lies in the brow's
             // shade), more so under the brow and towards the lashes. The lashes line its edge from early on in the blink:
             // a lid edge without them is a hard line of skin across the eye.
@@ -493,7 +531,11 @@ internal sealed class EyelidWarp
                 fill = 1 - Smooth.Step(newUpper, newUpper + edge, ly);
                 // A filled lid's edge fades out towards the corners as the lid does: beyond the photo's eye corners it drew a
                 // pale line of under-eye skin across the darker corner (phone-photo's half blink, round 19).
-                if (_fill && AllowFill) fill *= Smooth.Step(0, 0.4f, k);
+                if (_fill && AllowFill)
+                {
+                    fill *= Smooth.Step(0, 0.4f, k);
+                    if (_bottomOffset.Length > 0) lift = OffsetAt(_bottomOffset, lx);
+                }
                 _frame.ToImage(lx, _fill && AllowFill ? SkinTop + _fillGap : upperLid, out fillX, out fillY);
             }
             shade = _fill && AllowFill

@@ -352,13 +352,13 @@ public sealed unsafe class FaceRenderer
         if (fill > 0)
         {
             // A filled lid (EyelidWarp): skin from below the eye, toned to the socket around the eye (1 where the eye is not
-            // filled: the stretched lid's soft edge), blended over the photo at this position.
+            // filled: the stretched lid's soft edge) and lifted to the skin its edges meet, blended over the photo at this position.
             SourceSampler.Sample(src, sw, sh, fillX, fillY, out int fr, out int fg, out int fb);
             // Towards the crease the fill's own texture is partly flattened to its mean (flat: 0 where not filled).
             var eye = fillFromLeft ? leftEye : rightEye;
             var tone = eye.FillTone;
             float keep = (1 - cavity) * shade;
-            if (flat > 0)
+            if (flat > 0 || lift != System.Numerics.Vector3.Zero)
             {
                 var mean = eye.FillMean;
                 r = (int)((r + fill * ((fr + flat * (mean.X - fr)) * tone.X + lift.X - r)) * keep + cavity * cr + 0.5f);

