@@ -105,6 +105,7 @@ internal sealed class EyelidWarp
             _tone = Vector3.Clamp(LidTarget(Socket, SocketSkin) / Vector3.Max(source, new Vector3(1)), new Vector3(MinTone), new Vector3(MaxTone));
             _topOffset = TopOffsets(photo);
             _bottomOffset = BottomOffsets(photo);
+            LashColour = LashesRgb(photo);
         }
     }
 
@@ -182,6 +183,33 @@ internal sealed class EyelidWarp
         }
         return smooth;
     }
+
+    /// <summary>
+    /// The colour of the photo's upper lashes: the darkest fifth of the pixels in the upper part of the eye opening (the
+    /// lash line and the lid's margin, from the landmark lid to half way to the corner line) over the middle 80% of the eye.
+    /// </summary>
+    private Vector3 LashesRgb(SonicWeb.Engine.Imaging.RgbImage photo)
+    {
+        List<Vector3> pixels = [];
+        float landmarkUpper = (_upper - 0.04f * _halfWidth) / 1.2f;
+        for (float lx = -0.8f * _halfWidth; lx <= 0.8f * _halfWidth; lx += 1)
+        {
+            float k = 1 - lx * lx * _invHalfWidthSq;
+            for (float ly = -landmarkUpper * k - 1; ly <= -0.5f * landmarkUpper * k; ly += 1) pixels.Add(Pixel(photo, lx, ly));
+        }
+        if (pixels.Count == 0) return Vector3.Zero;
+        pixels.Sort((a, b) => Luma(a).CompareTo(Luma(b)));
+        var sum = Vector3.Zero; int n = Math.Max(1, pixels.Count / 5);
+        for (int i = 0; i < n; i++) sum += pixels[i];
+        var lashes = sum / n;
+        // A barely open eye (an older face, a squint) shows little lash among its dark pixels: keep the colour's hue but
+        // no lighter than a share of the skin beside the eye, or the shut lid's lash line all but disappears.
+        float cap = LashLumaCap * Luma(SocketSkin);
+        return Luma(lashes) > cap ? lashes * (cap / Luma(lashes)) : lashes;
+    }
+
+    /// <summary>Colour the filled lid's lash line is drawn in (the photo's own lashes; 0 where not filled).</summary>
+    internal Vector3 LashColour { get; }
 
     /// <summary>Skin at the lid's edges, against the skin beside the eye: at least this share of its luma and of its chroma.</summary>
     private const float EdgeSkinLuma = 0.8f, EdgeSkinChroma = 0.5f;
@@ -453,13 +481,15 @@ internal sealed class EyelidWarp
     /// Round 10 drew it 0.65 dark over 1.5 + 0.5 lash widths at full strength from half way to each corner: at 1024 px a thick,
     /// even arc that read as drawn. A shut eye's line is thin and fades towards the corners (round 16).
     /// </summary>
-    private const float FillLashDarkness = 0.55f, FillLashWidth = 0.9f, FillLashBelow = 0.35f, FillLashTaper = 0.9f;
+    /// <summary>The filled lid's lash colour: at most this share of the luma of the skin beside the eye.</summary>
+    private const float LashLumaCap = 0.4f;
+    private const float FillLashDarkness = 0.7f, FillLashWidth = 0.9f, FillLashBelow = 0.35f, FillLashTaper = 0.9f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY, out float flat,
-        out Vector3 lift)
+        out Vector3 lift, out float lash)
     {
-        shade = 1; fill = 0; fillX = 0; fillY = 0; flat = 0; lift = Vector3.Zero;
+        shade = 1; fill = 0; fillX = 0; fillY = 0; flat = 0; lift = Vector3.Zero; lash = 0;
         if (blink <= 0) return;
         float lx = _frame.LocalX(x, y), ly = _frame.LocalY(x, y);
         if (ly <= _browLine || ly >= _cheekLine || lx <= -_halfWidth || lx >= _halfWidth) return;
@@ -498,8 +528,8 @@ internal sealed class EyelidWarp
             // a lid edge without them is a hard line of skin across the eye.
             float crease = 1 - Smooth.Step(top, top + 0.4f * height, ly);
             float lashes = Smooth.Step(newUpper - FillLashWidth * _lashWidth, newUpper, ly);
-            shade = (1 - fill * blink * (FillShade + CreaseShade * crease + 0.05f * (1 - along)))
-                * (1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, FillLashTaper, k));
+            shade = 1 - fill * blink * (FillShade + CreaseShade * crease + 0.05f * (1 - along));
+            lash = Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, FillLashTaper, k);
         }
         else if (ly < newUpper)
         {
@@ -538,9 +568,10 @@ internal sealed class EyelidWarp
                 }
                 _frame.ToImage(lx, _fill && AllowFill ? SkinTop + _fillGap : upperLid, out fillX, out fillY);
             }
-            shade = _fill && AllowFill
-                ? 1 - Smooth.Step(0, 0.3f, blink) * FillLashDarkness * below * Smooth.Step(0, FillLashTaper, k)
-                : 1 - blink * LashDarkness * below * Smooth.Step(0, 0.5f, k);
+            if (_fill && AllowFill)
+                lash = Smooth.Step(0, 0.3f, blink) * FillLashDarkness * below * Smooth.Step(0, FillLashTaper, k);
+            else
+                shade = 1 - blink * LashDarkness * below * Smooth.Step(0, 0.5f, k);
         }
         _frame.ToImage(lx, sy, out x, out y);
     }

@@ -337,15 +337,16 @@ public sealed unsafe class FaceRenderer
         row.Position(u, pw[0] * WeightScale, pw[1] * WeightScale, out float x, out float y);
 
         float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1, fill = 0, fillX = 0, fillY = 0;
-        bool fillFromLeft = false; float flat = 0; var lift = System.Numerics.Vector3.Zero;
+        bool fillFromLeft = false, lashFromLeft = false; float flat = 0, lash = 0; var lift = System.Numerics.Vector3.Zero;
         if (inMouth)
             cavity = mouth.Warp(mouthPose, ref x, ref y, out cr, out cg, out cb);
         if (inEyes)
         {
-            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY, out float flatLeft, out var liftLeft);
-            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY, out flat, out lift);
+            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY, out float flatLeft, out var liftLeft, out float lashLeft);
+            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY, out flat, out lift, out lash);
             shade = shadeLeft * shadeRight;
             if (fillLeft > 0) { fill = fillLeft; fillX = fillLeftX; fillY = fillLeftY; flat = flatLeft; lift = liftLeft; fillFromLeft = true; }
+            if (lashLeft > 0) { lash = lashLeft; lashFromLeft = true; }
         }
 
         SourceSampler.Sample(src, sw, sh, x, y, out int r, out int g, out int b);
@@ -380,6 +381,14 @@ public sealed unsafe class FaceRenderer
             r = (int)(r * keep + cavity * cr + 0.5f);
             g = (int)(g * keep + cavity * cg + 0.5f);
             b = (int)(b * keep + cavity * cb + 0.5f);
+        }
+        if (lash > 0)
+        {
+            // A filled lid's lash line, drawn over whatever lies there in the colour of the photo's own lashes.
+            var lashColour = (lashFromLeft ? leftEye : rightEye).LashColour;
+            r = (int)(r + lash * (lashColour.X - r) + 0.5f);
+            g = (int)(g + lash * (lashColour.Y - g) + 0.5f);
+            b = (int)(b + lash * (lashColour.Z - b) + 0.5f);
         }
         dst[0] = (byte)r; dst[1] = (byte)g; dst[2] = (byte)b;
     }

@@ -152,6 +152,60 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
             $"the lid differs from the lower lid at its lashes by {both.Average():P1} on average (round 20: {(beforeLeft + beforeRight) / 2:P1})");
     }
 
+    /// <summary>
+    /// Round 22: the lash line of a filled shut lid was the lid darkened by a fixed factor, a cool grey arc whatever the
+    /// person's lashes looked like. It is now drawn in the colour of the photo's own upper lashes. Read at 1024: the photo's
+    /// lashes are the darkest tenth of the open eye's upper half (still frame, middle 80% of the eye); the shut line, per
+    /// output column over the middle of the eye, is the darkest pixel from the corner line to 2.5 lower-lid heights below
+    /// it. The distance between their chromaticities (r and g over r + g + b), averaged over both eyes, must be at most 0.9
+    /// of round 21's (the InlineData, image-left / image-right; round 22 gives 0.89, 0.46, 0.69, 0.70, 0.71 and 0.77 of it).
+    /// Near-black lashes make the reference's chromaticity noisy, which is why the bound is relative to round 21 on the same
+    /// pixels rather than absolute.
+    /// </summary>
+    [Theory]
+    [InlineData("smile-teeth-man.jpg", 0.5073, 0.5566)]
+    [InlineData("glasses-elderly-woman.jpg", 0.1945, 0.1548)]
+    [InlineData("dark-skin-man.jpg", 0.0489, 0.0245)]
+    [InlineData("beard-white-older-man.jpg", 0.3937, 0.3248)]
+    [InlineData("group-four-women.jpg", 0.0675, 0.1256)]
+    [InlineData("beard-smile-teeth.jpg", 0.0495, 0.0334)]
+    public async Task A_filled_shut_lid_s_lash_line_has_the_colour_of_the_photo_s_lashes(string photo, double beforeLeft, double beforeRight)
+    {
+        var (renderer, layout, points) = await Load(photo, 1024);
+        var still = RenderTestSupport.Render(renderer, FacePose.Neutral);
+        var shut = RenderTestSupport.Render(renderer, Shut);
+        float perPixel = layout.SourceCrop.Width / layout.Width;
+        static Vector2 Chromaticity(Vector3 rgb) => new Vector2(rgb.X, rgb.Y) / Math.Max(rgb.X + rgb.Y + rgb.Z, 1);
+        static Vector3 Rgb(RgbImage image, int i) => new(image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
+        var both = new List<double>();
+        foreach (var (outer, name, before) in new[] { (36, "image-left", beforeLeft), (42, "image-right", beforeRight) })
+        {
+            var (centre, axis, down, halfWidth, upper, lower) = EyeFrame.Of(points, outer);
+            var open = Region(layout, centre, axis, down, 0.8f * halfWidth, -upper, 0).OrderBy(i => Luma(still, i)).ToList();
+            var darkest = open.Take(Math.Max(1, open.Count / 10)).Select(i => Rgb(still, i)).ToList();
+            var lashes = Chromaticity(darkest.Aggregate(Vector3.Zero, (a, b) => a + b) / darkest.Count);
+            var line = new List<Vector3>();
+            for (float lx = -0.5f * halfWidth; lx <= 0.5f * halfWidth; lx += perPixel)
+            {
+                int darkestAt = -1;
+                for (float ly = 0; ly <= 2.5f * lower; ly += perPixel)
+                {
+                    int i = OutputIndex(layout, centre + lx * axis + ly * down);
+                    if (darkestAt < 0 || Luma(shut, i) < Luma(shut, darkestAt)) darkestAt = i;
+                }
+                line.Add(Rgb(shut, darkestAt));
+            }
+            var lineMean = line.Aggregate(Vector3.Zero, (a, b) => a + b) / line.Count;
+            var lashesMean = darkest.Aggregate(Vector3.Zero, (a, b) => a + b) / darkest.Count;
+            double distance = Vector2.Distance(Chromaticity(lineMean), lashes);
+            output.WriteLine($"{photo} {name}: the shut lash line ({lineMean.X:F0}, {lineMean.Y:F0}, {lineMean.Z:F0}) is {distance:F4} in chromaticity " +
+                $"from the photo's lashes ({lashesMean.X:F0}, {lashesMean.Y:F0}, {lashesMean.Z:F0}; round 21 {before:F4})");
+            both.Add(distance);
+        }
+        Assert.True(both.Average() <= 0.9 * (beforeLeft + beforeRight) / 2,
+            $"the shut lash line's chromaticity is {both.Average():F4} from the photo's lashes on average (round 21: {(beforeLeft + beforeRight) / 2:F4})");
+    }
+
     /// <summary>Byte offset of the output pixel over a source position (clamped to the frame).</summary>
     private static int OutputIndex(FrameLayout layout, Vector2 source)
     {
