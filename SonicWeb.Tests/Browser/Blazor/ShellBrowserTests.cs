@@ -107,6 +107,42 @@ public sealed class ShellBrowserTests
         Assert.Contains("/account/login", page.Url);
     }
 
+    /// <summary>
+    /// A drawer link clicked while the page's circuit is still starting (held back here at its negotiation) is a plain
+    /// page load (js/early-links.js): it arrives, and the page it opens gets its own circuit. Without the script the
+    /// framework's router took such a click and, on a loaded server, could drop it; here it would have swapped the page in
+    /// place, keeping the window's state, which the test tells apart.
+    /// </summary>
+    [Fact]
+    public async Task A_link_clicked_before_the_circuit_is_up_is_a_plain_page_load_that_arrives()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await BrowserKit.SignInAsync(page);
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await release.Task;
+            try { await route.ContinueAsync(); } catch (PlaywrightException) { } // the page that asked has gone
+        });
+        await page.GotoAsync("/account/settings");
+        Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
+        await page.EvaluateAsync("() => window.sonicWebTestMarker = 'before the click'");
+
+        await page.ClickAsync("nav a[href='/admin/users']");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Users");
+        Assert.EndsWith("/admin/users", page.Url);
+        Assert.Null(await page.EvaluateAsync<string?>("() => window.sonicWebTestMarker ?? null")); // a new document
+
+        release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await page.ClickAsync("nav a[href='/admin/presets']"); // and, once connected, the router navigates in place
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Presets");
+    }
+
     private static Task<string> BackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }
