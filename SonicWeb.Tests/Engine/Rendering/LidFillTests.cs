@@ -127,20 +127,12 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
         var both = new List<double>();
         foreach (var (outer, name, before) in new[] { (36, "image-left", beforeLeft), (42, "image-right", beforeRight) })
         {
-            var (centre, axis, down, halfWidth, _, lower) = EyeFrame.Of(points, outer);
+            var eye = EyeFrame.Of(points, outer);
             var steps = new List<double>();
-            for (float lx = -0.5f * halfWidth; lx <= 0.5f * halfWidth; lx += perPixel)
+            foreach (var (along, line) in ShutLashLine(shut, layout, eye))
             {
-                int At(float ly) => OutputIndex(layout, centre + lx * axis + ly * down);
-                float line = 0; double darkest = double.MaxValue;
-                for (float ly = 0; ly <= 2.5f * lower; ly += perPixel)
-                    if (Luma(shut, At(ly)) < darkest) { darkest = Luma(shut, At(ly)); line = ly; }
-                Vector3 Mean(int from, int to)
-                {
-                    var sum = Vector3.Zero;
-                    for (int k = from; k <= to; k++) { int i = At(line + k * perPixel); sum += new Vector3(shut.Pixels[i], shut.Pixels[i + 1], shut.Pixels[i + 2]); }
-                    return sum / (to - from + 1);
-                }
+                Vector3 Mean(int from, int to) =>
+                    MeanRgb(Enumerable.Range(from, to - from + 1).Select(k => Rgb(shut, eye.OutputIndex(layout, along, line + k * perPixel))));
                 Vector3 lid = Mean(-8, -4), skin = Mean(4, 8);
                 steps.Add(Vector3.Distance(lid, skin) / Math.Max(0.299 * skin.X + 0.587 * skin.Y + 0.114 * skin.Z, 1));
             }
@@ -174,29 +166,15 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
         var (renderer, layout, points) = await Load(photo, 1024);
         var still = RenderTestSupport.Render(renderer, FacePose.Neutral);
         var shut = RenderTestSupport.Render(renderer, Shut);
-        float perPixel = layout.SourceCrop.Width / layout.Width;
         static Vector2 Chromaticity(Vector3 rgb) => new Vector2(rgb.X, rgb.Y) / Math.Max(rgb.X + rgb.Y + rgb.Z, 1);
-        static Vector3 Rgb(RgbImage image, int i) => new(image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
         var both = new List<double>();
         foreach (var (outer, name, before) in new[] { (36, "image-left", beforeLeft), (42, "image-right", beforeRight) })
         {
-            var (centre, axis, down, halfWidth, upper, lower) = EyeFrame.Of(points, outer);
-            var open = Region(layout, centre, axis, down, 0.8f * halfWidth, -upper, 0).OrderBy(i => Luma(still, i)).ToList();
-            var darkest = open.Take(Math.Max(1, open.Count / 10)).Select(i => Rgb(still, i)).ToList();
-            var lashes = Chromaticity(darkest.Aggregate(Vector3.Zero, (a, b) => a + b) / darkest.Count);
-            var line = new List<Vector3>();
-            for (float lx = -0.5f * halfWidth; lx <= 0.5f * halfWidth; lx += perPixel)
-            {
-                int darkestAt = -1;
-                for (float ly = 0; ly <= 2.5f * lower; ly += perPixel)
-                {
-                    int i = OutputIndex(layout, centre + lx * axis + ly * down);
-                    if (darkestAt < 0 || Luma(shut, i) < Luma(shut, darkestAt)) darkestAt = i;
-                }
-                line.Add(Rgb(shut, darkestAt));
-            }
-            var lineMean = line.Aggregate(Vector3.Zero, (a, b) => a + b) / line.Count;
-            var lashesMean = darkest.Aggregate(Vector3.Zero, (a, b) => a + b) / darkest.Count;
+            var eye = EyeFrame.Of(points, outer);
+            var open = Region(layout, eye.Centre, eye.Axis, eye.Down, 0.8f * eye.HalfWidth, -eye.Upper, 0).OrderBy(i => Luma(still, i)).ToList();
+            var lashesMean = MeanRgb(open.Take(Math.Max(1, open.Count / 10)).Select(i => Rgb(still, i)));
+            var lashes = Chromaticity(lashesMean);
+            var lineMean = MeanRgb(ShutLashLine(shut, layout, eye).Select(c => Rgb(shut, eye.OutputIndex(layout, c.Along, c.Row))));
             double distance = Vector2.Distance(Chromaticity(lineMean), lashes);
             output.WriteLine($"{photo} {name}: the shut lash line ({lineMean.X:F0}, {lineMean.Y:F0}, {lineMean.Z:F0}) is {distance:F4} in chromaticity " +
                 $"from the photo's lashes ({lashesMean.X:F0}, {lashesMean.Y:F0}, {lashesMean.Z:F0}; round 21 {before:F4})");
@@ -204,6 +182,33 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
         }
         Assert.True(both.Average() <= 0.9 * (beforeLeft + beforeRight) / 2,
             $"the shut lash line's chromaticity is {both.Average():F4} from the photo's lashes on average (round 21: {(beforeLeft + beforeRight) / 2:F4})");
+    }
+
+    /// <summary>
+    /// The shut eye's lash line, per output column over the middle half of the eye: the column's place along the eye and
+    /// the row of its darkest pixel from the corner line to 2.5 lower-lid heights below it (eye-frame source units).
+    /// </summary>
+    private static IEnumerable<(float Along, float Row)> ShutLashLine(RgbImage shut, FrameLayout layout, EyeFrame eye)
+    {
+        float perPixel = layout.SourceCrop.Width / layout.Width;
+        for (float lx = -0.5f * eye.HalfWidth; lx <= 0.5f * eye.HalfWidth; lx += perPixel)
+        {
+            float line = 0; double darkest = double.MaxValue;
+            for (float ly = 0; ly <= 2.5f * eye.Lower; ly += perPixel)
+            {
+                double luma = Luma(shut, eye.OutputIndex(layout, lx, ly));
+                if (luma < darkest) { darkest = luma; line = ly; }
+            }
+            yield return (lx, line);
+        }
+    }
+
+    private static Vector3 Rgb(RgbImage image, int i) => new(image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
+
+    private static Vector3 MeanRgb(IEnumerable<Vector3> colours)
+    {
+        var (sum, count) = colours.Aggregate((Sum: Vector3.Zero, Count: 0), (a, c) => (a.Sum + c, a.Count + 1));
+        return sum / Math.Max(count, 1);
     }
 
     /// <summary>Byte offset of the output pixel over a source position (clamped to the frame).</summary>
@@ -458,6 +463,9 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
             float lower = (Vector2.Dot(p[outer + 4] - centre, down) + Vector2.Dot(p[outer + 5] - centre, down)) / 2;
             return new(centre, axis, down, Vector2.Distance(p[outer], p[inner]) / 2, upper, lower);
         }
+
+        /// <summary>Byte offset of the output pixel over the eye-frame position (lx along the eye, ly down across it).</summary>
+        public int OutputIndex(FrameLayout layout, float lx, float ly) => LidFillTests.OutputIndex(layout, Centre + lx * Axis + ly * Down);
     }
 
     /// <summary>Output pixels (byte offsets) whose source position lies in the eye-frame box |x| &lt; halfX, y0 &lt; y &lt; y1.</summary>
