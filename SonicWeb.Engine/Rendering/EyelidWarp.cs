@@ -408,6 +408,9 @@ internal sealed class EyelidWarp
     /// <summary>Off only to compare with the stretched lid in tests.</summary>
     internal bool AllowFill { get; set; } = true;
 
+    /// <summary>Whether a stretched lid is smeared along the eye (on; tests switch it off to compare).</summary>
+    internal bool AllowSmear { get; set; } = true;
+
     /// <summary>Mean luminance of the photo in the rows y0..y1 (local, 1 px apart) across the middle 60% of the eye.</summary>
     private float RowsLuma(SonicWeb.Engine.Imaging.RgbImage photo, float y0, float y1)
     {
@@ -485,11 +488,22 @@ internal sealed class EyelidWarp
     private const float LashLumaCap = 0.4f;
     private const float FillLashDarkness = 0.7f, FillLashWidth = 0.9f, FillLashBelow = 0.35f, FillLashTaper = 0.9f;
 
+    /// <summary>
+    /// The stretched lid's smear along the eye: source px per unit of vertical stretch beyond 1, and at most. Stretched down,
+    /// the lashes and the made-up lid above them become vertical streaks (dark-skin-woman's eyeshadow and thick lashes read
+    /// as a combed, striped lid); averaging along the eye over about the stretch smooths them as the stretch drew them.
+    /// </summary>
+    private const float SmearPerStretch = 4f, MaxSmear = 6f;
+
+    /// <summary>The eye's axis in the image (unit vector from its outer to its inner corner's side), for the smear.</summary>
+    internal float AxisX => _frame.AxisX;
+    internal float AxisY => _frame.AxisY;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Warp(float blink, ref float x, ref float y, out float shade, out float fill, out float fillX, out float fillY, out float flat,
-        out Vector3 lift, out float lash)
+        out Vector3 lift, out float lash, out float smear)
     {
-        shade = 1; fill = 0; fillX = 0; fillY = 0; flat = 0; lift = Vector3.Zero; lash = 0;
+        shade = 1; fill = 0; fillX = 0; fillY = 0; flat = 0; lift = Vector3.Zero; lash = 0; smear = 0;
         if (blink <= 0) return;
         float lx = _frame.LocalX(x, y), ly = _frame.LocalY(x, y);
         if (ly <= _browLine || ly >= _cheekLine || lx <= -_halfWidth || lx >= _halfWidth) return;
@@ -540,6 +554,9 @@ internal sealed class EyelidWarp
             float lid = Smooth.Step(upperLid - 0.3f * _upper, newUpper, ly);
             float lashes = Smooth.Step(newUpper - 2 * _lashWidth, newUpper, ly);
             shade = 1 - blink * (0.07f * lid + LashDarkness * lashes * Smooth.Step(0, 0.5f, k));
+            // Nothing at the fixed brow line (the photo as it is there), the full smear at the lashes.
+            float stretch = (newUpper - _browLine) / (upperLid - _browLine);
+            if (AllowSmear) smear = MathF.Min(MaxSmear, SmearPerStretch * (stretch - 1)) * Smooth.Step(_browLine, newUpper, ly);
         }
         else
         {

@@ -337,19 +337,35 @@ public sealed unsafe class FaceRenderer
         row.Position(u, pw[0] * WeightScale, pw[1] * WeightScale, out float x, out float y);
 
         float cavity = 0, cr = 0, cg = 0, cb = 0, shade = 1, fill = 0, fillX = 0, fillY = 0;
-        bool fillFromLeft = false, lashFromLeft = false; float flat = 0, lash = 0; var lift = System.Numerics.Vector3.Zero;
+        bool fillFromLeft = false, lashFromLeft = false, smearFromLeft = false; float flat = 0, lash = 0, smear = 0;
+        var lift = System.Numerics.Vector3.Zero;
         if (inMouth)
             cavity = mouth.Warp(mouthPose, ref x, ref y, out cr, out cg, out cb);
         if (inEyes)
         {
-            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY, out float flatLeft, out var liftLeft, out float lashLeft);
-            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY, out flat, out lift, out lash);
+            leftEye.Warp(blink, ref x, ref y, out float shadeLeft, out float fillLeft, out float fillLeftX, out float fillLeftY, out float flatLeft, out var liftLeft, out float lashLeft,
+                out float smearLeft);
+            rightEye.Warp(blink, ref x, ref y, out float shadeRight, out fill, out fillX, out fillY, out flat, out lift, out lash, out smear);
             shade = shadeLeft * shadeRight;
             if (fillLeft > 0) { fill = fillLeft; fillX = fillLeftX; fillY = fillLeftY; flat = flatLeft; lift = liftLeft; fillFromLeft = true; }
             if (lashLeft > 0) { lash = lashLeft; lashFromLeft = true; }
+            if (smearLeft > 0) { smear = smearLeft; smearFromLeft = true; }
         }
 
         SourceSampler.Sample(src, sw, sh, x, y, out int r, out int g, out int b);
+        if (smear > 0.05f)
+        {
+            // A stretched lid, averaged along the eye (EyelidWarp.SmearPerStretch): five samples over +-smear, weights 2 (this
+            // one) and 2, 2, 1, 1 at half and full reach.
+            var along = smearFromLeft ? leftEye : rightEye;
+            float dx = smear * along.AxisX, dy = smear * along.AxisY;
+            int sr = 2 * r, sg = 2 * g, sb = 2 * b;
+            Tap(src, sw, sh, x - 0.5f * dx, y - 0.5f * dy, 2, ref sr, ref sg, ref sb);
+            Tap(src, sw, sh, x + 0.5f * dx, y + 0.5f * dy, 2, ref sr, ref sg, ref sb);
+            Tap(src, sw, sh, x - dx, y - dy, 1, ref sr, ref sg, ref sb);
+            Tap(src, sw, sh, x + dx, y + dy, 1, ref sr, ref sg, ref sb);
+            r = (sr + 4) >> 3; g = (sg + 4) >> 3; b = (sb + 4) >> 3;
+        }
         if (fill > 0)
         {
             // A filled lid (EyelidWarp): skin from below the eye, toned to the socket around the eye (1 where the eye is not
@@ -391,6 +407,14 @@ public sealed unsafe class FaceRenderer
             b = (int)(b + lash * (lashColour.Z - b) + 0.5f);
         }
         dst[0] = (byte)r; dst[1] = (byte)g; dst[2] = (byte)b;
+    }
+
+    /// <summary>Adds one weighted source sample to running channel sums.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Tap(byte* src, int sw, int sh, float x, float y, int weight, ref int r, ref int g, ref int b)
+    {
+        SourceSampler.Sample(src, sw, sh, x, y, out int tr, out int tg, out int tb);
+        r += weight * tr; g += weight * tg; b += weight * tb;
     }
 
     /// <summary>
