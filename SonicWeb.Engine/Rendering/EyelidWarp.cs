@@ -479,13 +479,14 @@ internal sealed class EyelidWarp
     private const float LashDarkness = 0.45f;
     /// <summary>Width (source pixels) over which the lowered lid's edge fades out over the eye.</summary>
     private const float EdgeSoftness = 1.5f;
-    /// <summary>
-    /// The lash line over a filled lid: darker than the stretched lid's, as it darkens skin rather than the photo's own lashes.
-    /// Round 10 drew it 0.65 dark over 1.5 + 0.5 lash widths at full strength from half way to each corner: at 1024 px a thick,
-    /// even arc that read as drawn. A shut eye's line is thin and fades towards the corners (round 16).
-    /// </summary>
     /// <summary>The filled lid's lash colour: at most this share of the luma of the skin beside the eye.</summary>
     private const float LashLumaCap = 0.4f;
+    /// <summary>
+    /// The lash line over a filled lid: the pixel blended this far towards <see cref="LashColour"/> at the line's core (round
+    /// 22; before, the lid darkened by 0.55, a cool grey arc on every face). It is drawn over skin rather than the photo's own
+    /// lashes. Round 10 drew it 0.65 dark over 1.5 + 0.5 lash widths at full strength from half way to each corner: at 1024 px
+    /// a thick, even arc that read as drawn. A shut eye's line is thin and fades towards the corners (round 16).
+    /// </summary>
     private const float FillLashDarkness = 0.7f, FillLashWidth = 0.9f, FillLashBelow = 0.35f, FillLashTaper = 0.9f;
 
     /// <summary>
@@ -495,7 +496,7 @@ internal sealed class EyelidWarp
     /// </summary>
     private const float SmearPerStretch = 4f, MaxSmear = 6f;
 
-    /// <summary>The eye's axis in the image (unit vector from its outer to its inner corner's side), for the smear.</summary>
+    /// <summary>The eye's own x axis in the image (unit vector along the line through its corners), for the smear.</summary>
     internal float AxisX => _frame.AxisX;
     internal float AxisY => _frame.AxisY;
 
