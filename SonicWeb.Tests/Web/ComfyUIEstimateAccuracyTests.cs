@@ -32,7 +32,9 @@ public sealed class ComfyUIEstimateAccuracyTests(ITestOutputHelper output)
         });
         var estimator = host.Services.GetRequiredService<EstimatorService>().Estimator;
         // (seconds of audio, min_resolution, inference_steps): five mixed jobs to learn from, then a longer one at a size never seen.
-        (double Seconds, int Resolution, int Steps)[] jobs = [(2.5, 256, 20), (2.5, 384, 20), (2.5, 256, 30), (4, 384, 10), (2.5, 512, 10), (6, 448, 15)];
+        // The five span 0.3-2 work units: the per-job overhead outside the sampler (upload, download, re-mux) varies by a
+        // second with the machine's load, and over a narrower span that noise tilted the fitted rate enough to miss job 6.
+        (double Seconds, int Resolution, int Steps)[] jobs = [(2.5, 256, 20), (2.5, 384, 20), (2.5, 256, 10), (4, 384, 10), (4, 512, 10), (6, 448, 15)];
         var errors = new List<double>();
         double firstEstimate = 0, firstRule = 0;
         output.WriteLine("| job | audio s | res | steps | work units | estimate s | actual s | error |");
