@@ -143,6 +143,102 @@ public sealed class ShellBrowserTests
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Presets");
     }
 
+    /// <summary>
+    /// A button clicked while the page's circuit is still starting (held back at its negotiation) has no C# to run yet:
+    /// it shows the progress cursor (css/app.css) and, when clicked, "Connecting…" at once (js/early-controls.js). The
+    /// click is not replayed later; once connected the same button works. The page's animations are frozen until the
+    /// click, so the status cannot appear through its own 0.4 s delay: without the script it stays hidden.
+    /// </summary>
+    [Fact]
+    public async Task A_button_clicked_before_the_circuit_is_up_shows_Connecting_at_once_and_works_once_connected()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await BrowserKit.SignInAsync(page);
+        var animations = await page.Context.NewCDPSessionAsync(page);
+        await animations.SendAsync("Animation.enable");
+        await SetAnimationRateAsync(animations, 0);
+        var release = await HoldCircuitAsync(page);
+
+        await page.GotoAsync("/account/settings");
+        Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
+        var status = ConnectingStatus(page);
+        await page.WaitForTimeoutAsync(600); // longer than the status's own delay: frozen, it has not passed
+        Assert.False(await status.IsVisibleAsync());
+        Assert.Equal("progress", await CursorAsync(page, "#theme-toggle"));
+        Assert.Equal("progress", await CursorAsync(page, "#theme-toggle svg"));
+        Assert.NotEqual("progress", await CursorAsync(page, "nav a[href='/admin/users']")); // links work without a circuit
+        Assert.NotEqual("progress", await CursorAsync(page, "#signout")); // and so does the sign-out form
+
+        await page.ClickAsync("#theme-toggle");
+        await Assertions.Expect(status).ToBeVisibleAsync();
+        await Assertions.Expect(status).ToHaveTextAsync("Connecting…");
+        await Assertions.Expect(page.Locator("#theme-toggle")).ToHaveAttributeAsync("data-theme", "light");
+        await page.ScreenshotAsync(new() { Path = Shot("connecting-after-click") });
+
+        await SetAnimationRateAsync(animations, 1);
+        release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(status).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#theme-toggle")).ToHaveAttributeAsync("data-theme", "light"); // not replayed
+        Assert.NotEqual("progress", await CursorAsync(page, "#theme-toggle"));
+        await page.ClickAsync("#theme-toggle");
+        await Assertions.Expect(page.Locator("#theme-toggle")).ToHaveAttributeAsync("data-theme", "dark");
+    }
+
+    /// <summary>
+    /// A circuit slower to start than 0.4 s shows "Connecting…" without any click (css/app.css), and the status goes
+    /// away by itself once the circuit is up; on a phone the burger then opens the drawer.
+    /// </summary>
+    [Fact]
+    public async Task A_slow_circuit_start_shows_Connecting_by_itself_until_the_circuit_is_up_then_the_burger_works()
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 } });
+        await BrowserKit.SignInAsync(page);
+        var release = await HoldCircuitAsync(page);
+
+        await page.GotoAsync("/account/settings");
+        var status = ConnectingStatus(page);
+        await Assertions.Expect(status).ToBeVisibleAsync();
+        await Assertions.Expect(status).ToHaveTextAsync("Connecting…");
+        Assert.Equal("progress", await CursorAsync(page, "#nav-toggle"));
+        var presetsLink = page.Locator("#nav-drawer a[href='/admin/presets']");
+        await Assertions.Expect(presetsLink).Not.ToBeInViewportAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("connecting-390") });
+
+        release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(status).ToHaveCountAsync(0);
+        await page.ClickAsync("#nav-toggle");
+        await Assertions.Expect(presetsLink).ToBeInViewportAsync();
+    }
+
+    /// <summary>Holds the page's circuit back at its negotiation until the returned source is set.</summary>
+    private static async Task<TaskCompletionSource> HoldCircuitAsync(IPage page)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await release.Task;
+            try { await route.ContinueAsync(); } catch (PlaywrightException) { } // the page that asked has gone
+        });
+        return release;
+    }
+
+    private static ILocator ConnectingStatus(IPage page) => page.Locator("[role='status']", new() { HasText = "Connecting…" });
+
+    private static Task<string> CursorAsync(IPage page, string selector) =>
+        page.Locator(selector).EvaluateAsync<string>("e => getComputedStyle(e).cursor");
+
+    /// <summary>The speed of the page's CSS animations (0 freezes them; chromium's DevTools protocol).</summary>
+    private static Task SetAnimationRateAsync(ICDPSession session, double rate) =>
+        session.SendAsync("Animation.setPlaybackRate", new Dictionary<string, object> { ["playbackRate"] = rate });
+
     private static Task<string> BackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }
