@@ -33,6 +33,8 @@ internal sealed class EyelidWarp
     private readonly float _halfWidth, _invHalfWidthSq, _upper, _lower, _browLine, _cheekLine, _lashWidth;
     /// <summary>How far (local y at the eye's middle) the photo's white of the eye runs on below the lower arc; 0 for most eyes.</summary>
     private readonly float _whiteBelow;
+    /// <summary>The same per column, out to the corners (<see cref="WhiteColumns"/>); empty when the photo shows none.</summary>
+    private readonly float[] _whiteColumns;
     // Lid fill (see the constructor): on where the photo has no skin between the lashes and the brow (or a glasses frame).
     private readonly bool _fill;
     private readonly float _crease, _fillGap, _fillDepth;
@@ -88,6 +90,7 @@ internal sealed class EyelidWarp
         // the lower arc, the closing eye's lower lid rises over it (see Warp), and the lid fill is taken from the skin below
         // it. (Deepening the arc itself was tried: the shut eye's lash line then sagged into a deep U.)
         _whiteBelow = MathF.Max(0, LowestWhite(photo) - _lower);
+        _whiteColumns = WhiteColumns(photo);
         _cheekLine = _lower + _whiteBelow + MathF.Max(0.9f * (_upper + _lower), 0.3f * _halfWidth);
         _fillGap = 0.2f * (_upper + _lower);
         _fillDepth = 0.8f * (_upper + _lower);
@@ -261,6 +264,72 @@ internal sealed class EyelidWarp
         return MathF.Min(depths[^3], (1 + MaxWhiteDeepening) * _lower);
     }
 
+    /// <summary>
+    /// Per column of the eye (1 local px apart, from -<see cref="_halfWidth"/>), how far (local y) the photo's white runs on
+    /// below the lower arc, out to the arcs' ends past the corners (round 24). The arcs are parabolas; an almond eye's lower
+    /// margin runs nearly straight into its corners, below them, and the white left there showed as slivers between the
+    /// shut lid and the lower lashes (dark-skin-woman's image-right eye at 1024), which the middle-of-the-eye reading
+    /// (<see cref="LowestWhite"/>) does not see. Same rule for a white pixel, followed down from the arc across at most one
+    /// other pixel, at most <see cref="MaxWhiteDeepening"/> arc depths. A column's white must be shared by its neighbours
+    /// (the least over five columns), so a speck of the wet margin's highlight does not count; then smoothed across columns.
+    /// Empty when no column shows any.
+    /// </summary>
+    private float[] WhiteColumns(SonicWeb.Engine.Imaging.RgbImage photo)
+    {
+        float gap = 0.2f * (_upper + _lower);
+        var skin = RowsRgb(photo, _lower + gap, _lower + gap + 0.8f * (_upper + _lower));
+        float skinLuma = Luma(skin), skinChroma = Chroma(skin);
+        int n = (int)(2 * _halfWidth) + 1;
+        var raw = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            float lx = -_halfWidth + i, k = 1 - lx * lx * _invHalfWidthSq, arc = _lower * k;
+            if (k <= 0) continue;
+            float lowest = float.NaN;
+            for (float ly = arc - 2; ly <= arc + MaxWhiteDeepening * _lower; ly += 1)
+            {
+                var p = Pixel(photo, lx, ly);
+                if (Luma(p) >= WhiteLuma * skinLuma && Chroma(p) < WhiteChroma * skinChroma) lowest = ly;
+                else if (float.IsNaN(lowest) ? ly >= arc + 1 : ly - lowest >= 2) break;
+            }
+            if (lowest >= arc - 1) raw[i] = MathF.Min(lowest + MarginPastWhite - arc, MaxWhiteDeepening * _lower);
+        }
+        var shared = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            shared[i] = float.MaxValue;
+            for (int j = Math.Max(0, i - 1); j <= Math.Min(n - 1, i + 1); j++) shared[i] = MathF.Min(shared[i], raw[j]);
+        }
+        if (shared.All(depth => depth <= 0)) return [];
+        // Smoothed over five columns: a column-to-column jump in where the cheek is taken from drew a vertical seam.
+        var smooth = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            float sum = 0; int count = 0;
+            for (int j = Math.Max(0, i - 2); j <= Math.Min(n - 1, i + 2); j++, count++) sum += shared[j];
+            smooth[i] = sum / count;
+        }
+        return smooth;
+    }
+
+    /// <summary>The lower lid's margin begins this far (px) below the last white pixel's top: that pixel, then one that blends the two.</summary>
+    private const float MarginPastWhite = 2f;
+
+    /// <summary>
+    /// How far the white runs on below the lower arc at local x: the eye's own (scaled to the column) or the column's, which
+    /// fades out over the arcs' last ends (cut off at the warp's edge, it would draw a seam there).
+    /// </summary>
+    private float WhiteBelowAt(float lx, float k) =>
+        _whiteColumns.Length == 0 || !AllowCornerWhite ? _whiteBelow * k
+            : MathF.Max(_whiteBelow * k, Smooth.Step(0, 0.25f, k) * _whiteColumns[Math.Clamp((int)(lx + _halfWidth + 0.5f), 0, _whiteColumns.Length - 1)]);
+
+    /// <summary>Where the shut lid's edge lies (local y) at local x (tests).</summary>
+    internal float ShutEdge(float lx)
+    {
+        float k = 1 - lx * lx * _invHalfWidthSq;
+        return k <= 0 ? 0 : (UpperShare * _lower - (1 - UpperShare) * _upper) * k;
+    }
+
     /// <summary>The eye's white against the skin below the eye: at least this share of its luma, under this share of its chroma.</summary>
     private const float WhiteLuma = 0.9f, WhiteChroma = 0.5f;
 
@@ -410,6 +479,8 @@ internal sealed class EyelidWarp
 
     /// <summary>Whether a stretched lid is smeared along the eye (on; tests switch it off to compare).</summary>
     internal bool AllowSmear { get; set; } = true;
+    /// <summary>Whether the closing lower lid covers the white read per column (<see cref="WhiteColumns"/>); off, only the eye's middle reading (tests).</summary>
+    internal bool AllowCornerWhite { get; set; } = true;
 
     /// <summary>Mean luminance of the photo in the rows y0..y1 (local, 1 px apart) across the middle 60% of the eye.</summary>
     private float RowsLuma(SonicWeb.Engine.Imaging.RgbImage photo, float y0, float y1)
@@ -564,7 +635,7 @@ internal sealed class EyelidWarp
             // Below the lower lid's new edge the cheek is compressed upwards; where the photo shows white below the arc, the
             // rising lid passes over it (the skin taken from further down) late in the blink, once the upper lid covers the
             // iris: from the start, the half-shut eye's iris was cut flat at the bottom.
-            float lowerFrom = lowerLid + Smooth.Step(WhiteCoverFrom, 1, blink) * _whiteBelow * k;
+            float lowerFrom = lowerLid + Smooth.Step(WhiteCoverFrom, 1, blink) * WhiteBelowAt(lx, k);
             sy = ly <= newLower ? ly // the eyeball, partly covered
                 : _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerFrom) / (_cheekLine - newLower);
             // The lash line continues a little below the lid's edge, so the seam is inside it.
