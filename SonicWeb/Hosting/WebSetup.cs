@@ -8,6 +8,7 @@ using SonicWeb.Api;
 using SonicWeb.Api.OpenApi;
 using SonicWeb.Batches;
 using SonicWeb.Components;
+using SonicWeb.Components.Layout;
 using SonicWeb.Components.Shared;
 using SonicWeb.Data;
 using SonicWeb.Health;
@@ -46,6 +47,7 @@ public static class WebSetup
         services.AddValidatedOptions<BatchOptions, BatchOptionsValidator>(BatchOptions.Section);
         services.AddValidatedOptions<NodeOptions, NodeOptionsValidator>(NodeOptions.Section);
         services.AddValidatedOptions<LivePageOptions, LivePageOptionsValidator>(LivePageOptions.Section);
+        services.AddValidatedOptions<ShellOptions, ShellOptionsValidator>(ShellOptions.Section);
         var node = config.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
 
         var paths = services.AddSonicStorage(config);

@@ -218,6 +218,97 @@ public sealed class ShellBrowserTests
         await Assertions.Expect(presetsLink).ToBeInViewportAsync();
     }
 
+    /// <summary>
+    /// A circuit whose negotiation fails (the network gone: aborted; a server or proxy refusing: 503) never starts, and
+    /// blazor.web.js neither retries nor shows anything. The "Connecting…" status says at once that the server cannot be
+    /// reached, with a Reload button (js/circuit-start-failed.js, from the framework's failed negotiation: well before
+    /// Shell:CircuitStartTimeoutSeconds, left at its 15 s here). Links still work meanwhile (plain page loads, which fail
+    /// to connect the same way), and once the server answers again Reload brings the page up connected.
+    /// </summary>
+    [Theory]
+    [InlineData("aborted")]
+    [InlineData("503")]
+    public async Task A_circuit_whose_negotiation_fails_says_at_once_that_the_server_cannot_be_reached_and_Reload_brings_the_page_up(string failure)
+    {
+        using var host = new WebTestHost();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await BrowserKit.SignInAsync(page);
+        var blocked = true;
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            if (!Volatile.Read(ref blocked)) await route.ContinueAsync();
+            else if (failure == "aborted") await route.AbortAsync();
+            else await route.FulfillAsync(new() { Status = 503, Body = "Service Unavailable" });
+        });
+
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync("/account/settings");
+        var message = FailedStatus(page);
+        await Assertions.Expect(message).ToBeVisibleAsync(new() { Timeout = 5000 }); // the time bound is 15 s
+        Console.WriteLine($"negotiation {failure}: the failure shown {clock.Elapsed.TotalSeconds:0.0} s after the page was asked for");
+        await Assertions.Expect(page.Locator("[data-circuit='failed']")).ToHaveCountAsync(1);
+        await Assertions.Expect(ConnectingStatus(page)).ToBeHiddenAsync();
+        var reload = page.GetByRole(AriaRole.Button, new() { Name = "Reload" });
+        await Assertions.Expect(reload).ToBeVisibleAsync();
+        Assert.NotEqual("progress", await CursorAsync(page, "#theme-toggle")); // it will not start working
+        await page.ScreenshotAsync(new() { Path = Shot($"circuit-failed-{failure}") });
+
+        await page.ClickAsync("nav a[href='/admin/users']"); // a plain page load, which fails to connect the same way
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Users");
+        await Assertions.Expect(FailedStatus(page)).ToBeVisibleAsync(new() { Timeout = 5000 });
+
+        Volatile.Write(ref blocked, false);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reload" }).ClickAsync();
+        await BrowserKit.WaitForCircuitAsync(page);
+        Assert.EndsWith("/admin/users", page.Url);
+        await Assertions.Expect(page.Locator(".circuit-pending")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-circuit='failed']")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>
+    /// A circuit start that hangs (the negotiation held here) shows "Connecting…" and, after Shell:CircuitStartTimeoutSeconds
+    /// (3 s here; the layout renders it into the page), the failure with its Reload button; on a phone as a strip under the
+    /// bar that moves the page down rather than covering its heading. A circuit that starts after all still takes the page
+    /// over: the message goes and the theme switch works.
+    /// </summary>
+    [Fact]
+    public async Task A_circuit_start_that_hangs_gives_up_after_the_configured_time_and_a_late_start_still_takes_over()
+    {
+        using var host = new WebTestHost(settings: new() { ["Shell:CircuitStartTimeoutSeconds"] = "3" });
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 } });
+        await BrowserKit.SignInAsync(page);
+        var release = await HoldCircuitAsync(page);
+
+        await page.GotoAsync("/account/settings");
+        await Assertions.Expect(page.Locator(".circuit-pending")).ToHaveAttributeAsync("data-start-timeout-ms", "3000");
+        await Assertions.Expect(ConnectingStatus(page)).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(1500);
+        Assert.False(await FailedStatus(page).IsVisibleAsync()); // not before its time
+        await Assertions.Expect(ConnectingStatus(page)).ToBeVisibleAsync();
+
+        var message = FailedStatus(page);
+        await Assertions.Expect(message).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reload" })).ToBeVisibleAsync();
+        var strip = (await page.Locator(".circuit-pending").BoundingBoxAsync())!;
+        var heading = (await page.Locator("h1").BoundingBoxAsync())!;
+        Assert.True(heading.Y >= strip.Y + strip.Height, $"the heading (top {heading.Y}) is under the strip (bottom {strip.Y + strip.Height})");
+        Assert.True(strip.X >= 0 && strip.X + strip.Width <= 390, $"the strip spans {strip.X}..{strip.X + strip.Width}");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+        await page.ScreenshotAsync(new() { Path = Shot("circuit-failed-390") });
+
+        release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator(".circuit-pending")).ToHaveCountAsync(0);
+        // (The theme switch, not the burger: MudBlazor's responsive drawer counts as open for about half a second after
+        // the first render, until it has measured the screen, and a burger tap then closes it.)
+        await page.ClickAsync("#theme-toggle");
+        await Assertions.Expect(page.Locator("#theme-toggle")).ToHaveAttributeAsync("data-theme", "dark");
+    }
+
     /// <summary>Holds the page's circuit back at its negotiation until the returned source is set.</summary>
     private static async Task<TaskCompletionSource> HoldCircuitAsync(IPage page)
     {
@@ -230,7 +321,10 @@ public sealed class ShellBrowserTests
         return release;
     }
 
-    private static ILocator ConnectingStatus(IPage page) => page.Locator("[role='status']", new() { HasText = "Connecting…" });
+    private static ILocator ConnectingStatus(IPage page) => page.Locator("[role='status']").GetByText("Connecting…", new() { Exact = true });
+
+    private static ILocator FailedStatus(IPage page) =>
+        page.Locator("[role='status']").GetByText("Can’t reach the server. Check your connection, then reload.");
 
     private static Task<string> CursorAsync(IPage page, string selector) =>
         page.Locator(selector).EvaluateAsync<string>("e => getComputedStyle(e).cursor");
