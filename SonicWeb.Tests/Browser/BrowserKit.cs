@@ -13,6 +13,25 @@ public static class BrowserKit
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
         playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
 
+    /// <summary>A chromium page on <paramref name="host"/>'s address at the given viewport, in a browser of its own.</summary>
+    public static async Task<OpenPage> OpenPageAsync(WebTestHost host, int width, int height)
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        return new OpenPage(playwright, browser, page);
+    }
+
+    /// <summary>A page with the Playwright driver and browser it lives in, closed together.</summary>
+    public sealed record OpenPage(IPlaywright Playwright, IBrowser Browser, IPage Page) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Browser.DisposeAsync();
+            Playwright.Dispose();
+        }
+    }
+
     /// <summary>Fills and posts the sign-in form; returns once the page the app redirects to has loaded.</summary>
     public static async Task SignInAsync(IPage page, string email = WebTestHost.AdminEmail, string password = WebTestHost.AdminPassword)
     {

@@ -18,9 +18,8 @@ public sealed class ShellBrowserTests
     public async Task Sign_in_then_the_dark_theme_chosen_in_the_app_bar_is_already_there_in_the_first_html_after_a_reload()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
 
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync("/account/settings");
@@ -53,9 +52,8 @@ public sealed class ShellBrowserTests
     public async Task On_a_phone_the_drawer_opens_from_the_burger_over_the_page_and_its_links_navigate()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 390, 844);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync("/account/settings");
         await BrowserKit.WaitForCircuitAsync(page);
@@ -79,9 +77,8 @@ public sealed class ShellBrowserTests
         using var host = new WebTestHost(settings: new() { ["Accounts:RevalidationSeconds"] = intervalSeconds.ToString() });
         var (ana, _) = await host.CreateUserAsync("ana@sonicweb.test", Roles.Operator, "Ana");
         ana.Dispose();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page, "ana@sonicweb.test", "user-password-for-tests");
         await page.GotoAsync("/account/settings");
         await BrowserKit.WaitForCircuitAsync(page);
@@ -118,9 +115,8 @@ public sealed class ShellBrowserTests
     public async Task A_link_clicked_before_the_circuit_is_up_is_a_plain_page_load_that_arrives()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
 
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -154,9 +150,8 @@ public sealed class ShellBrowserTests
     public async Task A_button_clicked_before_the_circuit_is_up_shows_Connecting_at_once_and_works_once_connected()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         var animations = await page.Context.NewCDPSessionAsync(page);
         await animations.SendAsync("Animation.enable");
@@ -197,9 +192,8 @@ public sealed class ShellBrowserTests
     public async Task A_slow_circuit_start_shows_Connecting_by_itself_until_the_circuit_is_up_then_the_burger_works()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 390, 844);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         var release = await HoldCircuitAsync(page);
 
@@ -233,9 +227,8 @@ public sealed class ShellBrowserTests
     public async Task A_circuit_whose_negotiation_fails_says_at_once_that_the_server_cannot_be_reached_and_Reload_brings_the_page_up(string failure)
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         var blocked = true;
         await page.RouteAsync("**/_blazor/negotiate**", async route =>
@@ -279,9 +272,8 @@ public sealed class ShellBrowserTests
     public async Task A_circuit_start_that_hangs_gives_up_after_the_configured_time_and_a_late_start_still_takes_over()
     {
         using var host = new WebTestHost(settings: new() { ["Shell:CircuitStartTimeoutSeconds"] = "3" });
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 390, 844);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         var release = await HoldCircuitAsync(page);
 
