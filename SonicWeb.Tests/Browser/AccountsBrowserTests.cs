@@ -12,9 +12,8 @@ public sealed class AccountsBrowserTests
     public async Task Wrong_password_is_refused_with_a_message_then_sign_in_and_sign_out_work()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        await using var browser = await BrowserKit.OpenPageAsync(host);
+        var page = browser.Page;
 
         // A protected page sends an anonymous visitor to the sign-in page, remembering where they were going.
         await page.GotoAsync("/admin/users");
@@ -40,9 +39,8 @@ public sealed class AccountsBrowserTests
     public async Task After_the_configured_number_of_failures_the_account_is_locked_even_for_the_right_password()
     {
         using var host = new WebTestHost(settings: new() { ["Accounts:LockoutMaxFailures"] = "3", ["Accounts:LockoutMinutes"] = "2" });
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        await using var browser = await BrowserKit.OpenPageAsync(host);
+        var page = browser.Page;
 
         for (int i = 1; i <= 2; i++)
         {

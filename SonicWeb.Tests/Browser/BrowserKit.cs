@@ -13,18 +13,45 @@ public static class BrowserKit
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
         playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
 
-    /// <summary>A chromium page on <paramref name="host"/>'s address at the given viewport, in a browser of its own.</summary>
-    public static async Task<OpenPage> OpenPageAsync(WebTestHost host, int width, int height)
+    /// <summary>A chromium page on <paramref name="host"/>'s address, in a browser of its own (see the overload).</summary>
+    public static Task<OpenPage> OpenPageAsync(WebTestHost host, int? width = null, int? height = null) =>
+        OpenPageAsync(host.BaseAddress, width, height);
+
+    /// <summary>
+    /// A chromium page on <paramref name="baseAddress"/> at the given viewport (none: Playwright's 1280 × 720), in a
+    /// browser of its own. Downloads are accepted (Playwright's default), as the tests that save a download need.
+    /// </summary>
+    public static async Task<OpenPage> OpenPageAsync(Uri baseAddress, int? width = null, int? height = null)
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
-        return new OpenPage(playwright, browser, page);
+        var open = new OpenPage(playwright, browser, baseAddress);
+        open.Page = await open.NewPageAsync(width, height);
+        return open;
     }
 
-    /// <summary>A page with the Playwright driver and browser it lives in, closed together.</summary>
-    public sealed record OpenPage(IPlaywright Playwright, IBrowser Browser, IPage Page) : IAsyncDisposable
+    /// <summary>
+    /// A page with the Playwright driver and browser it lives in, closed together. <see cref="NewPageAsync"/> opens
+    /// more pages in the same browser (other people's tabs, other viewports) without launching chromium again.
+    /// </summary>
+    public sealed class OpenPage : IAsyncDisposable
     {
+        private readonly Uri _baseAddress;
+
+        internal OpenPage(IPlaywright playwright, IBrowser browser, Uri baseAddress) =>
+            (Playwright, Browser, _baseAddress) = (playwright, browser, baseAddress);
+
+        public IPlaywright Playwright { get; }
+        public IBrowser Browser { get; }
+        public IPage Page { get; internal set; } = null!;
+
+        /// <summary>Another page on the same address, in a context of its own: its own cookies, so its own sign-in.</summary>
+        public Task<IPage> NewPageAsync(int? width = null, int? height = null) => Browser.NewPageAsync(new()
+        {
+            BaseURL = _baseAddress.ToString(),
+            ViewportSize = width is { } w && height is { } h ? new() { Width = w, Height = h } : null,
+        });
+
         public async ValueTask DisposeAsync()
         {
             await Browser.DisposeAsync();
@@ -84,20 +111,19 @@ public static class BrowserKit
     /// Opens a fresh tab at desktop (1366 px) and phone (390 px) width, in the light and the dark theme, and runs
     /// <paramref name="visit"/> in each; returns the console errors plus what the visits added, for one Assert.Empty.
     /// </summary>
-    public static async Task<List<string>> InEveryThemeAndWidthAsync(SonicWeb.Tests.Web.WebTestHost host, IBrowser browser,
-        Func<IPage, int, bool, List<string>, Task> visit)
+    public static async Task<List<string>> InEveryThemeAndWidthAsync(WebTestHost host, Func<IPage, int, bool, List<string>, Task> visit)
     {
+        await using var browser = await OpenPageAsync(host); // its first page stays blank: each visit gets a fresh one below
         var problems = new List<string>();
         foreach (var dark in new[] { false, true })
         {
             await SetAdminThemeAsync(host, dark);
             foreach (var width in new[] { 1366, 390 })
             {
-                var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = width > 500 ? 900 : 844 } });
-                var page = await context.NewPageAsync();
+                var page = await browser.NewPageAsync(width, width > 500 ? 900 : 844);
                 page.Console += (_, m) => { if (m.Type == "error") problems.Add($"{width} {m.Text}"); };
                 await visit(page, width, dark, problems);
-                await context.CloseAsync();
+                await page.Context.CloseAsync();
             }
         }
         return problems;

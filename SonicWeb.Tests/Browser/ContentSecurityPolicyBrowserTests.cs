@@ -19,9 +19,8 @@ public sealed class ContentSecurityPolicyBrowserTests
         var job = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"))).GetProperty("id").GetString()!;
         await WaitForAsync(host.Http, job, IsFinished, TimeSpan.FromSeconds(60));
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        await using var browser = await BrowserKit.OpenPageAsync(host);
+        var page = browser.Page;
         var violations = new List<string>();
         page.Console += (_, m) =>
         {

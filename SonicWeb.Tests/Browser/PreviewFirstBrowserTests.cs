@@ -13,9 +13,8 @@ public sealed class PreviewFirstBrowserTests
     public async Task Preview_first_shows_the_first_frame_and_confirm_renders_the_video()
     {
         using var host = new WebTestHost(backend: BuiltInBackend.Name); // the frame shown is the engine's
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1200, 1000);
+        var page = browser.Page;
         var problems = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
         page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };

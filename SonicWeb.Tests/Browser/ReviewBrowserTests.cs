@@ -24,9 +24,8 @@ public sealed class ReviewBrowserTests
         var id = (await SubmitAsync(ana, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("name", "Welcome clip"))).GetProperty("id").GetString()!;
         Assert.Equal("Succeeded", (await WaitForAsync(ana, id, IsFinished, TimeSpan.FromSeconds(90))).Status());
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 900 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1200, 900);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page, "rita@sonic.example.test", "user-password-for-tests");
 
         await page.GotoAsync($"/jobs/{id}");

@@ -14,10 +14,8 @@ public sealed class TeamBrowserTests
     public async Task Admin_makes_a_preset_it_fills_the_new_video_form_and_a_batch_runs_to_a_zip_with_live_progress()
     {
         using var host = new WebTestHost(settings: WebTestKit.Paced()); // the batch page must see it running
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
-        var page = await context.NewPageAsync();
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1200, 1000);
+        var page = browser.Page;
         var problems = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
         page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };

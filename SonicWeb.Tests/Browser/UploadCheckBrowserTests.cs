@@ -17,10 +17,8 @@ public sealed class UploadCheckBrowserTests
     {
         using var host = new WebTestHost(settings: new() { ["Uploads:SyncCheckBudgetMs"] = "0" });
         var admission = host.Services.GetRequiredService<UploadAdmission>();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-            { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1200, 1000);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync("/");
         await BrowserKit.WaitForCircuitAsync(page);

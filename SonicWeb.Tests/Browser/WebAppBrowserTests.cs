@@ -12,17 +12,12 @@ namespace SonicWeb.Tests.Browser;
 [Collection(WebCollection.Name)]
 public sealed class WebAppBrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     [Fact]
     public async Task Upload_estimate_submit_watch_progress_play_find_in_history_and_download()
     {
         using var host = new WebTestHost(backend: BuiltInBackend.Name); // the whole path a user takes, engine included
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 1000 }, AcceptDownloads = true });
-        var page = await context.NewPageAsync();
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1200, 1000);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
@@ -85,9 +80,8 @@ public sealed class WebAppBrowserTests
     public async Task A_photo_without_a_face_is_reported_on_the_form_before_a_job_exists()
     {
         using var host = new WebTestHost(backend: BuiltInBackend.Name); // the whole path a user takes, engine included
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        await using var browser = await BrowserKit.OpenPageAsync(host);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync("/");
         await BrowserKit.WaitForCircuitAsync(page);

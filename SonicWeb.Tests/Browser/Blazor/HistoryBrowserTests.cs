@@ -30,10 +30,8 @@ public sealed class HistoryBrowserTests
         ids["Admin spring"] = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("name", "Admin spring"))).GetProperty("id").GetString()!;
         foreach (var id in ids.Values) Assert.Equal("Succeeded", (await WaitForAsync(host.Http, id, IsFinished, TimeSpan.FromSeconds(90))).Status());
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 }, AcceptDownloads = true });
-        var page = await context.NewPageAsync();
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
         var problems = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
         string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"history-flow-{name}.png");
@@ -125,10 +123,8 @@ public sealed class HistoryBrowserTests
         await BatchTestKit.WaitForBatchAsync(host.Http, batchId, TimeSpan.FromSeconds(90));
         await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("name", "A single video with a rather long name for a narrow screen"));
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
         var pages = new[] { ("history", "/history", "History"), ("new-batch", "/batches/new", "New batch"), ("batch", $"/batches/{batchId}", "Screenshot batch") };
-        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, browser, async (page, width, dark, problems) =>
+        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, async (page, width, dark, problems) =>
         {
             await BrowserKit.SignInAsync(page);
             foreach (var (name, path, heading) in pages)

@@ -17,9 +17,8 @@ public sealed class HttpUploadBrowserTests
     public async Task The_component_sends_both_files_over_http_with_progress_and_shows_the_servers_answer_including_the_size_limit()
     {
         using var host = new WebTestHost(settings: new() { ["Diagnostics:UploadPage"] = "true", ["Storage:MaxUploadBytes"] = "1500000" });
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync("/diagnostics/uploads");
         await BrowserKit.WaitForCircuitAsync(page);

@@ -27,10 +27,8 @@ public sealed class JobPageBrowserTests
         using var host = new WebTestHost(settings: Watchable());
         var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "256"), ("name", "live clip"), ("preview_first", "true")))
             .GetProperty("id").GetString()!;
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 }, AcceptDownloads = true });
-        var page = await context.NewPageAsync();
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
         var problems = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
         page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };
@@ -92,9 +90,8 @@ public sealed class JobPageBrowserTests
         var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("preview_first", "true")))
             .GetProperty("id").GetString()!;
         await WaitForAsync(host.Http, id, j => j.Status() == "AwaitingConfirmation", TimeSpan.FromSeconds(60));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        await using var browser = await BrowserKit.OpenPageAsync(host);
+        var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync($"/jobs/{id}");
         await BrowserKit.WaitForCircuitAsync(page);
@@ -120,14 +117,11 @@ public sealed class JobPageBrowserTests
         using var host = new WebTestHost(settings: Watchable());
         var (ana, _) = await host.CreateUserAsync("ana@sonic.example.test", "Operator", "Ana");
         var (bo, _) = await host.CreateUserAsync("bo@sonic.example.test", "Operator", "Bo");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
 
-        // Each tab records what its circuit's WebSocket brings in.
-        async Task<(IPage Page, List<string> Frames)> OpenAsync(string email)
+        // Each tab (a context of its own, signed in as its person) records what its circuit's WebSocket brings in.
+        async Task<(IPage Page, List<string> Frames)> SignedInTabAsync(IPage page, string email)
         {
-            var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
-            var page = await context.NewPageAsync();
             var frames = new List<string>();
             page.WebSocket += (_, socket) => socket.FrameReceived += (_, f) =>
             {
@@ -137,10 +131,10 @@ public sealed class JobPageBrowserTests
             await BrowserKit.SignInAsync(page, email, Password);
             return (page, frames);
         }
-        var (anaJobPage, anaJobFrames) = await OpenAsync("ana@sonic.example.test");
-        var (anaElsewhere, _) = await OpenAsync("ana@sonic.example.test");
-        var (boJobPage, boJobFrames) = await OpenAsync("bo@sonic.example.test");
-        var (boElsewhere, boElsewhereFrames) = await OpenAsync("bo@sonic.example.test");
+        var (anaJobPage, anaJobFrames) = await SignedInTabAsync(browser.Page, "ana@sonic.example.test");
+        var (anaElsewhere, _) = await SignedInTabAsync(await browser.NewPageAsync(1366, 900), "ana@sonic.example.test");
+        var (boJobPage, boJobFrames) = await SignedInTabAsync(await browser.NewPageAsync(1366, 900), "bo@sonic.example.test");
+        var (boElsewhere, boElsewhereFrames) = await SignedInTabAsync(await browser.NewPageAsync(1366, 900), "bo@sonic.example.test");
         await anaElsewhere.GotoAsync("/account/settings");
         await boElsewhere.GotoAsync("/account/settings");
         await BrowserKit.WaitForCircuitAsync(anaElsewhere);
@@ -190,9 +184,7 @@ public sealed class JobPageBrowserTests
         var done = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("name", "A product intro with a rather long name for narrow screens")))
             .GetProperty("id").GetString()!;
         Assert.Equal("Succeeded", (await WaitForAsync(host.Http, done, IsFinished, TimeSpan.FromSeconds(60))).Status());
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, browser, async (page, width, dark, problems) =>
+        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, async (page, width, dark, problems) =>
         {
             await BrowserKit.SignInAsync(page);
             await page.GotoAsync($"/jobs/{done}");

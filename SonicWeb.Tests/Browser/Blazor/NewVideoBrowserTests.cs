@@ -20,9 +20,8 @@ public sealed class NewVideoBrowserTests
     public async Task Upload_photo_and_voice_see_the_face_box_move_the_resolution_slider_submit_and_land_on_the_job_page()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
         var apiCalls = new List<string>();
         page.Request += (_, r) => { if (r.Url.Contains("/api/")) apiCalls.Add(r.Method + " " + r.Url); };
         await BrowserKit.SignInAsync(page);
@@ -64,9 +63,7 @@ public sealed class NewVideoBrowserTests
     public async Task The_page_renders_at_desktop_and_phone_width_in_both_themes()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, browser, async (page, width, dark, problems) =>
+        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, async (page, width, dark, problems) =>
         {
             await BrowserKit.SignInAsync(page);
             await page.GotoAsync("/new");

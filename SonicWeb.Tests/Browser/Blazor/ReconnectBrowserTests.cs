@@ -19,12 +19,11 @@ public sealed class ReconnectBrowserTests
         };
         try
         {
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await BrowserKit.LaunchAsync(playwright);
-            IPage page;
+            // The page is opened on the port before the first process starts, and outlives it.
+            await using var browser = await BrowserKit.OpenPageAsync(new Uri($"http://127.0.0.1:{port}"), 1366, 900);
+            var page = browser.Page;
             await using (var first = await AppProcess.StartAsync(environment, root, port))
             {
-                page = await browser.NewPageAsync(new() { BaseURL = first.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
                 await BrowserKit.SignInAsync(page);
                 await page.GotoAsync("/account/settings");
                 await BrowserKit.WaitForCircuitAsync(page);

@@ -30,9 +30,8 @@ public sealed class RemoteBackendBrowserTests
                 ["Backends:ComfyUI:HealthCacheSeconds"] = "0.5",
                 ["Backends:ComfyUI:RequestTimeoutSeconds"] = "5",
             });
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await BrowserKit.LaunchAsync(playwright);
-            var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+            await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+            var page = browser.Page;
             await BrowserKit.SignInAsync(page);
             await page.GotoAsync("/new");
             await BrowserKit.WaitForCircuitAsync(page);

@@ -25,9 +25,7 @@ public sealed class ScreenshotTests
     public async Task Every_rebuilt_page_renders_at_desktop_and_phone_width_in_both_themes()
     {
         using var host = new WebTestHost();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
-        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, browser, async (page, width, dark, problems) =>
+        var found = await BrowserKit.InEveryThemeAndWidthAsync(host, async (page, width, dark, problems) =>
         {
             string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"blazor-{name}-{width}-{(dark ? "dark" : "light")}.png");
             await page.GotoAsync("/account/login");
