@@ -24,9 +24,8 @@ public sealed class ApiKeyTests
             var (operatorClient, _) = await host.CreateUserAsync("script@sonicweb.test", "Operator", "Catalogue script");
 
             // Create the key on the settings page (an interactive MudBlazor page, so through chromium); it is shown once, in a dialog.
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await BrowserKit.LaunchAsync(playwright);
-            var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+            await using var browser = await BrowserKit.OpenPageAsync(host);
+            var page = browser.Page;
             await BrowserKit.SignInAsync(page, "script@sonicweb.test", "user-password-for-tests");
             await page.GotoAsync("/account/settings");
             await BrowserKit.WaitForCircuitAsync(page);

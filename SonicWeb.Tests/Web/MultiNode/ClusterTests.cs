@@ -66,11 +66,9 @@ public sealed class ClusterTests
             // 1. The browser on web-b watches a job that a worker renders after the API client (on web-a) confirms it.
             var watched = (await SubmitAsync(api, TestMedia.AstronautPng, LongSpeech, ("min_resolution", "256"), ("preview_first", "true"), ("name", "watched"))).GetProperty("id").GetString()!;
             await WaitForAsync(api, watched, j => j.Status() == "AwaitingConfirmation", JobTimeout);
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await BrowserKit.LaunchAsync(playwright);
-            var context = await browser.NewContextAsync(new() { BaseURL = nginx.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
-            await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = NginxServer.AffinityCookie, Value = affinity["web-b"], Domain = "127.0.0.1", Path = "/" }]);
-            var page = await context.NewPageAsync();
+            await using var browser = await BrowserKit.OpenPageAsync(nginx.BaseAddress, 1366, 900);
+            var page = browser.Page;
+            await page.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = NginxServer.AffinityCookie, Value = affinity["web-b"], Domain = "127.0.0.1", Path = "/" }]);
             await BrowserKit.SignInAsync(page);
             await page.GotoAsync($"/jobs/{watched}");
             await BrowserKit.WaitForCircuitAsync(page);

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using SonicWeb.Tests.Browser;
 using SonicWeb.Tests.TestSupport;
 using static SonicWeb.Tests.Web.WebTestKit;
@@ -58,14 +57,12 @@ public sealed class CrossSiteRequestTests
     public async Task A_page_on_another_port_of_the_same_host_cannot_cancel_the_users_job_in_chromium()
     {
         await using var attacker = await AttackerSite.StartAsync();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserKit.LaunchAsync(playwright);
 
         // Default settings: the attacker's auto-submitted form reaches the app with the user's cookie and is refused.
         using (var host = new WebTestHost())
         {
             var job = await WaitingJobAsync(host.Http);
-            var answer = await AttackAsync(browser, host, attacker, job, "cross-site-cancel-refused.png");
+            var answer = await AttackAsync(host, attacker, job, "cross-site-cancel-refused.png");
             Assert.Contains("cross_site_request", answer);
             Assert.Contains("Sec-Fetch-Site: same-site", answer);
             Assert.Equal("AwaitingConfirmation", (await GetJobAsync(host.Http, job)).Status());
@@ -76,7 +73,7 @@ public sealed class CrossSiteRequestTests
         using (var trusting = new WebTestHost(settings: new() { ["Security:TrustedOrigins:0"] = attacker.Origin }))
         {
             var job = await WaitingJobAsync(trusting.Http);
-            await AttackAsync(browser, trusting, attacker, job, "cross-site-cancel-trusted-origin.png");
+            await AttackAsync(trusting, attacker, job, "cross-site-cancel-trusted-origin.png");
             Assert.Equal("Cancelled", (await WaitForAsync(trusting.Http, job, j => j.Status() == "Cancelled", TimeSpan.FromSeconds(10))).Status());
         }
     }
@@ -94,10 +91,10 @@ public sealed class CrossSiteRequestTests
     }
 
     /// <summary>Signs the browser in, opens the attacker's page (which posts the cancel form at once) and returns the app's answer as the page shows it.</summary>
-    private static async Task<string> AttackAsync(IBrowser browser, WebTestHost host, AttackerSite attacker, string job, string screenshot)
+    private static async Task<string> AttackAsync(WebTestHost host, AttackerSite attacker, string job, string screenshot)
     {
-        await using var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
-        var page = await context.NewPageAsync();
+        await using var browser = await BrowserKit.OpenPageAsync(host);
+        var page = browser.Page;
         await page.GotoAsync("/account/login");
         await BrowserKit.SignInAsync(page);
         await page.GotoAsync($"{attacker.Origin}/?target={Uri.EscapeDataString(new Uri(host.BaseAddress, $"/api/jobs/{job}/cancel").ToString())}");
