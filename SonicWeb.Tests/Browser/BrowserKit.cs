@@ -59,6 +59,18 @@ public static class BrowserKit
         }
     }
 
+    /// <summary>
+    /// Collects what should not happen on <paramref name="page"/> from now on, for one Assert.Empty at the end: console
+    /// errors and, unless <paramref name="failedResponses"/> is false, every answer of 400 or above.
+    /// </summary>
+    public static List<string> WatchForProblems(IPage page, bool failedResponses = true)
+    {
+        var problems = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
+        if (failedResponses) page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };
+        return problems;
+    }
+
     /// <summary>Fills and posts the sign-in form; returns once the page the app redirects to has loaded.</summary>
     public static async Task SignInAsync(IPage page, string email = WebTestHost.AdminEmail, string password = WebTestHost.AdminPassword)
     {

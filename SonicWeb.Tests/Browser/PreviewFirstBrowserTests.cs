@@ -15,9 +15,7 @@ public sealed class PreviewFirstBrowserTests
         using var host = new WebTestHost(backend: BuiltInBackend.Name); // the frame shown is the engine's
         await using var browser = await BrowserKit.OpenPageAsync(host, 1200, 1000);
         var page = browser.Page;
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
-        page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };
+        var problems = BrowserKit.WatchForProblems(page);
 
         await page.GotoAsync("/");
         await BrowserKit.SignInAsync(page);

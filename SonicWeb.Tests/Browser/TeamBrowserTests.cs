@@ -16,9 +16,7 @@ public sealed class TeamBrowserTests
         using var host = new WebTestHost(settings: WebTestKit.Paced()); // the batch page must see it running
         await using var browser = await BrowserKit.OpenPageAsync(host, 1200, 1000);
         var page = browser.Page;
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
-        page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };
+        var problems = BrowserKit.WatchForProblems(page);
         string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"team-{name}.png");
         await BrowserKit.SignInAsync(page);
         await BrowserKit.WaitForCircuitAsync(page); // a menu click made while the circuit starts is lost (the framework's router takes it)

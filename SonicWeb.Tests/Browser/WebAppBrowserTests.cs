@@ -19,9 +19,7 @@ public sealed class WebAppBrowserTests
         await using var browser = await BrowserKit.OpenPageAsync(host, 1200, 1000);
         var page = browser.Page;
         await BrowserKit.SignInAsync(page);
-        var consoleErrors = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
-        page.Response += (_, r) => { if (r.Status >= 400) consoleErrors.Add($"{r.Status} {r.Url}"); };
+        var consoleErrors = BrowserKit.WatchForProblems(page);
         string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"web-{name}.png");
 
         // New video: files, thumbnail, audio duration, estimate.

@@ -32,8 +32,7 @@ public sealed class HistoryBrowserTests
 
         await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
         var page = browser.Page;
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
+        var problems = BrowserKit.WatchForProblems(page, failedResponses: false);
         string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"history-flow-{name}.png");
         await BrowserKit.SignInAsync(page, AnaEmail, Password);
         await page.GotoAsync("/history");

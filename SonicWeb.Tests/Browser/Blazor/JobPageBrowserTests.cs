@@ -29,9 +29,7 @@ public sealed class JobPageBrowserTests
             .GetProperty("id").GetString()!;
         await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
         var page = browser.Page;
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") problems.Add(m.Text); };
-        page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} {r.Url}"); };
+        var problems = BrowserKit.WatchForProblems(page);
         await BrowserKit.SignInAsync(page);
 
         await page.GotoAsync($"/jobs/{id}");
