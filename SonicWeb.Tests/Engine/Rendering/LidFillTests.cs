@@ -545,7 +545,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
     }
 
     /// <summary>Output pixels (byte offsets) whose source position lies in the eye-frame box |x| &lt; halfX, y0 &lt; y &lt; y1.</summary>
-    private static List<int> Region(FrameLayout layout, Vector2 centre, Vector2 axis, Vector2 down, float halfX, float y0, float y1,
+    internal static List<int> Region(FrameLayout layout, Vector2 centre, Vector2 axis, Vector2 down, float halfX, float y0, float y1,
         Func<float, float, bool>? where = null)
     {
         float perPixel = layout.SourceCrop.Width / layout.Width;
@@ -563,7 +563,7 @@ public class LidFillTests(EngineFixture engine, ITestOutputHelper output)
     /// <summary>Red minus blue: skin is warm, the frame's black and its highlight are not.</summary>
     private static double Warmth(RgbImage image, int i) => image.Pixels[i] - image.Pixels[i + 2];
 
-    private static double Luma(RgbImage image, int i) => 0.299 * image.Pixels[i] + 0.587 * image.Pixels[i + 1] + 0.114 * image.Pixels[i + 2];
+    internal static double Luma(RgbImage image, int i) => 0.299 * image.Pixels[i] + 0.587 * image.Pixels[i + 1] + 0.114 * image.Pixels[i + 2];
 
     private static double Median(IEnumerable<double> values) => Quantile(values.ToArray(), 0.5);
 

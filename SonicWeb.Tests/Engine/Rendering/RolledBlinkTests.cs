@@ -39,11 +39,11 @@ public class RolledBlinkTests(EngineFixture engine, ITestOutputHelper output)
             float halfWidth = Vector2.Distance(p[outer], p[inner]) / 2;
             float upper = -(Vector2.Dot(p[outer + 1] - centre, down) + Vector2.Dot(p[outer + 2] - centre, down)) / 2;
             float lower = (Vector2.Dot(p[outer + 4] - centre, down) + Vector2.Dot(p[outer + 5] - centre, down)) / 2;
-            var lid = Region(inspection.Layout, centre, axis, down, 0.5f * halfWidth, -2.5f * upper, -0.5f * upper);
-            var cheek = Region(inspection.Layout, centre, axis, down, 0.5f * halfWidth, 1.5f * lower, 3f * lower);
-            double skin = Median(cheek.Select(i => Luma(neutral, i)));
-            int dark = lid.Count(i => Luma(shut, i) < skin);
-            output.WriteLine($"{resolution} {name}: {dark} of {lid.Count} pixels over the shut lid darker than the cheek ({skin:F0}); lid mean {lid.Average(i => Luma(shut, i)):F0}");
+            var lid = LidFillTests.Region(inspection.Layout, centre, axis, down, 0.5f * halfWidth, -2.5f * upper, -0.5f * upper);
+            var cheek = LidFillTests.Region(inspection.Layout, centre, axis, down, 0.5f * halfWidth, 1.5f * lower, 3f * lower);
+            double skin = Median(cheek.Select(i => LidFillTests.Luma(neutral, i)));
+            int dark = lid.Count(i => LidFillTests.Luma(shut, i) < skin);
+            output.WriteLine($"{resolution} {name}: {dark} of {lid.Count} pixels over the shut lid darker than the cheek ({skin:F0}); lid mean {lid.Average(i => LidFillTests.Luma(shut, i)):F0}");
             Assert.True(lid.Count > 50, $"only {lid.Count} pixels checked");
             Assert.True(dark <= lid.Count / 20, $"{resolution} {name}: {dark} of {lid.Count} pixels over the shut lid are darker than the cheek (the brow pulled down)");
         }
@@ -80,8 +80,8 @@ public class RolledBlinkTests(EngineFixture engine, ITestOutputHelper output)
                     for (int u = (int)centre.X - 3 * width / 4; u < (int)centre.X + 3 * width / 4; u++)
                     {
                         int i = (v * layout.Width + u) * 3;
-                        double here = Luma(image, i);
-                        if (Math.Max(Math.Abs(Luma(image, i + 3) - here), Math.Abs(Luma(image, i + 3 * layout.Width) - here)) > 40) count++;
+                        double here = LidFillTests.Luma(image, i);
+                        if (Math.Max(Math.Abs(LidFillTests.Luma(image, i + 3) - here), Math.Abs(LidFillTests.Luma(image, i + 3 * layout.Width) - here)) > 40) count++;
                     }
                 return count;
             }
@@ -91,23 +91,6 @@ public class RolledBlinkTests(EngineFixture engine, ITestOutputHelper output)
         }
         Assert.Empty(failures);
     }
-
-    /// <summary>Output pixels (byte offsets) whose source position lies in the eye-frame box |x| &lt; halfX, y0 &lt; y &lt; y1.</summary>
-    private static List<int> Region(FrameLayout layout, Vector2 centre, Vector2 axis, Vector2 down, float halfX, float y0, float y1)
-    {
-        float perPixel = layout.SourceCrop.Width / layout.Width;
-        var result = new List<int>();
-        for (int v = 0; v < layout.Height; v++)
-            for (int u = 0; u < layout.Width; u++)
-            {
-                var source = new Vector2(layout.SourceCrop.X + (u + 0.5f) * perPixel, layout.SourceCrop.Y + (v + 0.5f) * perPixel);
-                float lx = Vector2.Dot(source - centre, axis), ly = Vector2.Dot(source - centre, down);
-                if (MathF.Abs(lx) < halfX && ly > y0 && ly < y1) result.Add((v * layout.Width + u) * 3);
-            }
-        return result;
-    }
-
-    private static double Luma(RgbImage image, int i) => 0.299 * image.Pixels[i] + 0.587 * image.Pixels[i + 1] + 0.114 * image.Pixels[i + 2];
 
     private static double Median(IEnumerable<double> values)
     {
