@@ -77,14 +77,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
         });
 
         // The connection-level attacks, once each: a 1 MB header and a slowloris upload.
-        var (headerStatus, _, _, headerError) = await SendAsync(host.Http, new FuzzCase("huge-header", "a 1 MB header", (http, ct) =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, "/api/jobs");
-            request.Headers.TryAddWithoutValidation("X-Padding", new string('a', 1024 * 1024));
-            return http.SendAsync(request, ct);
-        }));
-        Assert.Null(headerError);
-        Assert.Equal(431, headerStatus);
+        var headerAnswer = await HugeHeaderAnswerAsync(host.BaseAddress);
+        Assert.True(headerAnswer.StartsWith("HTTP/1.1 431 ", StringComparison.Ordinal), "a 1 MB header got " + headerAnswer);
         var slowloris = await SlowlorisAsync(host.BaseAddress, host.Cookies.GetCookieHeader(host.BaseAddress));
 
         // Accepted jobs are valid ones: they exist, they are the submitter's, and they end as jobs do (cancelled here).
@@ -143,6 +137,45 @@ public sealed class FuzzTests(ITestOutputHelper output)
     {
         try { return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString(); }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException) { return null; }
+    }
+
+    /// <summary>
+    /// Sends a request with a 1 MB header over a plain socket, reading while it writes, and returns the answer's status
+    /// line. Kestrel answers 431 once it has read 32 KB of headers (MaxRequestHeadersTotalSize) and closes the connection
+    /// with the rest unread, so the client's write of the rest fails (connection reset). HttpClient reads no answer before
+    /// its request is written, so when the 1 MB had not yet gone into the socket buffers by then (a CI run at load
+    /// average 10) it threw, and SendAsync reported 499, although the server had answered 431 (as dotnet/runtime#69048
+    /// describes for a 413). Here only the server's answer counts: none within <see cref="AnswerLimit"/>, or a closed
+    /// connection without one, fails the test as a wrong status does.
+    /// </summary>
+    private static async Task<string> HugeHeaderAnswerAsync(Uri server)
+    {
+        using var limit = new CancellationTokenSource(AnswerLimit);
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(server.Host, server.Port, limit.Token);
+        var stream = socket.GetStream();
+        var request = Encoding.ASCII.GetBytes($"GET /api/jobs HTTP/1.1\r\nHost: {server.Authority}\r\nX-Padding: {new string('a', 1024 * 1024)}\r\n\r\n");
+        var writing = Task.Run(async () =>
+        {
+            try { await stream.WriteAsync(request, limit.Token); }
+            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { } // cut off by the answer
+        });
+        var answer = new List<byte>();
+        var buffer = new byte[4096];
+        try
+        {
+            while (!answer.Contains((byte)'\n'))
+            {
+                int n = await stream.ReadAsync(buffer, limit.Token);
+                if (n == 0) break;
+                answer.AddRange(buffer.AsSpan(0, n).ToArray());
+            }
+        }
+        catch (OperationCanceledException) { Assert.Fail($"no answer to a 1 MB header within {AnswerLimit.TotalSeconds} s"); }
+        catch (IOException e) when (answer.Count == 0) { Assert.Fail("the connection closed without an answer to a 1 MB header: " + e.Message); }
+        socket.Close(); // ends the write if the server still reads
+        await writing;
+        return Encoding.ASCII.GetString(answer.ToArray()).Split("\r\n")[0];
     }
 
     /// <summary>
