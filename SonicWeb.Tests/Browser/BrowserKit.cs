@@ -177,4 +177,16 @@ public static class BrowserKit
         await page.Locator($"{inputSelector}[data-ready='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         await page.SetInputFilesAsync(inputSelector, paths);
     }
+
+    /// <summary>Holds the page's circuit back at its negotiation until the returned source is set.</summary>
+    public static async Task<TaskCompletionSource> HoldCircuitAsync(IPage page)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await release.Task;
+            try { await route.ContinueAsync(); } catch (PlaywrightException) { } // the page that asked has gone
+        });
+        return release;
+    }
 }

@@ -30,7 +30,7 @@ public sealed class EarlyInputBrowserTests
         await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
         var page = browser.Page;
         await BrowserKit.SignInAsync(page);
-        var release = await HoldCircuitAsync(page);
+        var release = await BrowserKit.HoldCircuitAsync(page);
         var search = page.Locator("#filter-text");
         var rows = page.Locator("[data-job-id]");
 
@@ -67,7 +67,7 @@ public sealed class EarlyInputBrowserTests
         await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
         var page = browser.Page;
         await BrowserKit.SignInAsync(page);
-        var release = await HoldCircuitAsync(page);
+        var release = await BrowserKit.HoldCircuitAsync(page);
 
         await page.GotoAsync("/admin/users");
         await page.Locator("#new-user-email").PressSequentiallyAsync("bea@sonicweb.test");
@@ -92,17 +92,5 @@ public sealed class EarlyInputBrowserTests
         var bea = (await scope.ServiceProvider.GetRequiredService<UserDirectory>().ListAsync()).Single(u => u.Email == "bea@sonicweb.test");
         Assert.Equal("Bea Early", bea.DisplayName);
         (await host.SignInAsync("bea@sonicweb.test", "a-long-password-1")).Client.Dispose(); // the password shown, all of it (throws if not)
-    }
-
-    /// <summary>Holds the page's circuit back at its negotiation until the returned source is set.</summary>
-    private static async Task<TaskCompletionSource> HoldCircuitAsync(IPage page)
-    {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync("**/_blazor/negotiate**", async route =>
-        {
-            await release.Task;
-            try { await route.ContinueAsync(); } catch (PlaywrightException) { } // the page that asked has gone
-        });
-        return release;
     }
 }

@@ -156,7 +156,7 @@ public sealed class ShellBrowserTests
         var animations = await page.Context.NewCDPSessionAsync(page);
         await animations.SendAsync("Animation.enable");
         await SetAnimationRateAsync(animations, 0);
-        var release = await HoldCircuitAsync(page);
+        var release = await BrowserKit.HoldCircuitAsync(page);
 
         await page.GotoAsync("/account/settings");
         Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
@@ -195,7 +195,7 @@ public sealed class ShellBrowserTests
         await using var browser = await BrowserKit.OpenPageAsync(host, 390, 844);
         var page = browser.Page;
         await BrowserKit.SignInAsync(page);
-        var release = await HoldCircuitAsync(page);
+        var release = await BrowserKit.HoldCircuitAsync(page);
 
         await page.GotoAsync("/account/settings");
         var status = ConnectingStatus(page);
@@ -274,7 +274,7 @@ public sealed class ShellBrowserTests
         await using var browser = await BrowserKit.OpenPageAsync(host, 390, 844);
         var page = browser.Page;
         await BrowserKit.SignInAsync(page);
-        var release = await HoldCircuitAsync(page);
+        var release = await BrowserKit.HoldCircuitAsync(page);
 
         await page.GotoAsync("/account/settings");
         await Assertions.Expect(page.Locator(".circuit-pending")).ToHaveAttributeAsync("data-start-timeout-ms", "3000");
@@ -358,17 +358,6 @@ public sealed class ShellBrowserTests
     /// <summary>The prerendered drawer's opening tag in a page's HTML.</summary>
     private static string DrawerTag(string html) => Regex.Match(html, "<[^<>]*id=\"nav-drawer\"[^<>]*>").Value;
 
-    /// <summary>Holds the page's circuit back at its negotiation until the returned source is set.</summary>
-    private static async Task<TaskCompletionSource> HoldCircuitAsync(IPage page)
-    {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync("**/_blazor/negotiate**", async route =>
-        {
-            await release.Task;
-            try { await route.ContinueAsync(); } catch (PlaywrightException) { } // the page that asked has gone
-        });
-        return release;
-    }
 
     private static ILocator ConnectingStatus(IPage page) => page.Locator("[role='status']").GetByText("Connecting…", new() { Exact = true });
 
