@@ -88,6 +88,11 @@ public sealed class EarlyInputBrowserTests
         await page.ClickAsync("#create-user");
         await Assertions.Expect(page.Locator("#users tbody tr").Filter(new() { HasText = "bea@sonicweb.test" })).ToContainTextAsync("Bea Early");
         await Assertions.Expect(page.Locator("#new-user-error")).ToHaveCountAsync(0);
+        // The form starts again: empty fields, and the role select shows its default role (it was blank after the reset).
+        await Assertions.Expect(page.Locator("#new-user-email")).ToHaveValueAsync("");
+        // The text the select shows: MudSelect draws it in its combobox element (a blank input there when it has none).
+        await Assertions.Expect(page.Locator("#new-user [role='combobox']")).ToHaveTextAsync("Operator");
+        await page.ScreenshotAsync(new() { Path = Shot("new-user-created"), FullPage = true });
         await using var scope = host.Services.CreateAsyncScope();
         var bea = (await scope.ServiceProvider.GetRequiredService<UserDirectory>().ListAsync()).Single(u => u.Email == "bea@sonicweb.test");
         Assert.Equal("Bea Early", bea.DisplayName);

@@ -42,4 +42,37 @@ public sealed class NewUserFormTests : ComponentTestContext
         await cut.InvokeAsync(() => cut.Find("#create-user").Click());
         cut.WaitForAssertion(() => Assert.Equal("Email 'bo@example.test' is already taken.", cut.Find("#new-user-error").TextContent.Trim()));
     }
+
+    /// <summary>
+    /// After a user is created the form starts again: empty fields and the default role, shown in the select (MudForm's
+    /// reset used to set the select to no role at all, so it showed blank and the next user was sent without one).
+    /// </summary>
+    [Fact]
+    public async Task After_a_user_is_created_the_form_is_empty_and_the_role_select_shows_the_default_role_again()
+    {
+        var sent = new List<(string Email, string Role)>(); // what each call was given, at the time
+        var cut = Render<NewUserForm>(p => p.Add(f => f.OnCreate, m => { sent.Add((m.Email, m.Role)); return Task.FromResult<string?>(null); }));
+        Assert.Equal("Operator", RoleShown(cut));
+
+        cut.Find("input#new-user-email").Change("cy@example.test");
+        cut.Find("input#new-user-password").Change("long enough password");
+        await cut.InvokeAsync(() => cut.Find("#create-user").Click());
+        cut.WaitForAssertion(() => Assert.Single(sent));
+        Assert.Equal(("cy@example.test", "Operator"), sent[0]);
+
+        cut.WaitForAssertion(() => Assert.Equal("", cut.Find("input#new-user-email").GetAttribute("value") ?? ""));
+        Assert.Equal("Operator", RoleShown(cut));
+        Assert.Equal("", cut.Find("input#new-user-password").GetAttribute("value") ?? "");
+        Assert.DoesNotContain("is required", cut.Markup); // emptied, not judged
+
+        cut.Find("input#new-user-email").Change("di@example.test");
+        cut.Find("input#new-user-password").Change("another long password");
+        await cut.InvokeAsync(() => cut.Find("#create-user").Click());
+        cut.WaitForAssertion(() => Assert.Equal(2, sent.Count));
+        Assert.Equal(("di@example.test", "Operator"), sent[1]); // not a user without a role
+    }
+
+    /// <summary>The text the role select shows (MudSelect draws it in its combobox element; a blank input when it has none).</summary>
+    private static string RoleShown(IRenderedComponent<NewUserForm> cut) =>
+        cut.Find("[role=combobox]") is var shown && shown is AngleSharp.Html.Dom.IHtmlInputElement input ? input.Value : shown.TextContent.Trim();
 }
