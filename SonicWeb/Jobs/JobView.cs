@@ -56,6 +56,16 @@ public sealed record JobView(
     /// </summary>
     public Links.SignedJobLinks? SignedLinks { get; init; }
 
+    /// <summary>
+    /// Whether GET <see cref="JobLinks.Thumbnail"/> has a picture to answer with, as far as the row tells
+    /// (<c>Api/JobFiles.Thumbnail</c>: the first rendered frame, else the uploaded photo; an expired job has neither).
+    /// False: the pages show a placeholder instead of an image that cannot load. The files themselves are not looked
+    /// at (a list would stat two files a row); a picture whose file has gone answers 404, and the pages' img falls back
+    /// to the same placeholder (js/thumbnail-fallback.js). Pages only: the API answer does not carry it.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasPicture { get; init; }
+
     /// <summary>What the job's state offers (the caller's role may still forbid it).</summary>
     public JobActions Actions { get; init; } = JobActions.None;
 
@@ -93,6 +103,7 @@ public sealed record JobView(
             j.CreatedAt, j.StartedAt, j.FinishedAt, LinksFor(j.Id))
         {
             OwnerId = j.OwnerId, Review = Reviews.JobReview.From(j), BatchId = j.BatchId, ExpiredAt = j.ExpiredAt,
+            HasPicture = j.ExpiredAt is null && (j.ThumbnailPath is not null || !string.IsNullOrEmpty(j.ImagePath)),
             Actions = JobActions.For(j.Status, hasVideo, expired: j.ExpiredAt is not null), StatusText = j.ExpiredAt is null ? JobStatusText.Status(j.Status) : JobStatusText.Expired(j.Status), StageText = JobStatusText.Stage(j.Status, j.Stage),
         };
     }

@@ -1,10 +1,14 @@
 using System.IO.Compression;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SonicWeb.Data;
+using SonicWeb.Storage;
 using SonicWeb.Tests.TestSupport;
 using SonicWeb.Tests.Web;
 using SonicWeb.Tests.Web.Team;
 using static SonicWeb.Tests.Web.WebTestKit;
+using static SonicWeb.Tests.Web.EmailNotificationTests;
 
 namespace SonicWeb.Tests.Browser.Blazor;
 
@@ -121,6 +125,7 @@ public sealed class HistoryBrowserTests
         var batchId = batch.GetProperty("id").GetString()!;
         await BatchTestKit.WaitForBatchAsync(host.Http, batchId, TimeSpan.FromSeconds(90));
         await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"), ("name", "A single video with a rather long name for a narrow screen"));
+        await InsertJobAsync(host, j => (j.Name, j.Status, j.CreatedAt) = ("Failed without a picture", JobStatus.Failed, DateTime.UtcNow.AddDays(-1))); // the placeholder
 
         var pages = new[] { ("history", "/history", "History"), ("new-batch", "/batches/new", "New batch"), ("batch", $"/batches/{batchId}", "Screenshot batch") };
         var found = await BrowserKit.InEveryThemeAndWidthAsync(host, async (page, width, dark, problems) =>
@@ -139,5 +144,66 @@ public sealed class HistoryBrowserTests
             }
         });
         Assert.Empty(found);
+    }
+
+    /// <summary>
+    /// Rows whose job has no picture: the server knows for a job without a rendered frame or a photo, or whose files
+    /// expired, and renders a placeholder; a photo whose file has gone answers 404, and the img gives way to the same
+    /// placeholder. Until 2026-12-05 each of these rows showed chromium's broken-image icon.
+    /// </summary>
+    [Fact]
+    public async Task A_row_without_a_picture_shows_a_placeholder_and_no_broken_image()
+    {
+        using var host = new WebTestHost();
+        var paths = host.Services.GetRequiredService<StoragePaths>();
+        var now = DateTime.UtcNow;
+        var ids = new Dictionary<string, string>
+        {
+            ["With photo"] = await InsertJobAsync(host, j =>
+            {
+                Directory.CreateDirectory(paths.Uploads(j.Id));
+                File.Copy(TestMedia.AstronautPng, Path.Combine(paths.Uploads(j.Id), "image.png"));
+                (j.Name, j.Status, j.CreatedAt, j.ImagePath) = ("With photo", JobStatus.Cancelled, now, paths.Relative(Path.Combine(paths.Uploads(j.Id), "image.png")));
+            }),
+            ["No picture"] = await InsertJobAsync(host, j => (j.Name, j.Status, j.CreatedAt) = ("No picture", JobStatus.Failed, now.AddMinutes(-1))),
+            ["Photo gone"] = await InsertJobAsync(host, j =>
+                (j.Name, j.Status, j.CreatedAt, j.ImagePath) = ("Photo gone", JobStatus.Failed, now.AddMinutes(-2), $"uploads/{j.Id}/image.png")),
+            ["Expired"] = await InsertJobAsync(host, j =>
+                (j.Name, j.Status, j.CreatedAt, j.ImagePath, j.ExpiredAt) = ("Expired", JobStatus.Succeeded, now.AddMinutes(-3), $"uploads/{j.Id}/image.png", now)),
+        };
+
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
+        var problems = BrowserKit.WatchForProblems(page, failedResponses: false); // the gone photo's 404 is the point
+        await BrowserKit.SignInAsync(page);
+        await page.GotoAsync("/history");
+        await BrowserKit.WaitForCircuitAsync(page);
+        ILocator Row(string name) => page.Locator($"tr:has([data-job-id='{ids[name]}'])");
+        await Assertions.Expect(page.Locator("[data-job-id]")).ToHaveTextAsync(["With photo", "No picture", "Photo gone", "Expired"]);
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('img.history-thumb')].every(i => i.complete)");
+
+        // Known on the server: a placeholder, no img at all.
+        foreach (var name in new[] { "No picture", "Expired" })
+        {
+            await Assertions.Expect(Row(name).Locator(".thumb-cell .thumb-placeholder")).ToBeVisibleAsync();
+            await Assertions.Expect(Row(name).Locator(".thumb-cell img")).ToHaveCountAsync(0);
+        }
+        // Found out in the page: the img is hidden and the placeholder after it shown.
+        await Assertions.Expect(Row("Photo gone").Locator(".thumb-cell .thumb-placeholder")).ToBeVisibleAsync();
+        await Assertions.Expect(Row("Photo gone").Locator(".thumb-cell img")).ToBeHiddenAsync();
+        // A picture there is: the image, no placeholder.
+        await Assertions.Expect(Row("With photo").Locator(".thumb-cell img")).ToBeVisibleAsync();
+        await Assertions.Expect(Row("With photo").Locator(".thumb-cell .thumb-placeholder")).ToBeHiddenAsync();
+        // The placeholder is the thumbnail's size, so the rows line up.
+        var sizes = await page.EvaluateAsync<double[]>("() => [...document.querySelectorAll('.thumb-cell a > :is(img, span)')]" +
+            ".filter(e => e.offsetParent !== null).flatMap(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])");
+        Assert.Equal(8, sizes.Length);
+        Assert.All(sizes, s => Assert.Equal(56, s, 0.5));
+        // No image the browser shows broken: every img on screen decoded a picture.
+        var broken = await page.EvaluateAsync<int>("() => [...document.querySelectorAll('img')]" +
+            ".filter(i => i.checkVisibility() && (!i.complete || i.naturalWidth === 0)).length");
+        Assert.Equal(0, broken);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "history-no-picture.png") });
+        Assert.DoesNotContain(problems, p => !p.Contains("404"));
     }
 }
