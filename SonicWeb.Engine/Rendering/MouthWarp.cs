@@ -101,18 +101,17 @@ internal sealed partial class MouthWarp
         _seamWidth = 0.45f / _innerHalfWidth;
         float neckFade = MathF.Max(1.3f * (chin - lipCentre), 2.5f * _maxDrop);
 
-        // The opening's tip, 1.2 inner half widths out as before. Ending it at the landmark corners (about 1.07 inner
-        // half widths on the quality set) was tried: the corner ramp then pulled the last upper teeth of a broad
-        // smile down into a pale fang at each corner (smile-teeth-man, 1024) and dragged the rolled group photo's pale
-        // lip-line end down with the corner (RolledMouthTests).
+        // The opening's tip: 1.2 inner half widths out, but never past the landmark corners. The landmark inner corners
+        // sit at 0.87-0.94 outer half widths on every photo of the quality set, so 1.2 inner half widths ran the opening
+        // about a tenth of the mouth's width past the lips' corners into the cheek, a hard-topped wedge under the upper
+        // lip's corner on a broad smile (smile-teeth-man at 512 and 1024, and in its real-voice videos). Ending it at the
+        // corners, with the corner ramp below ending there too, closes the opening in a rounded cap where the lips meet;
+        // the last upper teeth of that smile stretch down by about a source pixel (looked at, 1024). An earlier attempt at
+        // ending it at the corners was dropped for pale fangs there and for dragging the rolled group photo's lip-line
+        // end down (RolledMouthTests); neither shows now (smile-teeth-man, group-three-quarter at 1024, looked at). On
+        // the other photos the change is a few output pixels.
         bool rolled = MathF.Abs(FaceLandmarkNet68.RollOf(landmarks)) > FaceLandmarkNet68.UprightAboveRollRadians;
-        float tip = 1.2f * _innerHalfWidth;
-        // Along the lip line the lower lip drops by a concave profile, 1 - (1 - tipDrop) (|x| / tip)^3, that meets
-        // the jaw's own profile at the opening's tip: the flat-topped profile's convex tail cancelled the lip line's
-        // own curve there, and the cavity's lower edge ran as a long straight diagonal into each corner
-        // (smile-teeth-man, beard-smile-teeth at 1024). Matching the slope at the tip as well (power 1.4 there)
-        // left the sides nearly straight; with power 3 the slope breaks below the tip, which did not show in the
-        // lower lip or the beard (1024, enlarged 4x).
+        float tip = MathF.Min(1.2f * _innerHalfWidth, halfWidth);
         float tipDrop = MathF.Exp(-MathF.Pow(tip / halfWidth, 3));
 
         float Drop(float x, float y)
@@ -151,7 +150,7 @@ internal sealed partial class MouthWarp
         _lipLine = new Table1DTriple(_minX, _maxX, 0.25f,
             LipLine,
             x => Drop(x, LipLine(x)),
-            x => Smooth.Step(0.8f * inner, 1.2f * inner, MathF.Abs(x)));
+            x => Smooth.Step(0.8f * inner, tip, MathF.Abs(x)));
         // Where the photo's lips already stand a teeth band apart in the middle, its own teeth (too dim or yellow for
         // DetectTeeth) or gap show there: the band left over towards the corners, where the lips meet, only drew a
         // pale sliver along the cavity's top (elderly-woman-smile at 1024), so no band is drawn at all. Shut lips read
@@ -331,6 +330,7 @@ internal sealed partial class MouthWarp
         float t = Smooth.Clamp01(depth / gap);
         float centre = (1 - e * e) * (1 - 0.7f * (2 * t - 1) * (2 * t - 1));
         float dark = 0.5f - 0.35f * centre; // the corners in the cheeks' shadow too: lighter corners read as lip flesh
+        dark *= 1 - TipShadow * Smooth.Step(0.75f, 1.15f, MathF.Abs(sx) / _innerHalfWidth);
         r = c.CavityR * dark; g = c.CavityG * dark; b = c.CavityB * dark;
         float wide = Smooth.Step(3f, 8f, gap);
         // The tongue: a dome rising from the floor of the mouth, its top a soft arc across the middle, lit from the
@@ -384,6 +384,13 @@ internal sealed partial class MouthWarp
         float width = _seamWidth; // 0.45 source px as a share of the half width
         return MathF.Exp(-best * best / (width * width));
     }
+
+    /// <summary>
+    /// How much darker the opening gets towards its tips, beyond three quarters of the inner half width: the corners
+    /// of an open mouth lie in the cheeks' shadow. At the corners' own 0.5 of the cavity colour the tips read as a
+    /// flat maroon wedge against the skin (smile-teeth-man, 512).
+    /// </summary>
+    private const float TipShadow = 0.6f;
 
     /// <summary>The tongue's dome spans this share of the inner half width each side and rises this share of the opening.</summary>
     private const float TongueHalfWidth = 0.74f, TongueHeight = 0.4f;

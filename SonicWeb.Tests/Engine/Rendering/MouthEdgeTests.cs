@@ -10,7 +10,7 @@ namespace SonicWeb.Tests.Engine.Rendering;
 /// like a lower lip all the way into each corner (it ran as a long straight diagonal: the jaw's sideways fall-off,
 /// flat-topped with a convex tail, cancelled the lip line's own curve there), and the opening's tip must not climb
 /// above the corners' line (on smile-teeth-man it followed the lower lip's fitted curve past the inner corner, up
-/// into the cheek's crease).
+/// into the cheek's crease) nor reach past the lips' corners (round 25: a wedge into the cheek).
 /// </summary>
 [Collection(EngineCollection.Name)]
 public class MouthEdgeTests(EngineFixture engine, ITestOutputHelper output)
@@ -76,9 +76,11 @@ public class MouthEdgeTests(EngineFixture engine, ITestOutputHelper output)
         output.WriteLine($"{file}: longest straight run {worstRun:0.00} half widths, tip at most {worstReach:0.0} px past the corner, {worstRise:0.0} px above its line");
         // main: straight runs 0.42-0.52 half widths at opens 1 and 1.2 (0.31-0.41 at 0.5), the tip up to 0.7 source px
         // above the corners' line (smile-teeth-man, open 0.5, image-right); round 13: at most 0.38, the tip at least
-        // 3.5 px below the line. How far the tip reaches past the corner along the lips is printed, not checked:
-        // 1.0-6.3 px on main, 0-6.8 now (ending the opening at the corner dragged the last teeth down, see the doc).
+        // 3.5 px below the line. How far the tip reaches past the corner along the lips: 1.0-6.3 px on main, 0-6.8 in
+        // round 13, a hard-topped wedge past the lips' corners on a broad smile; since round 25 the opening ends at the
+        // corners, 2.3-4.7 px inside them.
         Assert.True(worstRun <= 0.4f, $"{file}: the cavity's lower edge runs straight for {worstRun:0.00} half widths towards a corner");
+        Assert.True(worstReach <= 0, $"{file}: the opening's tip reaches {worstReach:0.0} source px past the lips' corner");
         Assert.True(worstRise <= 0, $"{file}: the opening's tip rises {worstRise:0.0} source px above the corners' line");
     }
 }
