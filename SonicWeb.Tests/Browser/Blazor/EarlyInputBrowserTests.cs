@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SonicWeb.Accounts;
 using SonicWeb.Data;
+using SonicWeb.Engine.Backends;
+using SonicWeb.Engine.Pipeline;
+using SonicWeb.Jobs;
 using SonicWeb.Tests.TestSupport;
 using SonicWeb.Tests.Web;
 using static SonicWeb.Tests.Web.EmailNotificationTests;
@@ -97,5 +100,136 @@ public sealed class EarlyInputBrowserTests
         var bea = (await scope.ServiceProvider.GetRequiredService<UserDirectory>().ListAsync()).Single(u => u.Email == "bea@sonicweb.test");
         Assert.Equal("Bea Early", bea.DisplayName);
         (await host.SignInAsync("bea@sonicweb.test", "a-long-password-1")).Client.Dispose(); // the password shown, all of it (throws if not)
+    }
+
+    /// <summary>
+    /// The settings page's "name of a new key" (a MudTextField bound on change, outside any form): typed before the
+    /// circuit is up, still being typed in when it comes up, then Create key makes a key of the whole name.
+    /// </summary>
+    [Fact]
+    public async Task A_key_name_typed_on_the_settings_page_before_the_circuit_is_up_names_the_key_created()
+    {
+        using var host = new WebTestHost();
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
+        var problems = BrowserKit.WatchForProblems(page);
+        await BrowserKit.SignInAsync(page);
+        var release = await BrowserKit.HoldCircuitAsync(page);
+        var name = page.Locator("#key-name");
+
+        await page.GotoAsync("/account/settings");
+        await name.PressSequentiallyAsync("catalogue");
+        Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
+
+        release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(name).ToHaveValueAsync("catalogue");
+        await Assertions.Expect(name).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(" script");
+        await Assertions.Expect(name).ToHaveValueAsync("catalogue script");
+        await page.ScreenshotAsync(new() { Path = Shot("settings"), FullPage = true });
+
+        await page.ClickAsync("#create-key");
+        await Assertions.Expect(page.Locator("#new-key-dialog")).ToBeVisibleAsync();
+        await page.ClickAsync("#close-key");
+        await Assertions.Expect(page.Locator("#api-keys [data-key-id]")).ToHaveTextAsync(["catalogue script"]);
+        Assert.Empty(problems);
+    }
+
+    /// <summary>
+    /// The new video page's name (a MudTextField with Immediate) and parameter fields (MudNumericFields with Immediate,
+    /// one blank, one holding its default, one beside a slider): filled in before the circuit is up, the last one
+    /// still being typed in when it comes up; the video is made with what the fields show. The page's start in the
+    /// circuit is held too (a second backend whose health check waits, as a remote ComfyUI host's may): the fields are
+    /// there and typed into before it ends, and its end used to put the parameters back to their defaults.
+    /// </summary>
+    [Fact]
+    public async Task The_new_video_pages_name_and_parameters_typed_before_the_circuit_is_up_are_the_ones_the_job_gets()
+    {
+        var slow = new GatedBackend();
+        using var host = new WebTestHost(services: s => s.AddSingleton<IGenerationBackend>(slow));
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
+        var problems = BrowserKit.WatchForProblems(page);
+        await BrowserKit.SignInAsync(page);
+        var release = await BrowserKit.HoldCircuitAsync(page);
+
+        await page.GotoAsync("/new"); // prerendered with the gate open
+        slow.Close();
+        await page.Locator("#name").PressSequentiallyAsync("Early greeting");
+        await page.Locator("#p-seed").PressSequentiallyAsync("4242");
+        await page.Locator("#p-inference_steps").SelectTextAsync();
+        await page.Keyboard.TypeAsync("12");
+        await page.Locator("#p-min_resolution").SelectTextAsync();
+        await page.Keyboard.TypeAsync("64");
+        Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
+
+        release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync("Early greeting");
+        await Assertions.Expect(page.Locator("#p-seed")).ToHaveValueAsync("4242");
+        await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("12");
+        await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("64");
+        await Assertions.Expect(page.Locator("#p-min_resolution")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("0");
+        await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("640");
+        await Assertions.Expect(page.Locator("#slider-min_resolution input[type=range]")).ToHaveValueAsync("640");
+
+        slow.Open(); // the page's start ends: the backend picker appears, the values stay
+        await Assertions.Expect(page.Locator("#backend")).ToHaveCountAsync(1);
+        await page.Locator("#p-min_resolution").BlurAsync();
+        await Assertions.Expect(page.Locator("#p-seed")).ToHaveValueAsync("4242");
+        await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("12");
+        await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("640");
+        await Assertions.Expect(page.Locator("#video-settings .mud-input-error")).ToHaveCountAsync(0); // "64" was judged; 640 is fine
+        await page.ScreenshotAsync(new() { Path = Shot("new-video"), FullPage = true });
+
+        await NewVideoBrowserTests.ChooseFilesAsync(page);
+        await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync("Early greeting"); // not the photo's name
+        await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("640");
+        await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("at 640 × 640");
+        await page.ClickAsync("#submit");
+        await page.WaitForURLAsync("**/jobs/*", new() { Timeout = 30_000 });
+        var job = await host.Services.GetRequiredService<JobQueries>().GetAsync(page.Url.Split('/').Last(), CancellationToken.None);
+        Assert.NotNull(job);
+        Assert.Equal("Early greeting", job.Name);
+        Assert.Equal(FakeBackend.Name, job.Backend);
+        Assert.Equal(4242, job.Parameters.GetProperty("seed").GetInt32());
+        Assert.Equal(640, job.Parameters.GetProperty("min_resolution").GetInt32());
+        Assert.Equal(12, job.Parameters.GetProperty("inference_steps").GetInt32());
+        Assert.Empty(problems);
+    }
+
+    /// <summary>A second backend whose health check waits while the test holds it (closed: until opened again).</summary>
+    private sealed class GatedBackend : IGenerationBackend, IBackendHealth
+    {
+        private volatile TaskCompletionSource _gate = Opened();
+
+        private static TaskCompletionSource Opened()
+        {
+            var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            open.SetResult();
+            return open;
+        }
+
+        public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void Open() => _gate.TrySetResult();
+
+        public BackendDescription Description { get; } = new("gated", "Test backend whose health check can be held",
+            ParameterCatalog.Names.ToHashSet(), new BackendLimits(600, 600, 256, 2048),
+            new CostModel(OverheadSeconds: 1, SecondsPerWorkUnit: 1, StepExponent: 0));
+
+        public async Task<BackendHealth> CheckHealthAsync(CancellationToken ct = default)
+        {
+            await _gate.Task.WaitAsync(ct);
+            return BackendHealth.InProcess;
+        }
+
+        public Task<InspectionResult> InspectAsync(string imagePath, string audioPath, GenerationParameters parameters, CancellationToken ct = default) =>
+            throw new NotSupportedException();
+        public Task<PreviewResult> RenderPreviewAsync(string imagePath, string audioPath, GenerationParameters parameters, CancellationToken ct = default) =>
+            throw new NotSupportedException();
+        public Task<GenerationResult> GenerateAsync(GenerationRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken ct = default) =>
+            throw new NotSupportedException();
     }
 }
