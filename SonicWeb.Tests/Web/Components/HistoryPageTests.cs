@@ -44,7 +44,7 @@ public sealed class HistoryPageTests : ComponentTestContext
 
     /// <summary>
     /// 30 jobs, one a minute from Day1 09:00 (three days, ten a day): Ana's even ones, Bo's odd ones; every third
-    /// failed, the rest succeeded; names "clip 00".."clip 29" except a few called "Welcome ..."; audio 30 - i seconds.
+    /// failed (without a picture), the rest succeeded; names "clip 00".."clip 29" except a few called "Welcome ..."; audio 30 - i seconds.
     /// </summary>
     private async Task<List<Job>> SeedAsync()
     {
@@ -54,6 +54,7 @@ public sealed class HistoryPageTests : ComponentTestContext
             OwnerId = i % 2 == 0 ? Ana : Bo, Submitter = i % 2 == 0 ? "Ana" : "Bo",
             Status = i % 3 == 0 ? JobStatus.Failed : JobStatus.Succeeded,
             OutputPath = i % 3 == 0 ? null : $"outputs/{i}/video.mp4",
+            ThumbnailPath = i % 3 == 0 ? null : $"outputs/{i}/thumbnail.jpg", // the failed ones have no picture (nor a photo)
             CreatedAt = Day1.AddDays(i / 10).AddMinutes(i), AudioSeconds = 30 - i, Width = 256, Height = 256,
             ReviewDecision = i == 5 ? ReviewState.Approved : null,
         }).ToList();
@@ -132,7 +133,8 @@ public sealed class HistoryPageTests : ComponentTestContext
         {
             var row = cut.Find($"tr:has([data-job-id='{job.Id}'])");
             Assert.Equal(MayRead(job), row.QuerySelector($"a[href='/jobs/{job.Id}']") is not null);
-            Assert.Equal(MayRead(job), row.QuerySelector($"img[src='/api/jobs/{job.Id}/thumbnail']") is not null);
+            Assert.Equal(MayRead(job) && job.ThumbnailPath is not null, row.QuerySelector($"img[src='/api/jobs/{job.Id}/thumbnail']") is not null);
+            Assert.Equal(MayRead(job) && job.ThumbnailPath is null, row.QuerySelector(".thumb-placeholder:not(.thumb-fallback)") is not null); // no broken image
             Assert.Equal(MayRead(job) && job.Status == JobStatus.Succeeded, row.QuerySelector($"a[href='/api/jobs/{job.Id}/video?download=1']") is not null);
             Assert.Contains(job.Status.ToString(), row.QuerySelector(".status-chip")!.TextContent);
         }
