@@ -346,6 +346,13 @@ internal sealed partial class MouthWarp
             float lit = (0.3f + 0.6f * front) * (1 - 0.5f * across * across);
             r += tongue * (c.TongueR * lit - r); g += tongue * (c.TongueG * lit - g); b += tongue * (c.TongueB * lit - b);
         }
+        // The photo's own grain on the cavity's walls and the tongue, not on the teeth (enamel is smooth), fixed to the
+        // inside of the mouth: it moves with the jaw, like the tongue.
+        if (c.Grain > 0)
+        {
+            float grain = 1 + c.Grain * Grain.At(sx / GrainScale, depth / GrainScale);
+            r *= grain; g *= grain; b *= grain;
+        }
         // The tips of the lower incisors just above the lower lip, in front of the tongue, only when wide open:
         // four narrow teeth in the middle, in the lip's shadow. A band across the whole opening read as a ledge.
         // A smile that shows teeth brings its own lower teeth down with the jaw: a drawn row above them read as a second row.
@@ -391,6 +398,12 @@ internal sealed partial class MouthWarp
     /// flat maroon wedge against the skin (smile-teeth-man, 512).
     /// </summary>
     private const float TipShadow = 0.6f;
+
+    /// <summary>
+    /// The grain's lattice, in source pixels: the lips' own mottling in the quality set's photos is two to three source
+    /// pixels across; one source pixel read as rough cloth at 1024 (smile-teeth-man, looked at).
+    /// </summary>
+    private const float GrainScale = 2f;
 
     /// <summary>The tongue's dome spans this share of the inner half width each side and rises this share of the opening.</summary>
     private const float TongueHalfWidth = 0.74f, TongueHeight = 0.4f;

@@ -122,4 +122,58 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
         Assert.True(samples > 100, $"{file}: only {samples} samples");
         Assert.True(ivory <= 0.005 * samples, $"{file}: {ivory} of {samples} samples along the cavity's top are drawn teeth");
     }
+
+    /// <summary>
+    /// The cavity and the tongue carry the lower lip's grain (docs/quality.md, round 26): a smooth drawn gradient read as
+    /// painted beside the photo's own lips at 1024. Across the middle of the opening, at one depth, the interior's luma
+    /// minus its own 9-sample moving average (the gradient) spreads by at least a quarter of the lip's measured grain (the
+    /// average over 4.5 source px takes part of a 2 px grain with it: 0.33-0.61 of it here; without grain, 0.01-0.02).
+    /// </summary>
+    [Theory]
+    [InlineData("dark-skin-woman.jpg")]
+    [InlineData("smile-teeth-man.jpg")]
+    public async Task The_inside_of_the_mouth_has_the_lips_grain(string file)
+    {
+        var warp = await QualityPhotoMouth.LoadAsync(engine, file);
+        var (mouth, landmarks, pose) = (warp.Mouth, warp.Landmarks, warp.Open(1.2f));
+        var photo = await SonicWeb.Engine.Media.ImageLoader.LoadAsync(TestMedia.QualitySet(file), new SonicWeb.Engine.Media.MediaLimits(), CancellationToken.None);
+        float lipGrain = InteriorColours.From(photo, landmarks, new LipGap.Rgb(170, 90, 85)).Grain;
+        var p = landmarks.Points;
+        Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
+        float halfWidth = Vector2.Distance(left, right) / 2;
+        float worst = float.MaxValue;
+        foreach (float depthShare in new[] { 0.35f, 0.8f })   // the dark back of the mouth, the tongue
+        {
+            // The opening's top and bottom down the middle, then a row across at this share of its height.
+            float top = float.NaN, bottom = float.NaN;
+            for (float ly = -0.5f * halfWidth; ly <= 1.2f * halfWidth; ly += 0.1f)
+                if (Sample(0, ly) is not null) { if (float.IsNaN(top)) top = ly; bottom = ly; }
+            float row = top + depthShare * (bottom - top);
+            var lumas = new List<float>();
+            for (float lx = -0.45f * halfWidth; lx <= 0.45f * halfWidth; lx += 0.5f)
+                lumas.Add(Sample(lx, row) ?? float.NaN);
+            double sumSq = 0, sumLuma = 0; int n = 0;
+            for (int i = 4; i < lumas.Count - 4; i++)
+            {
+                float mean = 0;
+                for (int k = -4; k <= 4; k++) mean += lumas[i + k];
+                float residual = lumas[i] - mean / 9;
+                if (float.IsNaN(residual)) continue;
+                sumSq += residual * residual; sumLuma += lumas[i]; n++;
+            }
+            float roughness = (float)(Math.Sqrt(sumSq / n) / (sumLuma / n));
+            output.WriteLine($"{file}: at {depthShare:0.00} of the opening the interior's grain is {roughness:0.000} of its luma (lip grain {lipGrain:0.000}, {n} samples)");
+            worst = MathF.Min(worst, roughness / lipGrain);
+        }
+        Assert.True(lipGrain > 0.02f, $"{file}: the lip grain reads only {lipGrain:0.000}");
+        Assert.True(worst >= 0.25f, $"{file}: the interior carries only {worst:0.00} of the lip's grain");
+
+        float? Sample(float lx, float ly)
+        {
+            var at = centre + lx * axis + ly * down;
+            float x = at.X, y = at.Y;
+            float alpha = mouth.Warp(pose, ref x, ref y, out float r, out float g, out float b);
+            return alpha >= 0.99f ? 0.299f * r + 0.587f * g + 0.114f * b : null;
+        }
+    }
 }
