@@ -1,3 +1,4 @@
+using System.Numerics;
 using SonicWeb.Engine.Faces;
 using SonicWeb.Engine.Imaging;
 using SonicWeb.Engine.Media;
@@ -25,4 +26,28 @@ internal sealed record QualityPhotoMouth(MouthWarp Mouth, FaceLandmarks Landmark
 
     /// <summary>The warp's pose for a mouth this open (1.2: the widest).</summary>
     public MouthWarp.Pose Open(float open) => Mouth.ForFrame(open, 0, SourcePixelsPerOutputPixel);
+
+    /// <summary>Half the distance between the landmark mouth corners, source px.</summary>
+    public float HalfWidth => Vector2.Distance(Landmarks.Points[48], Landmarks.Points[54]) / 2;
+
+    /// <summary>
+    /// The synthesised interior at (<paramref name="lx"/>, <paramref name="ly"/>) of the mouth's frame (origin between the
+    /// landmark corners, x along the lips to the image-right corner, y down the face, source px) in this pose: its colour
+    /// and opacity (0 outside the opening).
+    /// </summary>
+    public float Interior(in MouthWarp.Pose pose, float lx, float ly, out float r, out float g, out float b)
+    {
+        Vector2 left = Landmarks.Points[48], right = Landmarks.Points[54], axis = Vector2.Normalize(right - left);
+        var at = (left + right) / 2 + lx * axis + ly * new Vector2(-axis.Y, axis.X);
+        float x = at.X, y = at.Y;
+        return Mouth.Warp(pose, ref x, ref y, out r, out g, out b);
+    }
+
+    /// <summary>The interior's luma where it fully covers the photo (opacity 0.99 or more), else null.</summary>
+    public float? InteriorLuma(in MouthWarp.Pose pose, float lx, float ly, out float redness)
+    {
+        float alpha = Interior(pose, lx, ly, out float r, out float g, out float b);
+        redness = r - g;
+        return alpha >= 0.99f ? 0.299f * r + 0.587f * g + 0.114f * b : null;
+    }
 }

@@ -23,20 +23,13 @@ public class MouthEdgeTests(EngineFixture engine, ITestOutputHelper output)
     [InlineData("beard-smile-teeth.jpg")]
     public async Task The_opening_curves_into_its_corners_and_its_tip_stays_level_with_them(string file)
     {
-        var (mouth, landmarks, perPixel) = await QualityPhotoMouth.LoadAsync(engine, file);
-        var p = landmarks.Points;
-        Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
-        float halfWidth = Vector2.Distance(left, right) / 2;
+        var warp = await QualityPhotoMouth.LoadAsync(engine, file);
+        float halfWidth = warp.HalfWidth;
         float worstRun = 0, worstReach = float.MinValue, worstRise = float.MinValue;
         foreach (float open in new[] { 0.5f, 1f, 1.2f })
         {
-            var pose = mouth.ForFrame(open, 0, perPixel);
-            bool Cavity(float lx, float ly)
-            {
-                var at = centre + lx * axis + ly * down;
-                float x = at.X, y = at.Y;
-                return mouth.Warp(pose, ref x, ref y, out _, out _, out _) >= 0.5f;
-            }
+            var pose = warp.Open(open);
+            bool Cavity(float lx, float ly) => warp.Interior(pose, lx, ly, out _, out _, out _) >= 0.5f;
             foreach (int side in new[] { -1, 1 })
             {
                 // Per column of the mouth's frame, the cavity's lowest point (its lower edge) and, over all columns, how

@@ -1,4 +1,3 @@
-using System.Numerics;
 using SonicWeb.Engine.Rendering;
 using SonicWeb.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -21,19 +20,10 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
     public async Task A_wide_open_mouth_shows_a_tongue_and_lower_teeth_only_where_the_photo_has_none(string file, bool drawsLowerTeeth)
     {
         var warp = await QualityPhotoMouth.LoadAsync(engine, file);
-        var (mouth, landmarks, pose) = (warp.Mouth, warp.Landmarks, warp.Open(1.2f));
-        var p = landmarks.Points;
-        Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
-        float halfWidth = Vector2.Distance(left, right) / 2;
+        var pose = warp.Open(1.2f);
+        float halfWidth = warp.HalfWidth;
         // The interior's colour at a point of the mouth's frame (x along the lips, y down), when fully inside the opening.
-        float? Luma(float lx, float ly, out float redness)
-        {
-            var at = centre + lx * axis + ly * down;
-            float x = at.X, y = at.Y;
-            float alpha = mouth.Warp(pose, ref x, ref y, out float r, out float g, out float b);
-            redness = r - g;
-            return alpha >= 0.99f ? 0.299f * r + 0.587f * g + 0.114f * b : null;
-        }
+        float? Luma(float lx, float ly, out float redness) => warp.InteriorLuma(pose, lx, ly, out redness);
         (float Top, float Bottom) Opening(float lx)
         {
             float top = float.NaN, bottom = float.NaN;
@@ -96,10 +86,8 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
     public async Task No_teeth_are_drawn_under_a_smile_that_shows_its_own(string file)
     {
         var warp = await QualityPhotoMouth.LoadAsync(engine, file);
-        var (mouth, landmarks, pose) = (warp.Mouth, warp.Landmarks, warp.Open(1.2f));
-        var p = landmarks.Points;
-        Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
-        float halfWidth = Vector2.Distance(left, right) / 2;
+        var pose = warp.Open(1.2f);
+        float halfWidth = warp.HalfWidth;
         int ivory = 0, samples = 0;
         for (float lx = -0.95f * halfWidth; lx <= 0.95f * halfWidth; lx += 0.25f)
         {
@@ -107,9 +95,7 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
             float? top = null;
             for (float ly = -0.5f * halfWidth; ly <= 1.2f * halfWidth; ly += 0.25f)
             {
-                var at = centre + lx * axis + ly * down;
-                float x = at.X, y = at.Y;
-                float alpha = mouth.Warp(pose, ref x, ref y, out float r, out float g, out float b);
+                float alpha = warp.Interior(pose, lx, ly, out float r, out float g, out float b);
                 if (alpha < 0.99f) { if (top != null) break; continue; }
                 top ??= ly;
                 if (ly > top + 2) break;
@@ -135,12 +121,10 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
     public async Task The_inside_of_the_mouth_has_the_lips_grain(string file)
     {
         var warp = await QualityPhotoMouth.LoadAsync(engine, file);
-        var (mouth, landmarks, pose) = (warp.Mouth, warp.Landmarks, warp.Open(1.2f));
+        var (landmarks, pose) = (warp.Landmarks, warp.Open(1.2f));
         var photo = await SonicWeb.Engine.Media.ImageLoader.LoadAsync(TestMedia.QualitySet(file), new SonicWeb.Engine.Media.MediaLimits(), CancellationToken.None);
         float lipGrain = InteriorColours.From(photo, landmarks, new LipGap.Rgb(170, 90, 85)).Grain;
-        var p = landmarks.Points;
-        Vector2 left = p[48], right = p[54], centre = (left + right) / 2, axis = Vector2.Normalize(right - left), down = new(-axis.Y, axis.X);
-        float halfWidth = Vector2.Distance(left, right) / 2;
+        float halfWidth = warp.HalfWidth;
         float worst = float.MaxValue;
         foreach (float depthShare in new[] { 0.35f, 0.8f })   // the dark back of the mouth, the tongue
         {
@@ -168,12 +152,6 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
         Assert.True(lipGrain > 0.02f, $"{file}: the lip grain reads only {lipGrain:0.000}");
         Assert.True(worst >= 0.25f, $"{file}: the interior carries only {worst:0.00} of the lip's grain");
 
-        float? Sample(float lx, float ly)
-        {
-            var at = centre + lx * axis + ly * down;
-            float x = at.X, y = at.Y;
-            float alpha = mouth.Warp(pose, ref x, ref y, out float r, out float g, out float b);
-            return alpha >= 0.99f ? 0.299f * r + 0.587f * g + 0.114f * b : null;
-        }
+        float? Sample(float lx, float ly) => warp.InteriorLuma(pose, lx, ly, out _);
     }
 }
