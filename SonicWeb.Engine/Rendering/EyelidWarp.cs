@@ -109,6 +109,8 @@ internal sealed class EyelidWarp
             _topOffset = TopOffsets(photo);
             _bottomOffset = BottomOffsets(photo);
             LashColour = LashesRgb(photo);
+            _frame.ToImage(0, SkinTop + _fillGap + 0.5f * _fillDepth, out float grainX, out float grainY);
+            _fillGrain = Math.Clamp(Grain.Relative(photo, new Vector2(grainX, grainY)), 0, MaxFillGrain);
         }
     }
 
@@ -479,6 +481,8 @@ internal sealed class EyelidWarp
 
     /// <summary>Whether a stretched lid is smeared along the eye (on; tests switch it off to compare).</summary>
     internal bool AllowSmear { get; set; } = true;
+    /// <summary>Whether a filled lid gets the skin's grain back where it is flattened (on; tests switch it off to compare).</summary>
+    internal bool AllowGrain { get; set; } = true;
     /// <summary>Whether the closing lower lid covers the white read per column (<see cref="WhiteColumns"/>); off, only the eye's middle reading (tests).</summary>
     internal bool AllowCornerWhite { get; set; } = true;
 
@@ -558,6 +562,12 @@ internal sealed class EyelidWarp
     /// lashes. Round 10 drew it 0.65 dark over 1.5 + 0.5 lash widths at full strength from half way to each corner: at 1024 px
     /// a thick, even arc that read as drawn. A shut eye's line is thin and fades towards the corners (round 16).
     /// </summary>
+    /// <summary>The grain of the skin the lid is filled from (<see cref="Grain.Relative"/>; 0 where not filled).</summary>
+    private readonly float _fillGrain;
+    /// <summary>The most grain the filled lid gets back (relative), so skin with a crease or a pore in the patch does not turn it to static.</summary>
+    private const float MaxFillGrain = 0.06f;
+    /// <summary>The grain's lattice in source px, as in the mouth (<see cref="MouthWarp"/>).</summary>
+    private const float GrainScale = 2f;
     private const float FillLashDarkness = 0.7f, FillLashWidth = 0.9f, FillLashBelow = 0.35f, FillLashTaper = 0.9f;
 
     /// <summary>
@@ -616,6 +626,10 @@ internal sealed class EyelidWarp
             float lashes = Smooth.Step(newUpper - FillLashWidth * _lashWidth, newUpper, ly);
             shade = 1 - fill * blink * (FillShade + CreaseShade * crease + 0.05f * (1 - along));
             lash = Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, FillLashTaper, k);
+            // The flattening towards the crease takes the skin's grain with it: put that much back (the lid read as smooth
+            // as plastic beside wrinkled skin, smile-teeth-man at 1024). Lash clumps drawn the same way (the lash line
+            // darker and lighter along the lid) read as a stitched seam and were not kept.
+            if (AllowGrain) shade *= 1 + _fillGrain * flat / FillFlatten * Grain.At(lx / GrainScale, ly / GrainScale);
         }
         else if (ly < newUpper)
         {
