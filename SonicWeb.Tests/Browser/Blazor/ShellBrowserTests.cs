@@ -373,4 +373,39 @@ public sealed class ShellBrowserTests
 
     private static Task<string> BackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+    /// <summary>
+    /// Navigating inside the circuit between two pages of the same component (one job to another, and back) moves the
+    /// focus to the new page's heading, so a screen reader announces the new page. FocusOnNavigate by itself acts only
+    /// when the page's type changes, and the circuit's start on the loaded page still leaves the focus alone.
+    /// </summary>
+    [Fact]
+    public async Task Going_from_one_job_page_to_another_moves_the_focus_to_the_new_pages_heading()
+    {
+        using var host = new WebTestHost();
+        var first = await EmailNotificationTests.InsertJobAsync(host, j => (j.Name, j.Status, j.FinishedAt) = ("First greeting", Data.JobStatus.Failed, DateTime.UtcNow));
+        var second = await EmailNotificationTests.InsertJobAsync(host, j => (j.Name, j.Status, j.FinishedAt) = ("Second greeting", Data.JobStatus.Failed, DateTime.UtcNow));
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
+        await BrowserKit.SignInAsync(page);
+        var heading = page.Locator("h1");
+
+        await page.GotoAsync($"/jobs/{first}");
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(heading).ToHaveTextAsync("First greeting");
+        await Assertions.Expect(heading).Not.ToBeFocusedAsync(); // the circuit's start takes no focus
+
+        // A link to the other job, as any link in the app: the circuit's router follows it in place.
+        await page.EvaluateAsync("id => { window.samePage = true; const a = document.createElement('a'); a.href = `/jobs/${id}`; a.id = 'to-second'; a.textContent = 'Second'; a.style.cssText = 'position: fixed; top: 0; left: 0; z-index: 99999; background: #fff'; document.body.append(a); }", second);
+        await page.ClickAsync("#to-second");
+        await Assertions.Expect(heading).ToHaveTextAsync("Second greeting");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.samePage === true")); // not a page load
+        await Assertions.Expect(heading).ToBeFocusedAsync();
+
+        await page.Locator("#to-second").FocusAsync(); // the focus elsewhere, then Back: the first job again
+        await page.GoBackAsync();
+        await Assertions.Expect(heading).ToHaveTextAsync("First greeting");
+        await Assertions.Expect(heading).ToBeFocusedAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => window.samePage === true"));
+    }
 }
