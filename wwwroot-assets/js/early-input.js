@@ -1,4 +1,4 @@
-// Text typed before this page's circuit is up. An interactive page arrives prerendered and its fields take typing at
+// Text typed (and sliders moved) before this page's circuit is up. An interactive page arrives prerendered and its fields take typing at
 // once, but until the circuit has started (the layout's data-circuit="connected") nothing tells the components. The
 // circuit's first render then replaces the prerendered fields with its own, empty ones: the text vanished, the caret
 // with it, and what the person typed next went nowhere (a search that did not search, a form that said "required" under
@@ -14,19 +14,34 @@
 // This has to be JavaScript: there is no circuit yet to run C# in, and the prerendered fields are gone by the time it is.
 { // a block: the script's names stay out of the page's global scope
     const notText = new Set(["checkbox", "radio", "file", "hidden", "submit", "button", "reset", "image", "range", "color"]);
-    const isTextField = e => (e instanceof HTMLTextAreaElement || (e instanceof HTMLInputElement && !notText.has(e.type)))
-        && !e.readOnly && !e.disabled;
-    const textFields = () => [...document.querySelectorAll(".interactive-shell input, .interactive-shell textarea")].filter(isTextField);
+    const usable = e => !e.readOnly && !e.disabled;
+    const isTextField = e => (e instanceof HTMLTextAreaElement || (e instanceof HTMLInputElement && !notText.has(e.type))) && usable(e);
+    // A slider (MudSlider draws a native range input) moves under the person's hand before the circuit too: its value is
+    // carried over like text (the number field beside it follows once connected). Switches, checkboxes and selects are
+    // not: their look is drawn by the circuit, so js/early-controls.js keeps them as they are shown until it is up.
+    const isSlider = e => e instanceof HTMLInputElement && e.type === "range" && !e.disabled;
+    const isCarried = e => isTextField(e) || isSlider(e);
+    const kind = e => isSlider(e) ? "range" : "text";
+    const fields = which => [...document.querySelectorAll(".interactive-shell input, .interactive-shell textarea")]
+        .filter(e => isCarried(e) && kind(e) === which);
     const isConnected = () => document.querySelector("[data-circuit='connected']") !== null;
 
     const touched = new Map(); // prerendered field typed in or focused -> where to find the field that replaces it
     let focused = null; // the prerendered field that had the focus when the circuit's first render removed it
 
-    const place = field => ({ id: field.id, index: textFields().indexOf(field) });
-    const early = field => !isConnected() && isTextField(field) && field.closest(".interactive-shell") !== null;
-    const remember = event => { if (early(event.target)) touched.set(event.target, place(event.target)); };
-    window.addEventListener("input", remember, { capture: true });
-    window.addEventListener("focusin", event => { if (early(event.target)) { remember(event); focused = event.target; } }, { capture: true });
+    const place = field => ({ id: field.id, kind: kind(field), index: fields(kind(field)).indexOf(field) });
+    const early = field => !isConnected() && isCarried(field) && field.closest(".interactive-shell") !== null;
+    // Carried over in the order last changed: a number typed, then its slider moved, ends at the slider's value.
+    window.addEventListener("input", event => {
+        if (!early(event.target)) return;
+        touched.delete(event.target);
+        touched.set(event.target, place(event.target));
+    }, { capture: true });
+    window.addEventListener("focusin", event => {
+        if (!early(event.target)) return;
+        if (!touched.has(event.target)) touched.set(event.target, place(event.target));
+        focused = event.target;
+    }, { capture: true });
     // Chromium blurs a focused field as the circuit's render removes it: the focus counts as lost only if the field is
     // still there a moment later (the carry-over runs before that moment, right after the render).
     window.addEventListener("focusout", event => {
@@ -34,16 +49,17 @@
         setTimeout(() => { if (field === focused && field.isConnected) focused = null; });
     }, { capture: true });
 
-    // Same id; else (MudBlazor's generated ids differ between the two renders) the same place among the text fields.
-    const successor = ({ id, index }, fields) => {
+    // Same id; else (MudBlazor's generated ids differ between the two renders) the same place among the fields of its
+    // kind (text fields, sliders).
+    const successor = ({ id, kind, index }, now) => {
         const byId = id ? document.getElementById(id) : null;
-        return byId !== null && fields.includes(byId) ? byId : fields[index] ?? null;
+        return byId !== null && now[kind].includes(byId) ? byId : now[kind][index] ?? null;
     };
 
     function carryOver() {
-        const fields = textFields();
+        const now = { text: fields("text"), range: fields("range") };
         for (const [old, where] of touched) {
-            const field = successor(where, fields);
+            const field = successor(where, now);
             if (field === null || field === old || field.type !== old.type) continue;
             const hadFocus = old === focused;
             if (field.value !== old.value) {

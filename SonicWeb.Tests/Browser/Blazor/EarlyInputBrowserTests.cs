@@ -200,6 +200,66 @@ public sealed class EarlyInputBrowserTests
         Assert.Empty(problems);
     }
 
+    /// <summary>
+    /// The new video page's "Preview first" switch and a parameter's slider, used before the circuit is up. The switch is
+    /// a native checkbox whose look the circuit draws: a click used to flip the input but not the switch on screen, and
+    /// the circuit's first render put the prerendered state back, so the choice was lost without a sign. Now the click
+    /// changes nothing, says "Connecting…", and the switch looks disabled until the circuit is up; then it works. The
+    /// slider moves under the person's hand before the circuit (a native range input): its value is carried over like
+    /// text, and the number field beside it follows once connected.
+    /// </summary>
+    [Fact]
+    public async Task A_switch_clicked_before_the_circuit_is_up_looks_disabled_and_keeps_its_state_and_a_slider_moved_is_carried_over()
+    {
+        using var host = new WebTestHost();
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
+        var problems = BrowserKit.WatchForProblems(page);
+        await BrowserKit.SignInAsync(page);
+        var animations = await page.Context.NewCDPSessionAsync(page); // frozen: the status's own 0.4 s cannot pass
+        await animations.SendAsync("Animation.enable");
+        await animations.SendAsync("Animation.setPlaybackRate", new() { ["playbackRate"] = 0 });
+        var release = await BrowserKit.HoldCircuitAsync(page);
+        var input = page.Locator("#preview-first");
+        var toggle = page.Locator("label.mud-switch", new() { Has = input });
+        var slider = page.Locator("#slider-min_resolution input[type=range]");
+        var number = page.Locator("#p-min_resolution");
+        async Task<(bool, string?)> StateAsync() => (await input.EvaluateAsync<bool>("e => e.checked"), await input.GetAttributeAsync("aria-checked"));
+
+        await page.GotoAsync("/new");
+        var shown = await StateAsync(); // what the switch shows (aria-checked) and is (checked) agree
+        Assert.Equal(shown.Item1 ? "true" : "false", shown.Item2);
+        await Assertions.Expect(toggle).ToHaveCSSAsync("opacity", "1");
+        await toggle.ClickAsync();
+        Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
+        Assert.Equal(shown, await StateAsync()); // the input did not flip behind a switch that shows the same
+        await Assertions.Expect(page.Locator(".circuit-pending")).ToBeVisibleAsync();
+        await Assertions.Expect(toggle).ToHaveCSSAsync("opacity", "0.5");
+        await Assertions.Expect(page.Locator("div.mud-input-control.mud-select:has(#preset)")).ToHaveCSSAsync("opacity", "0.5");
+
+        var start = await slider.InputValueAsync();
+        await slider.FocusAsync();
+        for (var i = 0; i < 4; i++) await page.Keyboard.PressAsync("ArrowRight");
+        var moved = (int.Parse(start) + 4 * 16).ToString();
+        await Assertions.Expect(slider).ToHaveValueAsync(moved);
+        await Assertions.Expect(number).ToHaveValueAsync(start); // nothing follows yet
+        await page.ScreenshotAsync(new() { Path = Shot("switch-before"), FullPage = true });
+
+        release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(number).ToHaveValueAsync(moved); // the slider was put back to the prerendered value
+        await Assertions.Expect(slider).ToHaveValueAsync(moved);
+        await Assertions.Expect(slider).ToBeFocusedAsync();
+        Assert.Equal(shown, await StateAsync());
+        await Assertions.Expect(toggle).ToHaveCSSAsync("opacity", "1");
+        await animations.SendAsync("Animation.setPlaybackRate", new() { ["playbackRate"] = 1 });
+        await toggle.ClickAsync(); // now it works
+        await Assertions.Expect(input).ToHaveAttributeAsync("aria-checked", shown.Item1 ? "false" : "true");
+        Assert.Equal(!shown.Item1, await input.EvaluateAsync<bool>("e => e.checked"));
+        await page.ScreenshotAsync(new() { Path = Shot("switch-after"), FullPage = true });
+        Assert.Empty(problems);
+    }
+
     /// <summary>A second backend whose health check waits while the test holds it (closed: until opened again).</summary>
     private sealed class GatedBackend : IGenerationBackend, IBackendHealth
     {
