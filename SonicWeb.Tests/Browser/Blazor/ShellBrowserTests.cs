@@ -262,6 +262,77 @@ public sealed class ShellBrowserTests
     }
 
     /// <summary>
+    /// A circuit whose negotiation succeeds but whose every transport then fails (the WebSocket refused, long polling
+    /// answered 503: a proxy that passes only the negotiation) never starts either. blazor.web.js logs "Failed to start
+    /// the circuit." and leaves no FailedToNegotiateWithServerError, but its clean-up of the circuit that never got an id
+    /// rejects unhandled ("Circuit host not initialized."): the message shows at once from that too, well before the
+    /// default 15 s. A WebSocket refused alone is not such a failure (<see cref="A_refused_WebSocket_falls_back_to_long_polling_without_a_false_alarm"/>).
+    /// </summary>
+    [Fact]
+    public async Task A_circuit_whose_transports_all_fail_after_the_negotiation_says_at_once_that_the_server_cannot_be_reached()
+    {
+        using var host = new WebTestHost();
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
+        await BrowserKit.SignInAsync(page);
+        var blocked = true;
+        await RefuseWebSocketsAsync(page, () => Volatile.Read(ref blocked));
+        await page.RouteAsync("**/_blazor?id=**", async route =>
+        {
+            if (Volatile.Read(ref blocked)) await route.FulfillAsync(new() { Status = 503, Body = "Service Unavailable" });
+            else await route.ContinueAsync();
+        });
+        var negotiated = 0;
+        page.Response += (_, r) => { if (r.Url.Contains("/_blazor/negotiate") && r.Status == 200) Interlocked.Increment(ref negotiated); };
+
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync("/account/settings");
+        await Assertions.Expect(FailedStatus(page)).ToBeVisibleAsync(new() { Timeout = 5000 }); // the time bound is 15 s
+        Console.WriteLine($"transports refused: the failure shown {clock.Elapsed.TotalSeconds:0.0} s after the page was asked for");
+        Assert.True(Volatile.Read(ref negotiated) > 0, "the negotiation itself went through");
+        await Assertions.Expect(ConnectingStatus(page)).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reload" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("circuit-failed-transports") });
+
+        Volatile.Write(ref blocked, false);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reload" }).ClickAsync();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-circuit='failed']")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>
+    /// The WebSocket refused while long polling works: SignalR falls back and the circuit starts. The failure is not
+    /// shown on the way, not even for a moment (the layout's data-circuit is watched from before the page's first HTML).
+    /// </summary>
+    [Fact]
+    public async Task A_refused_WebSocket_falls_back_to_long_polling_without_a_false_alarm()
+    {
+        using var host = new WebTestHost();
+        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
+        await BrowserKit.SignInAsync(page);
+        await RefuseWebSocketsAsync(page, () => true);
+        await page.AddInitScriptAsync(@"new MutationObserver(() => {
+                if (document.querySelector(""[data-circuit='failed']"") !== null) window.sawCircuitFailed = true;
+            }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-circuit'] });");
+
+        await page.GotoAsync("/account/settings");
+        await BrowserKit.WaitForCircuitAsync(page);
+        await page.ClickAsync("#theme-toggle");
+        await Assertions.Expect(page.Locator("#theme-toggle")).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.False(await page.EvaluateAsync<bool>("() => window.sawCircuitFailed === true"));
+        Assert.False(await FailedStatus(page).IsVisibleAsync());
+    }
+
+    /// <summary>Refuses the page's circuit WebSockets (closed before they open) while <paramref name="refuse"/> says so.</summary>
+    private static Task RefuseWebSocketsAsync(IPage page, Func<bool> refuse) =>
+        page.RouteWebSocketAsync(new Regex("/_blazor"), async ws =>
+        {
+            if (refuse()) await ws.CloseAsync();
+            else ws.ConnectToServer();
+        });
+
+    /// <summary>
     /// A circuit start that hangs (the negotiation held here) shows "Connecting…" and, after Shell:CircuitStartTimeoutSeconds
     /// (3 s here; the layout renders it into the page), the failure with its Reload button; on a phone as a strip under the
     /// bar that moves the page down rather than covering its heading. A circuit that starts after all still takes the page
