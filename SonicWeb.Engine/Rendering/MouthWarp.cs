@@ -359,24 +359,30 @@ internal sealed partial class MouthWarp
         float lowerWide = Smooth.Step(5f, 10f, gap);
         if (lowerWide * _lowerTeethDrawn > 0 && e < LowerTeethHalfWidth)
         {
-            float lowerSeam = ToothSeam(e / LowerTeethHalfWidth * 0.43f);
-            float tips = 0.085f * gap * (1 - 0.25f * lowerSeam);
+            float lowerS = e / LowerTeethHalfWidth * 0.43f;
+            float lowerSeam = ToothSeam(lowerS);
+            float lowerAcross = ToothAcross(lowerS);
+            float tips = 0.085f * gap * (1 - 0.25f * lowerSeam) * (1 - IncisalRounding * Pow6(lowerAcross));
             float lowerTeeth = lowerWide * _lowerTeethDrawn * Smooth.Clamp01((depth - (gap - tips)) / feather + 0.5f)
                 * (1 - Smooth.Step(0.3f * LowerTeethHalfWidth, LowerTeethHalfWidth, e)) * 0.85f;
-            float dim = 0.66f * (1 - 0.2f * lowerSeam);
+            float dim = 0.66f * (1 - 0.2f * lowerSeam) * (1 - ToothRoundness * lowerAcross * lowerAcross);
             r += lowerTeeth * (c.TeethR * dim - r); g += lowerTeeth * (c.TeethG * dim - g); b += lowerTeeth * (c.TeethB * dim - b);
         }
 
         float band = MathF.Min(0.32f * gap, _teethRoom.At(sx));
         if (band > 0.05f)
         {
-            // Separate teeth: soft darker seams between them, each tooth's lower edge a little rounded.
-            float seam = ToothSeam(MathF.Abs(sx) / _innerHalfWidth);
-            float bandHere = band * (1 - 0.1f * seam);
+            // Separate teeth, each one rounded: lit in its middle and darker towards its sides (the enamel curves
+            // away from the light), its lower corners rounded off, a faint seam where two meet. A flat band cut by
+            // thin dark seams read as piano keys at 1024 (teen-boy, dark-skin-woman, three-quarter-man).
+            float s = MathF.Abs(sx) / _innerHalfWidth;
+            float seam = ToothSeam(s);
+            float toothAcross = ToothAcross(s);
+            float bandHere = band * (1 - 0.1f * seam) * (1 - IncisalRounding * Pow6(toothAcross));
             // Towards the corners the teeth recede into the cheeks' shadow: the band fades into the cavity
             // instead of ending in a grey sliver where the opening narrows to its tip (the tilted group photo).
             float teeth = Smooth.Clamp01((bandHere - depth) / feather + 0.5f) * Smooth.Step(0.05f, 0.6f, band) * (1 - Smooth.Step(CornerFadeStart, 0.95f, e));
-            float shade = (1 - 0.45f * e * e) * (1 - 0.2f * Smooth.Clamp01(depth / band)) * (1 - 0.13f * seam)
+            float shade = (1 - 0.45f * e * e) * (1 - 0.2f * Smooth.Clamp01(depth / band)) * (1 - 0.07f * seam) * (1 - ToothRoundness * toothAcross * toothAcross)
                 * (0.86f + 0.14f * Smooth.Step(0, 0.4f * band + 0.5f, depth));   // in the upper lip's shadow at the top
             r += teeth * (c.TeethR * shade - r); g += teeth * (c.TeethG * shade - g); b += teeth * (c.TeethB * shade - b);
         }
@@ -391,6 +397,29 @@ internal sealed partial class MouthWarp
         float width = _seamWidth; // 0.45 source px as a share of the half width
         return MathF.Exp(-best * best / (width * width));
     }
+
+    /// <summary>
+    /// Where <paramref name="s"/> (= |x| / inner half width) lies across its tooth: -1 and 1 at the tooth's two edges,
+    /// 0 in its middle. Past the last listed edge the teeth keep the last tooth's width.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ToothAcross(float s)
+    {
+        float left = ToothEdges[^1], width = ToothEdges[^1] - ToothEdges[^2];
+        for (int i = 1; i < ToothEdges.Length; i++)
+            if (s < ToothEdges[i]) { left = ToothEdges[i - 1]; width = ToothEdges[i] - left; break; }
+        if (s >= ToothEdges[^1]) left += MathF.Floor((s - left) / width) * width;
+        return 2 * (s - left) / width - 1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Pow6(float x) { float x2 = x * x; return x2 * x2 * x2; }
+
+    /// <summary>How much darker a drawn tooth is at its sides than in its middle (squared towards the sides).</summary>
+    private const float ToothRoundness = 0.22f;
+
+    /// <summary>How much shorter a drawn tooth is at its lower corners than in its middle: rounded incisal corners.</summary>
+    private const float IncisalRounding = 0.16f;
 
     /// <summary>
     /// How much darker the opening gets towards its tips, beyond three quarters of the inner half width: the corners

@@ -154,4 +154,49 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
 
         float? Sample(float lx, float ly) => warp.InteriorLuma(pose, lx, ly, out _);
     }
+
+    /// <summary>
+    /// Drawn upper teeth are rounded one by one (docs/quality.md, round 28): each is lit in its middle and darker
+    /// towards its sides. A flat band cut by thin dark seams read as piano keys at 1024. Across the band's middle, from
+    /// the centre line outwards, the seams are the row's local minima; in each tooth between two of them the luma a
+    /// quarter of the tooth's width in from its seams is at most 0.97 of the tooth's brightest (flat band: 0.99 for the middle teeth).
+    /// </summary>
+    [Theory]
+    [InlineData("dark-skin-woman.jpg")]
+    [InlineData("teen-boy.jpg")]
+    public async Task Drawn_upper_teeth_are_rounded_one_by_one(string file)
+    {
+        var warp = await QualityPhotoMouth.LoadAsync(engine, file);
+        var pose = warp.Open(0.8f);
+        float halfWidth = warp.HalfWidth;
+        var row = new List<float>();
+        for (float lx = 0.02f; lx <= 0.7f * halfWidth; lx += 0.1f)
+        {
+            // The teeth in this column: the ivory run from the opening's top down; its middle.
+            float? top = null, bottom = null;
+            for (float ly = -0.5f * halfWidth; ly <= 1.2f * halfWidth; ly += 0.05f)
+            {
+                float? luma = warp.InteriorLuma(pose, lx, ly, out float red);
+                bool ivory = luma > 60 && red < 0.25f * luma;
+                if (top is null) { if (ivory) top = ly; }
+                else if (!ivory) { bottom = ly; break; }
+            }
+            row.Add(top is null || bottom is null ? float.NaN : warp.InteriorLuma(pose, lx, (top.Value + bottom.Value) / 2, out _) ?? float.NaN);
+        }
+        Assert.True(row.Count(float.IsNaN) <= row.Count / 10, $"{file}: no drawn teeth across {row.Count(float.IsNaN)} of {row.Count} columns");
+
+        var seams = Enumerable.Range(3, row.Count - 6).Where(i => row[i] <= row.Skip(i - 3).Take(7).Min()).ToList();
+        var ratios = new List<float>();
+        for (int k = 0; k + 1 < seams.Count; k++)
+        {
+            int from = seams[k], to = seams[k + 1], width = to - from;
+            if (width < 12) continue;
+            float peak = row.Skip(from).Take(width).Max();
+            float quarters = (row[from + width / 4] + row[to - width / 4]) / 2;
+            ratios.Add(quarters / peak);
+        }
+        output.WriteLine($"{file}: {seams.Count} seams; quarter / peak per tooth: {string.Join(", ", ratios.Select(r => r.ToString("0.000")))}");
+        Assert.True(ratios.Count >= 2, $"{file}: only {ratios.Count} whole teeth between seams");
+        Assert.True(ratios.Max() <= 0.97f, $"{file}: a drawn tooth is flat across ({ratios.Max():0.000} of its peak a quarter in)");
+    }
 }
