@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SonicWeb.Accounts;
 using SonicWeb.Data;
 using SonicWeb.Storage;
 using SonicWeb.Tests.TestSupport;
@@ -205,5 +206,26 @@ public sealed class HistoryBrowserTests
         Assert.Equal(0, broken);
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "history-no-picture.png") });
         Assert.DoesNotContain(problems, p => !p.Contains("404"));
+
+        // An operator sees the same rows, none of them hers: each gets the placeholder, without a link (she may not open
+        // the job), where the cell used to be empty; the picture there is not shown either. At both widths.
+        (await host.CreateUserAsync("olga@sonicweb.test", Roles.Operator, "Olga")).Client.Dispose();
+        foreach (var (width, height) in new[] { (1366, 900), (390, 844) })
+        {
+            var other = await browser.NewPageAsync(width, height);
+            await BrowserKit.SignInAsync(other, "olga@sonicweb.test", "user-password-for-tests");
+            await other.GotoAsync("/history");
+            await BrowserKit.WaitForCircuitAsync(other);
+            await Assertions.Expect(other.Locator("[data-job-id]")).ToHaveTextAsync(["With photo", "No picture", "Photo gone", "Expired"]);
+            await Assertions.Expect(other.Locator(".thumb-cell .thumb-placeholder:visible")).ToHaveCountAsync(4);
+            await Assertions.Expect(other.Locator(".thumb-cell a")).ToHaveCountAsync(0);
+            await Assertions.Expect(other.Locator(".thumb-cell img")).ToHaveCountAsync(0);
+            var placeholders = await other.EvaluateAsync<double[]>("() => [...document.querySelectorAll('.thumb-cell .thumb-placeholder')]" +
+                ".flatMap(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])");
+            Assert.Equal(8, placeholders.Length);
+            Assert.All(placeholders, s => Assert.Equal(56, s, 0.5));
+            await other.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, $"history-not-yours-{width}.png"), FullPage = true });
+            await other.Context.CloseAsync();
+        }
     }
 }

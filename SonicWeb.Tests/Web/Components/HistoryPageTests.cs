@@ -134,7 +134,10 @@ public sealed class HistoryPageTests : ComponentTestContext
             var row = cut.Find($"tr:has([data-job-id='{job.Id}'])");
             Assert.Equal(MayRead(job), row.QuerySelector($"a[href='/jobs/{job.Id}']") is not null);
             Assert.Equal(MayRead(job) && job.ThumbnailPath is not null, row.QuerySelector($"img[src='/api/jobs/{job.Id}/thumbnail']") is not null);
-            Assert.Equal(MayRead(job) && job.ThumbnailPath is null, row.QuerySelector(".thumb-placeholder:not(.thumb-fallback)") is not null); // no broken image
+            // No broken image, and no empty cell for a job the user may not open: the same placeholder, without a link.
+            var thumb = row.QuerySelector(".thumb-cell")!;
+            Assert.Equal(!MayRead(job) || job.ThumbnailPath is null, thumb.QuerySelector(".thumb-placeholder:not(.thumb-fallback)") is not null);
+            Assert.Equal(MayRead(job), thumb.QuerySelector("a") is not null);
             Assert.Equal(MayRead(job) && job.Status == JobStatus.Succeeded, row.QuerySelector($"a[href='/api/jobs/{job.Id}/video?download=1']") is not null);
             Assert.Contains(job.Status.ToString(), row.QuerySelector(".status-chip")!.TextContent);
         }
