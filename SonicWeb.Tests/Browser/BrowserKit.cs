@@ -178,6 +178,26 @@ public static class BrowserKit
         await page.SetInputFilesAsync(inputSelector, paths);
     }
 
+    /// <summary>
+    /// Freezes the page's CSS animations (chromium's DevTools protocol), so that "Connecting…" cannot appear through its
+    /// own 0.4 s delay; <see cref="SetAnimationRateAsync"/> with the returned session sets them going again.
+    /// </summary>
+    public static async Task<ICDPSession> FreezeAnimationsAsync(IPage page)
+    {
+        var session = await page.Context.NewCDPSessionAsync(page);
+        await session.SendAsync("Animation.enable");
+        await SetAnimationRateAsync(session, 0);
+        return session;
+    }
+
+    /// <summary>The speed of the page's CSS animations (0 freezes them, 1 is normal).</summary>
+    public static Task SetAnimationRateAsync(ICDPSession session, double rate) =>
+        session.SendAsync("Animation.setPlaybackRate", new Dictionary<string, object> { ["playbackRate"] = rate });
+
+    /// <summary>The layout's "Connecting…" status (shown while the page's circuit starts).</summary>
+    public static ILocator ConnectingStatus(IPage page) =>
+        page.Locator("[role='status']").GetByText("Connecting…", new() { Exact = true });
+
     /// <summary>Holds the page's circuit back at its negotiation until the returned source is set.</summary>
     public static async Task<TaskCompletionSource> HoldCircuitAsync(IPage page)
     {

@@ -212,14 +212,8 @@ public sealed class EarlyInputBrowserTests
     public async Task A_switch_clicked_before_the_circuit_is_up_looks_disabled_and_keeps_its_state_and_a_slider_moved_is_carried_over()
     {
         using var host = new WebTestHost();
-        await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
-        var page = browser.Page;
-        var problems = BrowserKit.WatchForProblems(page);
-        await BrowserKit.SignInAsync(page);
-        var animations = await page.Context.NewCDPSessionAsync(page); // frozen: the status's own 0.4 s cannot pass
-        await animations.SendAsync("Animation.enable");
-        await animations.SendAsync("Animation.setPlaybackRate", new() { ["playbackRate"] = 0 });
-        var release = await BrowserKit.HoldCircuitAsync(page);
+        await using var held = await HoldAsync(host);
+        var (page, problems, animations, release) = (held.Page, held.Problems, held.Animations, held.Release);
         var input = page.Locator("#preview-first");
         var toggle = page.Locator("label.mud-switch", new() { Has = input });
         var slider = page.Locator("#slider-min_resolution input[type=range]");
@@ -252,13 +246,115 @@ public sealed class EarlyInputBrowserTests
         await Assertions.Expect(slider).ToBeFocusedAsync();
         Assert.Equal(shown, await StateAsync());
         await Assertions.Expect(toggle).ToHaveCSSAsync("opacity", "1");
-        await animations.SendAsync("Animation.setPlaybackRate", new() { ["playbackRate"] = 1 });
+        await BrowserKit.SetAnimationRateAsync(animations, 1);
         await toggle.ClickAsync(); // now it works
         await Assertions.Expect(input).ToHaveAttributeAsync("aria-checked", shown.Item1 ? "false" : "true");
         Assert.Equal(!shown.Item1, await input.EvaluateAsync<bool>("e => e.checked"));
         await page.ScreenshotAsync(new() { Path = Shot("switch-after"), FullPage = true });
         Assert.Empty(problems);
     }
+
+    /// <summary>
+    /// A history row's checkbox (MudTable's multi-select, a MudCheckBox: a native checkbox under a tick the circuit
+    /// draws) clicked before the circuit is up: the click is cancelled (js/early-controls.js), so the box stays unticked
+    /// and no row is chosen that the circuit's first render would forget; "Connecting…" shows at once. Once connected the
+    /// same box chooses the row.
+    /// </summary>
+    [Fact]
+    public async Task A_history_row_checkbox_clicked_before_the_circuit_is_up_stays_unticked_and_chooses_the_row_once_connected()
+    {
+        using var host = new WebTestHost();
+        var id = await InsertJobAsync(host, j => (j.Name, j.Status, j.FinishedAt) = ("Early choice", JobStatus.Succeeded, DateTime.UtcNow));
+        await using var held = await HoldAsync(host);
+        var page = held.Page;
+        var label = page.Locator($"tr:has([data-job-id='{id}']) label.mud-checkbox");
+        var box = label.Locator("input[type=checkbox]");
+        var count = page.Locator("#selection-count");
+
+        await page.GotoAsync("/history");
+        await Assertions.Expect(count).ToHaveTextAsync("Choose rows to download or delete them together.");
+        Assert.False(await box.IsCheckedAsync());
+        var unticked = await label.Locator("svg").InnerHTMLAsync(); // the icon the page shows for "not chosen"
+        await label.ClickAsync();
+        Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
+        await Assertions.Expect(BrowserKit.ConnectingStatus(page)).ToBeVisibleAsync();
+        Assert.False(await box.IsCheckedAsync()); // the input did not flip behind a box that still shows no tick
+        Assert.Equal(unticked, await label.Locator("svg").InnerHTMLAsync());
+        await Assertions.Expect(label).ToHaveCSSAsync("opacity", "0.5");
+        await page.ScreenshotAsync(new() { Path = Shot("history-checkbox-before") });
+
+        await BrowserKit.SetAnimationRateAsync(held.Animations, 1);
+        held.Release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        Assert.False(await box.IsCheckedAsync()); // not replayed
+        await Assertions.Expect(count).ToHaveTextAsync("Choose rows to download or delete them together.");
+        await label.ClickAsync();
+        await Assertions.Expect(count).ToHaveTextAsync("1 chosen");
+        await Assertions.Expect(box).ToBeCheckedAsync();
+        Assert.NotEqual(unticked, await label.Locator("svg").InnerHTMLAsync()); // and the tick shows
+        await page.ScreenshotAsync(new() { Path = Shot("history-checkbox-after") });
+        Assert.Empty(held.Problems);
+    }
+
+    /// <summary>
+    /// A user's role select on the admin's users page (a MudSelect, whose list is opened by the circuit) clicked before
+    /// the circuit is up: it cannot open, so "Connecting…" shows at once and the select keeps showing the role it had.
+    /// Once connected the same select opens its list of roles.
+    /// </summary>
+    [Fact]
+    public async Task A_role_select_clicked_before_the_circuit_is_up_keeps_its_role_and_opens_once_connected()
+    {
+        using var host = new WebTestHost();
+        (await host.CreateUserAsync("bea@sonicweb.test", Roles.Reviewer, "Bea")).Client.Dispose();
+        await using var held = await HoldAsync(host);
+        var page = held.Page;
+        var select = page.Locator("#users tbody tr", new() { HasText = "bea@sonicweb.test" }).Locator("div.mud-input-control.mud-select");
+        var shown = select.Locator("[role='combobox']");
+        var list = page.Locator(".mud-popover-open .mud-list-item");
+
+        await page.GotoAsync("/admin/users");
+        await Assertions.Expect(shown).ToHaveTextAsync("Reviewer");
+        await select.ClickAsync();
+        Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
+        await Assertions.Expect(BrowserKit.ConnectingStatus(page)).ToBeVisibleAsync();
+        await Assertions.Expect(shown).ToHaveTextAsync("Reviewer");
+        await Assertions.Expect(select).ToHaveCSSAsync("opacity", "0.5");
+        Assert.Equal(0, await list.CountAsync());
+        await page.ScreenshotAsync(new() { Path = Shot("role-select-before") });
+
+        await BrowserKit.SetAnimationRateAsync(held.Animations, 1);
+        held.Release.SetResult();
+        await BrowserKit.WaitForCircuitAsync(page);
+        await Assertions.Expect(shown).ToHaveTextAsync("Reviewer");
+        await Assertions.Expect(list).ToHaveCountAsync(0); // not replayed
+        await select.ClickAsync();
+        await Assertions.Expect(list).ToHaveTextAsync(Roles.All.ToArray());
+        await page.ScreenshotAsync(new() { Path = Shot("role-select-after") });
+        Assert.Empty(held.Problems);
+    }
+
+    /// <summary>
+    /// The start of the tests of controls used before the circuit is up: the admin signed in on a fresh page watched for
+    /// problems, its CSS animations frozen (the status's own 0.4 s cannot pass, so only a click can show it) and its
+    /// circuits held back at their negotiation until <see cref="HeldPage.Release"/> is set.
+    /// </summary>
+    private static async Task<HeldPage> HoldAsync(WebTestHost host)
+    {
+        var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
+        var page = browser.Page;
+        var problems = BrowserKit.WatchForProblems(page);
+        await BrowserKit.SignInAsync(page);
+        var animations = await BrowserKit.FreezeAnimationsAsync(page);
+        return new HeldPage(browser, problems, animations, await BrowserKit.HoldCircuitAsync(page));
+    }
+
+    private sealed record HeldPage(BrowserKit.OpenPage Browser, List<string> Problems, ICDPSession Animations, TaskCompletionSource Release)
+        : IAsyncDisposable
+    {
+        public IPage Page => Browser.Page;
+        public ValueTask DisposeAsync() => Browser.DisposeAsync();
+    }
+
 
     /// <summary>A second backend whose health check waits while the test holds it (closed: until opened again).</summary>
     private sealed class GatedBackend : IGenerationBackend, IBackendHealth

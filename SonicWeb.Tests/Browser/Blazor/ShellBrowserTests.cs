@@ -153,14 +153,12 @@ public sealed class ShellBrowserTests
         await using var browser = await BrowserKit.OpenPageAsync(host, 1366, 900);
         var page = browser.Page;
         await BrowserKit.SignInAsync(page);
-        var animations = await page.Context.NewCDPSessionAsync(page);
-        await animations.SendAsync("Animation.enable");
-        await SetAnimationRateAsync(animations, 0);
+        var animations = await BrowserKit.FreezeAnimationsAsync(page);
         var release = await BrowserKit.HoldCircuitAsync(page);
 
         await page.GotoAsync("/account/settings");
         Assert.Equal(0, await page.Locator("[data-circuit='connected']").CountAsync());
-        var status = ConnectingStatus(page);
+        var status = BrowserKit.ConnectingStatus(page);
         await page.WaitForTimeoutAsync(600); // longer than the status's own delay: frozen, it has not passed
         Assert.False(await status.IsVisibleAsync());
         Assert.Equal("progress", await CursorAsync(page, "#theme-toggle"));
@@ -174,7 +172,7 @@ public sealed class ShellBrowserTests
         await Assertions.Expect(page.Locator("#theme-toggle")).ToHaveAttributeAsync("data-theme", "light");
         await page.ScreenshotAsync(new() { Path = Shot("connecting-after-click") });
 
-        await SetAnimationRateAsync(animations, 1);
+        await BrowserKit.SetAnimationRateAsync(animations, 1);
         release.SetResult();
         await BrowserKit.WaitForCircuitAsync(page);
         await Assertions.Expect(status).ToHaveCountAsync(0);
@@ -198,7 +196,7 @@ public sealed class ShellBrowserTests
         var release = await BrowserKit.HoldCircuitAsync(page);
 
         await page.GotoAsync("/account/settings");
-        var status = ConnectingStatus(page);
+        var status = BrowserKit.ConnectingStatus(page);
         await Assertions.Expect(status).ToBeVisibleAsync();
         await Assertions.Expect(status).ToHaveTextAsync("Connecting…");
         Assert.Equal("progress", await CursorAsync(page, "#nav-toggle"));
@@ -243,7 +241,7 @@ public sealed class ShellBrowserTests
         await Assertions.Expect(message).ToBeVisibleAsync(new() { Timeout = 5000 }); // the time bound is 15 s
         Console.WriteLine($"negotiation {failure}: the failure shown {clock.Elapsed.TotalSeconds:0.0} s after the page was asked for");
         await Assertions.Expect(page.Locator("[data-circuit='failed']")).ToHaveCountAsync(1);
-        await Assertions.Expect(ConnectingStatus(page)).ToBeHiddenAsync();
+        await Assertions.Expect(BrowserKit.ConnectingStatus(page)).ToBeHiddenAsync();
         var reload = page.GetByRole(AriaRole.Button, new() { Name = "Reload" });
         await Assertions.Expect(reload).ToBeVisibleAsync();
         Assert.NotEqual("progress", await CursorAsync(page, "#theme-toggle")); // it will not start working
@@ -290,7 +288,7 @@ public sealed class ShellBrowserTests
         await Assertions.Expect(FailedStatus(page)).ToBeVisibleAsync(new() { Timeout = 5000 }); // the time bound is 15 s
         Console.WriteLine($"transports refused: the failure shown {clock.Elapsed.TotalSeconds:0.0} s after the page was asked for");
         Assert.True(Volatile.Read(ref negotiated) > 0, "the negotiation itself went through");
-        await Assertions.Expect(ConnectingStatus(page)).ToBeHiddenAsync();
+        await Assertions.Expect(BrowserKit.ConnectingStatus(page)).ToBeHiddenAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reload" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("circuit-failed-transports") });
 
@@ -349,10 +347,10 @@ public sealed class ShellBrowserTests
 
         await page.GotoAsync("/account/settings");
         await Assertions.Expect(page.Locator(".circuit-pending")).ToHaveAttributeAsync("data-start-timeout-ms", "3000");
-        await Assertions.Expect(ConnectingStatus(page)).ToBeVisibleAsync();
+        await Assertions.Expect(BrowserKit.ConnectingStatus(page)).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(1500);
         Assert.False(await FailedStatus(page).IsVisibleAsync()); // not before its time
-        await Assertions.Expect(ConnectingStatus(page)).ToBeVisibleAsync();
+        await Assertions.Expect(BrowserKit.ConnectingStatus(page)).ToBeVisibleAsync();
 
         var message = FailedStatus(page);
         await Assertions.Expect(message).ToBeVisibleAsync(new() { Timeout = 10_000 });
@@ -430,17 +428,12 @@ public sealed class ShellBrowserTests
     private static string DrawerTag(string html) => Regex.Match(html, "<[^<>]*id=\"nav-drawer\"[^<>]*>").Value;
 
 
-    private static ILocator ConnectingStatus(IPage page) => page.Locator("[role='status']").GetByText("Connecting…", new() { Exact = true });
 
     private static ILocator FailedStatus(IPage page) =>
         page.Locator("[role='status']").GetByText("Can’t reach the server. Check your connection, then reload.");
 
     private static Task<string> CursorAsync(IPage page, string selector) =>
         page.Locator(selector).EvaluateAsync<string>("e => getComputedStyle(e).cursor");
-
-    /// <summary>The speed of the page's CSS animations (0 freezes them; chromium's DevTools protocol).</summary>
-    private static Task SetAnimationRateAsync(ICDPSession session, double rate) =>
-        session.SendAsync("Animation.setPlaybackRate", new Dictionary<string, object> { ["playbackRate"] = rate });
 
     private static Task<string> BackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
