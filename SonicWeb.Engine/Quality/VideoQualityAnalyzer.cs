@@ -12,7 +12,7 @@ namespace SonicWeb.Engine.Quality;
 /// <param name="Loudness">The speech loudness per frame (0..1 above the recording's own noise floor, <see cref="SpeechReference"/>).</param>
 /// <param name="Speech">Pauses and speech per frame, from the audio alone.</param>
 /// <param name="BlackBorderShare">Largest share, over frames, of outer-ring pixels that are near black where the
-/// reference (still) frame has nothing dark nearby (within <see cref="VideoQualityAnalyzer.BorderReach"/> pixels): black
+/// reference (still) frame has nothing dark nearby (within <see cref="VideoQualityAnalyzer.BorderReachFor"/> pixels): black
 /// padding revealed by motion shows up here, a black shirt or suit at the frame edge moving with the body does not.</param>
 public sealed record VideoQualityReport(
     int Frames,
@@ -116,42 +116,50 @@ public static class VideoQualityAnalyzer
         return raw.Select(v => Math.Max(0, v - rest)).ToArray();
     }
 
-    /// <summary>How far (output pixels) the picture near the frame edge may move: hair touching the top edge moves with the
-    /// whole head (about 10 px at 512 with the default motion), the background with the body's follow.</summary>
+    /// <summary>How far (output pixels at 512) the picture near the frame edge may move: hair touching the top edge moves with
+    /// the whole head (about 10 px at 512 with the default motion), the background with the body's follow.</summary>
     public const int BorderReach = 16;
+
+    /// <summary>
+    /// <see cref="BorderReach"/> for a frame of this size: motion and the photo's shadows scale with the frame, so at 1024
+    /// the reach is 32 px. A fixed 16 px flagged smile-teeth-man+en-male-hf-radio at 1024 (1.1%, frame 150): the shadow
+    /// under his chin, 16-32 px above the bottom edge in the still, dragged to the edge by a wide "ah", as at 512.
+    /// </summary>
+    internal static int BorderReachFor(RgbImage frame) => (int)MathF.Round(BorderReach * MathF.Max(1, Math.Min(frame.Width, frame.Height) / 512f));
 
     /// <summary>
     /// Share of the 2-pixel outer ring darker than luma 12 (black padding shows up here), not counting
     /// ring pixels marked in <paramref name="darkNearby"/> (the photo itself is dark near them), nor bottom-edge
-    /// pixels whose column has the photo's dark within <see cref="BorderReach"/> + <paramref name="jawDropPixels"/>
+    /// pixels whose column has the photo's dark within <see cref="BorderReachFor"/> + <paramref name="jawDropPixels"/>
     /// above (<paramref name="darkAbove"/>): on a tight crop the jaw drags the shadow under the chin down to the
     /// bottom edge (smile-teeth-man at 512: the chin 57 px above the edge, the shadow at the edge in a wide "ah").
     /// </summary>
     public static double BlackBorderShare(RgbImage frame, bool[]? darkNearby = null, float[]? darkAbove = null, float jawDropPixels = 0)
     {
-        int dark = 0, total = 0;
+        int dark = 0, total = 0, reach = BorderReachFor(frame);
         for (int y = 0; y < frame.Height; y++)
             for (int x = 0; x < frame.Width; x++)
             {
                 if (!InRing(frame, x, y)) continue;
                 total++;
                 if (PixelRegion.Luma(frame, x, y) >= 12 || (darkNearby?[y * frame.Width + x] ?? false)) continue;
-                if (darkAbove != null && y >= frame.Height - 2 && darkAbove[x] <= BorderReach + jawDropPixels) continue;
+                if (darkAbove != null && y >= frame.Height - 2 && darkAbove[x] <= reach + jawDropPixels) continue;
                 dark++;
             }
         return total == 0 ? 0 : dark / (double)total;
     }
 
     /// <summary>Per column: how far above the bottom edge the still frame's nearest pixel darker than luma 30 is
-    /// (within <see cref="BorderReach"/> columns either side); infinity where there is none.</summary>
-    private static float[] DarkAboveBottom(RgbImage still)
+    /// (within <see cref="BorderReachFor"/> columns either side); infinity where there is none.</summary>
+    internal static float[] DarkAboveBottom(RgbImage still)
     {
+        int reach = BorderReachFor(still);
         var rows = new float[still.Width];
         for (int x = 0; x < still.Width; x++)
         {
             rows[x] = float.PositiveInfinity;
             for (int y = still.Height - 1; y >= 0 && float.IsPositiveInfinity(rows[x]); y--)
-                for (int xx = Math.Max(0, x - BorderReach); xx <= Math.Min(still.Width - 1, x + BorderReach); xx++)
+                for (int xx = Math.Max(0, x - reach); xx <= Math.Min(still.Width - 1, x + reach); xx++)
                     if (PixelRegion.Luma(still, xx, y) < 30) { rows[x] = still.Height - 1 - y; break; }
         }
         return rows;
@@ -159,17 +167,18 @@ public static class VideoQualityAnalyzer
 
     private static bool InRing(RgbImage frame, int x, int y) => y < 2 || y >= frame.Height - 2 || x < 2 || x >= frame.Width - 2;
 
-    /// <summary>Per ring pixel of the still frame: is any pixel within <see cref="BorderReach"/> darker than luma 30?</summary>
-    private static bool[] DarkNearRing(RgbImage still)
+    /// <summary>Per ring pixel of the still frame: is any pixel within <see cref="BorderReachFor"/> darker than luma 30?</summary>
+    internal static bool[] DarkNearRing(RgbImage still)
     {
+        int reach = BorderReachFor(still);
         var marks = new bool[still.Width * still.Height];
         for (int y = 0; y < still.Height; y++)
             for (int x = 0; x < still.Width; x++)
             {
                 if (!InRing(still, x, y)) continue;
                 bool found = false;
-                for (int yy = Math.Max(0, y - BorderReach); yy <= Math.Min(still.Height - 1, y + BorderReach) && !found; yy++)
-                    for (int xx = Math.Max(0, x - BorderReach); xx <= Math.Min(still.Width - 1, x + BorderReach) && !found; xx++)
+                for (int yy = Math.Max(0, y - reach); yy <= Math.Min(still.Height - 1, y + reach) && !found; yy++)
+                    for (int xx = Math.Max(0, x - reach); xx <= Math.Min(still.Width - 1, x + reach) && !found; xx++)
                         found = PixelRegion.Luma(still, xx, yy) < 30;
                 marks[y * still.Width + x] = found;
             }
