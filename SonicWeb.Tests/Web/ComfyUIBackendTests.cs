@@ -17,7 +17,7 @@ namespace SonicWeb.Tests.Web;
 /// protocol over real HTTP and WebSocket on loopback and renders a real MP4 with ffmpeg. Jobs go
 /// through the REST API with backend=comfyui-sonic; the default backend stays the tests' fake.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(ProcessCollection.Name)] // waits on the stand-in's simulated GPU: balances the two lanes (see ProcessCollection)
 public sealed class ComfyUIBackendTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);

@@ -15,7 +15,7 @@ namespace SonicWeb.Tests.Web;
 /// than Sonic's rule of thumb), and each job's estimate (made at submission) is compared with its measured
 /// generation time. This measures the fitting, not a real GPU: docs/backends.md quotes the table it prints.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(ProcessCollection.Name)] // waits on the stand-in's simulated GPU: balances the two lanes (see ProcessCollection)
 public sealed class ComfyUIEstimateAccuracyTests(ITestOutputHelper output)
 {
     // 1 s + 3 s per work unit, against the rule of thumb's 0 s + 12 s.

@@ -27,6 +27,8 @@ public sealed class WebCollection
 /// Tests that run the app as separate processes (a cluster behind nginx, workers killed and restarted, a broker or
 /// database taken down): they mostly wait on those processes and outages, each with its own brokers, databases and
 /// ports, so they run one at a time beside the web tests rather than after them (a third off the suite's time).
+/// In-process web tests that mostly wait too (the ComfyUI stand-in's simulated GPU) run here to even out the two lanes:
+/// the web lane sets the suite's time.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class ProcessCollection
