@@ -99,6 +99,9 @@ internal sealed partial class MouthWarp
         _upFade = 0.9f * halfWidth;
         _teethHeight = 0.28f * halfWidth;
         _seamWidth = 0.45f / _innerHalfWidth;
+        _archTurn = Math.Clamp(MathF.Asin(Math.Clamp(FaceLandmarkNet68.NoseOffsetOf(landmarks) / NoseReach, -1f, 1f)), -MaxArchTurn, MaxArchTurn);
+        _archSinTurnCosSpan = MathF.Sin(_archTurn) * MathF.Cos(ArchHalfAngle);
+        _archCosTurnSinSpan = MathF.Cos(_archTurn) * MathF.Sin(ArchHalfAngle);
         float neckFade = MathF.Max(1.3f * (chin - lipCentre), 2.5f * _maxDrop);
 
         // The opening's tip: 1.2 inner half widths out, but never past the landmark corners. The landmark inner corners
@@ -356,15 +359,17 @@ internal sealed partial class MouthWarp
         // The tips of the lower incisors just above the lower lip, in front of the tongue, only when wide open:
         // four narrow teeth in the middle, in the lip's shadow. A band across the whole opening read as a ledge.
         // A smile that shows teeth brings its own lower teeth down with the jaw: a drawn row above them read as a second row.
+        // Along the teeth (|ArchPosition|) rather than across the opening (e): on a turned face they differ.
+        float arch = MathF.Abs(ArchPosition(sx));
         float lowerWide = Smooth.Step(5f, 10f, gap);
-        if (lowerWide * _lowerTeethDrawn > 0 && e < LowerTeethHalfWidth)
+        if (lowerWide * _lowerTeethDrawn > 0 && arch < LowerTeethHalfWidth)
         {
-            float lowerS = e / LowerTeethHalfWidth * 0.43f;
+            float lowerS = arch / LowerTeethHalfWidth * 0.43f;
             float lowerSeam = ToothSeam(lowerS);
             float lowerAcross = ToothAcross(lowerS);
             float tips = 0.085f * gap * (1 - 0.25f * lowerSeam) * (1 - IncisalRounding * Pow6(lowerAcross));
             float lowerTeeth = lowerWide * _lowerTeethDrawn * Smooth.Clamp01((depth - (gap - tips)) / feather + 0.5f)
-                * (1 - Smooth.Step(0.3f * LowerTeethHalfWidth, LowerTeethHalfWidth, e)) * 0.85f;
+                * (1 - Smooth.Step(0.3f * LowerTeethHalfWidth, LowerTeethHalfWidth, arch)) * 0.85f;
             float dim = 0.66f * (1 - 0.2f * lowerSeam) * (1 - ToothRoundness * lowerAcross * lowerAcross);
             r += lowerTeeth * (c.TeethR * dim - r); g += lowerTeeth * (c.TeethG * dim - g); b += lowerTeeth * (c.TeethB * dim - b);
         }
@@ -375,9 +380,8 @@ internal sealed partial class MouthWarp
             // Separate teeth, each one rounded: lit in its middle and darker towards its sides (the enamel curves
             // away from the light), its lower corners rounded off, a faint seam where two meet. A flat band cut by
             // thin dark seams read as piano keys at 1024 (teen-boy, dark-skin-woman, three-quarter-man).
-            float s = MathF.Abs(sx) / _innerHalfWidth;
-            float seam = ToothSeam(s);
-            float toothAcross = ToothAcross(s);
+            float seam = ToothSeam(arch);
+            float toothAcross = ToothAcross(arch);
             float bandHere = band * (1 - 0.1f * seam) * (1 - IncisalRounding * Pow6(toothAcross));
             // Towards the corners the teeth recede into the cheeks' shadow: the band fades into the cavity
             // instead of ending in a grey sliver where the opening narrows to its tip (the tilted group photo).
@@ -444,6 +448,36 @@ internal sealed partial class MouthWarp
 
     private static readonly float[] ToothEdges = [0f, 0.23f, 0.43f, 0.6f, 0.75f, 0.88f];
     private readonly float _seamWidth;
+
+    /// <summary>
+    /// The drawn teeth stand on an arch (<see cref="ArchHalfAngle"/> each side of the front), and a turned face turns
+    /// that arch: its far side's teeth come out narrower and the gap between the front teeth moves towards the far
+    /// corner. The turn is read from how far the nose sits off the middle of the face's outline
+    /// (<see cref="FaceLandmarkNet68.NoseOffsetOf"/>, about <see cref="NoseReach"/> x the sine of the turn), not from the
+    /// lips: the landmark fit draws the lips of a turned face symmetric about their corners.
+    /// </summary>
+    private readonly float _archTurn, _archSinTurnCosSpan, _archCosTurnSinSpan;
+    /// <summary>The arch between the mouth's corners spans this angle (radians) each side of the front teeth: the canines at the corners.</summary>
+    private const float ArchHalfAngle = 1.0f;
+    /// <summary>How far the nose moves off the outline's middle, as a share of its half width, per unit sine of the turn.</summary>
+    private const float NoseReach = 0.6f;
+    /// <summary>Beyond this turn (radians) the layout stays as it is: the landmark fit itself is unreliable there.</summary>
+    private const float MaxArchTurn = 0.5f;
+
+    /// <summary>
+    /// Where <paramref name="sx"/> (mouth frame x, source px) lies along the drawn teeth, in inner half widths of a face
+    /// seen from the front: the frontal layout's own |sx| / inner half width when the face looks at the camera. On a
+    /// turned face the arch point under the pixel is found (the image shows sin(angle + turn), scaled so the corners stay
+    /// the corners) and placed where the front view would show it. Signed: negative towards the image-left corner.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float ArchPosition(float sx)
+    {
+        float x = sx / _innerHalfWidth;
+        if (_archTurn == 0) return x;
+        float seen = Math.Clamp(x * _archCosTurnSinSpan + _archSinTurnCosSpan, -1f, 1f);
+        return MathF.Sin(MathF.Asin(seen) - _archTurn) / MathF.Sin(ArchHalfAngle);
+    }
 
     /// <summary>
     /// True when the photo shows teeth just above the middle of the lower inner lip: bright, barely

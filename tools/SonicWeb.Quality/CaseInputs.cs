@@ -26,6 +26,8 @@ internal sealed class CaseInputs(string repoRoot, string workDir)
                 Run("ffmpeg", "-v", "error", "-y", "-i", astronaut, "-vf", "crop=362:452:150:60,pad=820:600:0:0:color=0x7a8290", path);
             return path;
         }
+        // A photo file of one's own (one the set was not tuned on): its path, with a folder or an extension.
+        if ((name.Contains('/') || Path.HasExtension(name)) && File.Exists(name)) return Path.GetFullPath(name);
         var portrait = QualitySet.Portraits.FirstOrDefault(p => p.Name == name)
             ?? throw new ArgumentException($"Unknown photo '{name}'. Photos: astronaut, border, {string.Join(", ", QualitySet.Portraits.Select(p => p.Name))}.");
         return SetFile(portrait.File);

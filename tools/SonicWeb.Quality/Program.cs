@@ -38,8 +38,10 @@ if (args.Contains("--poses") || args.Contains("--corners") || args.Contains("--p
     var opts = new EngineOptions();
     var pipe = new BuiltInBackend(opts, AnalysisModels.Load(ModelStore.Default, onnx, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
     // --photo border: the border case's photo (face at the top-left edges), to check the reflection paths.
-    string photoName = args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut";
-    var photoPath = new CaseInputs(repoRoot, outDir).Photo(photoName);
+    // --photo PATH: a photo file outside the set; its close-ups are named after the file.
+    string photoArg = args.Contains("--photo") ? args[Array.IndexOf(args, "--photo") + 1] : "astronaut";
+    var photoPath = new CaseInputs(repoRoot, outDir).Photo(photoArg);
+    string photoName = File.Exists(photoArg) ? Path.GetFileNameWithoutExtension(photoArg) : photoArg;
     var photo = await ImageLoader.LoadAsync(photoPath, opts.Limits, CancellationToken.None);
     var probeAudio = Path.Combine(Directory.CreateTempSubdirectory("sonicweb-poses-").FullName, "tone.wav");
     File.WriteAllBytes(probeAudio, SilentWav(16000));

@@ -147,6 +147,23 @@ public sealed class FaceLandmarkNet68
     }
 
     /// <summary>
+    /// How far the nose tip (30) sits from the middle of the face's outline (jaw points 0-2 and 14-16), along the eye
+    /// line, as a share of the outline's half width: 0 for a face looking at the camera, positive when the nose points
+    /// towards the image-right side (the face turned that way, its image-right half the far one), negative the other way.
+    /// The nose stands in front of the face's outline, so it moves about as far as the sine of the turn.
+    /// </summary>
+    public static float NoseOffsetOf(FaceLandmarks landmarks)
+    {
+        var p = landmarks.Points;
+        if (p.Count < FaceLandmarks.Count) return 0;
+        float roll = RollOf(landmarks);
+        var along = new Vector2(MathF.Cos(roll), MathF.Sin(roll));
+        float left = Vector2.Dot((p[0] + p[1] + p[2]) / 3, along), right = Vector2.Dot((p[14] + p[15] + p[16]) / 3, along);
+        float half = (right - left) / 2;
+        return half > 0 ? (Vector2.Dot(p[30], along) - (left + half)) / half : 0;
+    }
+
+    /// <summary>
     /// Turns a tight detector box (BlazeFace-like: about brows to mouth, cheek to cheek) into the region
     /// this net expects (face-api's SSD/tiny-detector boxes: brows to chin). The result is a square of
     /// side <see cref="DetectorBoxGrowth"/> x the box's longer side, centred

@@ -170,19 +170,7 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
         var pose = warp.Open(0.8f);
         float halfWidth = warp.HalfWidth;
         var row = new List<float>();
-        for (float lx = 0.02f; lx <= 0.7f * halfWidth; lx += 0.1f)
-        {
-            // The teeth in this column: the ivory run from the opening's top down; its middle.
-            float? top = null, bottom = null;
-            for (float ly = -0.5f * halfWidth; ly <= 1.2f * halfWidth; ly += 0.05f)
-            {
-                float? luma = warp.InteriorLuma(pose, lx, ly, out float red);
-                bool ivory = luma > 60 && red < 0.25f * luma;
-                if (top is null) { if (ivory) top = ly; }
-                else if (!ivory) { bottom = ly; break; }
-            }
-            row.Add(top is null || bottom is null ? float.NaN : warp.InteriorLuma(pose, lx, (top.Value + bottom.Value) / 2, out _) ?? float.NaN);
-        }
+        for (float lx = 0.02f; lx <= 0.7f * halfWidth; lx += 0.1f) row.Add(TeethMiddleLuma(warp, pose, lx));
         Assert.True(row.Count(float.IsNaN) <= row.Count / 10, $"{file}: no drawn teeth across {row.Count(float.IsNaN)} of {row.Count} columns");
 
         var seams = Enumerable.Range(3, row.Count - 6).Where(i => row[i] <= row.Skip(i - 3).Take(7).Min()).ToList();
@@ -198,5 +186,57 @@ public class MouthInteriorTests(EngineFixture engine, ITestOutputHelper output)
         output.WriteLine($"{file}: {seams.Count} seams; quarter / peak per tooth: {string.Join(", ", ratios.Select(r => r.ToString("0.000")))}");
         Assert.True(ratios.Count >= 2, $"{file}: only {ratios.Count} whole teeth between seams");
         Assert.True(ratios.Max() <= 0.97f, $"{file}: a drawn tooth is flat across ({ratios.Max():0.000} of its peak a quarter in)");
+    }
+
+    /// <summary>
+    /// A turned face's drawn teeth turn with it (docs/quality.md, round 29): the gap between the front teeth moves
+    /// towards the far corner and the far side's teeth come out narrower. teen-boy looks a little to the image-left
+    /// (his nose about a tenth of the face's half width off its outline's middle, about 10 degrees); glasses-elderly-woman
+    /// looks at the camera. Across the teeth band's middle the seams are the row's local minima; the front gap is the
+    /// one nearest the corners' midpoint.
+    /// </summary>
+    [Theory]
+    [InlineData("teen-boy.jpg", true)]
+    [InlineData("glasses-elderly-woman.jpg", false)]
+    public async Task Drawn_teeth_turn_with_a_turned_face(string file, bool turnedToImageLeft)
+    {
+        var warp = await QualityPhotoMouth.LoadAsync(engine, file);
+        var pose = warp.Open(0.8f);
+        float halfWidth = warp.HalfWidth, step = 0.1f;
+        var xs = new List<float>();
+        var row = new List<float>();
+        for (float lx = -0.75f * halfWidth; lx <= 0.75f * halfWidth; lx += step) { xs.Add(lx); row.Add(TeethMiddleLuma(warp, pose, lx)); }
+        var seams = Enumerable.Range(3, row.Count - 6)
+            .Where(i => !float.IsNaN(row[i]) && row[i] <= row.Skip(i - 3).Take(7).Where(v => !float.IsNaN(v)).Min()).Select(i => xs[i]).ToList();
+        int front = seams.IndexOf(seams.MinBy(MathF.Abs));
+        Assert.True(front >= 2 && front + 2 < seams.Count, $"{file}: too few seams either side of the front gap ({string.Join(", ", seams.Select(x => (x / halfWidth).ToString("0.00")))})");
+        float shift = seams[front] / halfWidth;
+        float farWidth = seams[front] - seams[front - 2], nearWidth = seams[front + 2] - seams[front];
+        output.WriteLine($"{file}: front gap at {shift:0.000} half widths; two teeth image-left {farWidth:0.0} px, image-right {nearWidth:0.0} px");
+        if (turnedToImageLeft)
+        {
+            Assert.True(shift <= -0.04f, $"{file}: the front gap sits at {shift:0.000} half widths, not towards the far (image-left) corner");
+            Assert.True(farWidth <= 0.96f * nearWidth, $"{file}: the far side's two teeth are {farWidth:0.0} px against the near side's {nearWidth:0.0}");
+        }
+        else
+        {
+            Assert.True(MathF.Abs(shift) <= 0.02f, $"{file}: a face looking at the camera has its front gap at {shift:0.000} half widths");
+            Assert.InRange(farWidth / nearWidth, 0.97f, 1.03f);
+        }
+    }
+
+    /// <summary>The drawn teeth's luma in column <paramref name="lx"/>: the middle of the ivory run from the opening's top down (NaN: none there).</summary>
+    private static float TeethMiddleLuma(QualityPhotoMouth warp, in MouthWarp.Pose pose, float lx)
+    {
+        float halfWidth = warp.HalfWidth;
+        float? top = null, bottom = null;
+        for (float ly = -0.5f * halfWidth; ly <= 1.2f * halfWidth; ly += 0.05f)
+        {
+            float? luma = warp.InteriorLuma(pose, lx, ly, out float red);
+            bool ivory = luma > 60 && red < 0.25f * luma;
+            if (top is null) { if (ivory) top = ly; }
+            else if (!ivory) { bottom = ly; break; }
+        }
+        return top is null || bottom is null ? float.NaN : warp.InteriorLuma(pose, lx, (top.Value + bottom.Value) / 2, out _) ?? float.NaN;
     }
 }
