@@ -41,11 +41,12 @@ internal sealed class EyelidWarp
 
     /// <param name="pairGate">The other eye's lid is filled: fill this one too below this (higher) gate, so one face's two
     /// eyes close alike (<see cref="PairGate"/>); null for the eye's own gate.</param>
-    public EyelidWarp(Vector2 outerOrLeftCorner, Vector2 otherCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre,
+    public EyelidWarp(Vector2 outerCorner, Vector2 innerCorner, Vector2[] upperLid, Vector2[] lowerLid, Vector2 browCentre,
         SonicWeb.Engine.Imaging.RgbImage photo, float? pairGate = null)
     {
-        var (left, right) = outerOrLeftCorner.X <= otherCorner.X ? (outerOrLeftCorner, otherCorner) : (otherCorner, outerOrLeftCorner);
+        var (left, right) = outerCorner.X <= innerCorner.X ? (outerCorner, innerCorner) : (innerCorner, outerCorner);
         _frame = new LocalFrame((left + right) / 2, right - left);
+        _outerSide = _frame.LocalX(outerCorner.X, outerCorner.Y) < 0 ? -1 : 1;
         _halfWidth = CornerReach * Vector2.Distance(left, right) / 2;
         _invHalfWidthSq = 1 / (_halfWidth * _halfWidth);
         // Landmark lids sit on the visible edge of the eye; the lid margins (lashes, the wet line) lie a
@@ -552,6 +553,23 @@ internal sealed class EyelidWarp
     public SonicWeb.Engine.Imaging.RectF SourceBounds => _frame.ImageBounds(-_halfWidth, _halfWidth, _browLine, _cheekLine);
 
     private const float LashDarkness = 0.45f;
+
+    /// <summary>-1 when the eye's outer corner is towards the image-left (the image-left eye), 1 otherwise.</summary>
+    private readonly float _outerSide;
+    /// <summary>
+    /// A shut eye's lash line is heavier towards its outer corner, where the lashes are longest and fan out down over the
+    /// cheek, and thin at the inner corner, where they are short and sparse: its width is scaled by 1 + this x the share
+    /// of the half width towards the outer corner (0.6 to 1.4 along the lid). Even along the lid it read as a drawn arc at
+    /// 1024 (round 29).
+    /// </summary>
+    private const float OuterLashGain = 0.7f;
+
+    /// <summary>How wide the lash line is at <paramref name="lx"/>, as a share of <see cref="_lashWidth"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float LashReach(float lx) => AllowOuterLashes ? 1 + OuterLashGain * _outerSide * lx / _halfWidth : 1;
+
+    /// <summary>Tests switch the heavier outer lashes off (an even lash line) to see what they change.</summary>
+    internal bool AllowOuterLashes { get; set; } = true;
     /// <summary>Width (source pixels) over which the lowered lid's edge fades out over the eye.</summary>
     private const float EdgeSoftness = 1.5f;
     /// <summary>The filled lid's lash colour: at most this share of the luma of the skin beside the eye.</summary>
@@ -623,7 +641,7 @@ internal sealed class EyelidWarp
             // shade), more so under the brow and towards the lashes. The lashes line its edge from early on in the blink:
             // a lid edge without them is a hard line of skin across the eye.
             float crease = 1 - Smooth.Step(top, top + 0.4f * height, ly);
-            float lashes = Smooth.Step(newUpper - FillLashWidth * _lashWidth, newUpper, ly);
+            float lashes = Smooth.Step(newUpper - FillLashWidth * _lashWidth * LashReach(lx), newUpper, ly);
             shade = 1 - fill * blink * (FillShade + CreaseShade * crease + 0.05f * (1 - along));
             lash = Smooth.Step(0, 0.3f, blink) * FillLashDarkness * lashes * Smooth.Step(0, FillLashTaper, k);
             // The flattening towards the crease takes the skin's grain with it: put that much back (the lid read as smooth
@@ -638,7 +656,7 @@ internal sealed class EyelidWarp
             // The lowered lid is a little darker than the brow-bone skin it is stretched from, and its
             // margin carries the lashes: a soft dark line along the lid's new edge.
             float lid = Smooth.Step(upperLid - 0.3f * _upper, newUpper, ly);
-            float lashes = Smooth.Step(newUpper - 2 * _lashWidth, newUpper, ly);
+            float lashes = Smooth.Step(newUpper - 2 * _lashWidth * LashReach(lx), newUpper, ly);
             shade = 1 - blink * (0.07f * lid + LashDarkness * lashes * Smooth.Step(0, 0.5f, k));
             // Nothing at the fixed brow line (the photo as it is there), the full smear at the lashes.
             float stretch = (newUpper - _browLine) / (upperLid - _browLine);
@@ -652,8 +670,9 @@ internal sealed class EyelidWarp
             float lowerFrom = lowerLid + Smooth.Step(WhiteCoverFrom, 1, blink) * WhiteBelowAt(lx, k);
             sy = ly <= newLower ? ly // the eyeball, partly covered
                 : _cheekLine - (_cheekLine - ly) * (_cheekLine - lowerFrom) / (_cheekLine - newLower);
-            // The lash line continues a little below the lid's edge, so the seam is inside it.
-            float below = 1 - Smooth.Step(newUpper, newUpper + (_fill && AllowFill ? FillLashBelow : 0.5f) * _lashWidth, ly);
+            // The lash line continues a little below the lid's edge, so the seam is inside it: heavier towards the outer
+            // corner, but not thinner towards the inner one, where it hides the white of an almond eye's corner.
+            float below = 1 - Smooth.Step(newUpper, newUpper + (_fill && AllowFill ? FillLashBelow : 0.5f) * _lashWidth * MathF.Max(1, LashReach(lx)), ly);
             // The lid's edge is soft: over one source pixel below it, the lid's own edge (the photo's lash line where the lid
             // is stretched, the skin it starts from where it is filled) fades out over the eye. A cut there stair-stepped
             // across the half-shut eye when enlarged (the tilted group photo at 1024). Only over the eye that still shows:

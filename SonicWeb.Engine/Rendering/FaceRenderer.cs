@@ -81,7 +81,7 @@ public sealed unsafe class FaceRenderer
 
         _mouth = new MouthWarp(landmarks, MouthWarp.DetectTeeth(source, landmarks), source);
         EyelidWarp NewLeftEye(float? pairGate = null) => new(pts[36], pts[39], [pts[37], pts[38]], [pts[40], pts[41]], Mean(pts, 17, 21), source, pairGate);
-        EyelidWarp NewRightEye(float? pairGate = null) => new(pts[42], pts[45], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26), source, pairGate);
+        EyelidWarp NewRightEye(float? pairGate = null) => new(pts[45], pts[42], [pts[43], pts[44]], [pts[46], pts[47]], Mean(pts, 22, 26), source, pairGate);
         _leftEye = NewLeftEye();
         _rightEye = NewRightEye();
         // One face's eyes close alike: where one lid is filled, the other is filled too unless it has a clear skin band.
