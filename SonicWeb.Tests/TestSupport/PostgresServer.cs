@@ -50,6 +50,7 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException($"PostgreSQL 15 is not installed ({Bin}/initdb missing): run scripts/install-prereqs.sh test");
         DeleteStoppedClusters();
         var folder = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
+        File.WriteAllText(Path.Combine(folder, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var data = Path.Combine(folder, "data");
         bool root = Environment.UserName == "root";
         if (root) await RunAsync("chown", "postgres:postgres", folder);
@@ -73,32 +74,58 @@ public sealed class PostgresServer : IAsyncDisposable
             "-w", "-t", "60", "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
 
     private const string FolderPrefix = "sonicweb-pg-";
+    /// <summary>The id of the test process that started the cluster, in the cluster's folder.</summary>
+    private const string OwnerFile = "owner.pid";
 
     /// <summary>
-    /// Clusters of earlier runs that are no longer running (no postmaster.pid): the test host may be ended before
-    /// its exit handler finishes deleting a few hundred MB, so each run tidies up after the ones before it.
+    /// Clusters of earlier runs: stopped ones (no postmaster.pid) are deleted, and running ones whose test process has
+    /// gone are stopped first. The test host may be ended before its exit handler has stopped the shared cluster (a
+    /// postmaster with a few hundred MB was seen left running after a CI run), so each run tidies up after the ones before
+    /// it. A cluster whose test process still runs is another run's, and is left alone.
     /// </summary>
     private static void DeleteStoppedClusters()
     {
         foreach (var old in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
         {
-            if (File.Exists(Path.Combine(old, "data", "postmaster.pid"))) continue; // running: another test run's
+            if (File.Exists(Path.Combine(old, "data", "postmaster.pid")))
+            {
+                if (!OwnerHasGone(old)) continue; // running: another test run's
+                StopCluster(old);
+            }
             try { Directory.Delete(old, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>True when the folder names the process that started its cluster and that process no longer runs.</summary>
+    private static bool OwnerHasGone(string folder)
+    {
+        try
+        {
+            if (!int.TryParse(File.ReadAllText(Path.Combine(folder, OwnerFile)), out int owner)) return false;
+            using var process = Process.GetProcessById(owner);
+            return process.HasExited;
+        }
+        catch (ArgumentException) { return true; }      // no such process
+        catch (IOException) { return false; }           // no owner file (a run from before it was written): leave it
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>pg_ctl stop -m immediate (the cluster is thrown away: no checkpoint needed) and the folder deleted.</summary>
     public void Stop()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
-        bool root = Environment.UserName == "root";
-        var (file, args) = root
-            ? ("runuser", new[] { "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop" })
-            : (Path.Combine(Bin, "pg_ctl"), new[] { "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop" });
+        StopCluster(_folder);
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static void StopCluster(string folder)
+    {
+        var pgCtl = new[] { Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(folder, "data"), "-m", "immediate", "-w", "stop" };
+        var (file, args) = Environment.UserName == "root" ? ("runuser", new[] { "-u", "postgres", "--" }.Concat(pgCtl).ToArray()) : (pgCtl[0], pgCtl[1..]);
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
-        using (var p = Process.Start(start)!) p.WaitForExit(30_000);
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        using var p = Process.Start(start)!;
+        p.WaitForExit(30_000);
     }
 
     public ValueTask DisposeAsync()
