@@ -79,6 +79,18 @@ public sealed class JobPageComponentTests : ComponentTestContext
     }
 
     [Fact]
+    public void The_parameters_read_as_names_and_values_not_as_json()
+    {
+        var job = JobOf(Ana, JobStatus.Succeeded, j => j.ParametersJson =
+            """{"duration":null,"min_resolution":768,"expand_ratio":0.15,"align_mouth":true,"smooth_motion":false,"seed":null,"crop":"face"}""");
+        var cut = Render<JobParameterList>(p => p.Add(c => c.Parameters, job.Parameters));
+        var items = cut.FindAll(".job-parameter").Select(e => e.TextContent.Trim()).ToArray();
+        Assert.Equal(["duration the recording's length", "min_resolution 768", "expand_ratio 0.15", "align_mouth on",
+            "smooth_motion off", "seed random", "crop face"], items);
+        Assert.DoesNotContain("{", cut.Markup);
+    }
+
+    [Fact]
     public void Progress_shows_the_newest_event_while_running_and_the_row_otherwise()
     {
         var queued = JobOf(Ana, JobStatus.Queued);
