@@ -27,7 +27,7 @@ public sealed class AccountsBrowserTests
         Assert.EndsWith("/admin/users", page.Url);
         await Assertions.Expect(page.Locator("#signed-in-as")).ToHaveTextAsync(WebTestHost.AdminName);
         await Assertions.Expect(page.Locator("#users")).ToContainTextAsync(WebTestHost.AdminEmail);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "accounts-1-users.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "accounts-1-users.png"));
 
         await BrowserKit.SignOutAsync(page);
         await Assertions.Expect(page.Locator("#signed-out")).ToBeVisibleAsync();
@@ -53,6 +53,6 @@ public sealed class AccountsBrowserTests
         await BrowserKit.SignInAsync(page); // the right password, while locked
         await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("locked");
         Assert.Contains("/account/login", page.Url);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "accounts-2-locked.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "accounts-2-locked.png"));
     }
 }

@@ -204,6 +204,33 @@ public static class BrowserKit
         await preferences.SetDarkThemeAsync(admin!.Id, dark);
     }
 
+    /// <summary>
+    /// Saves the whole page as a person scrolling through it sees it. A full-page capture keeps fixed elements (the
+    /// navigation drawer, the app bar) at the first screen's height, so a long page's drawer ended part-way down its
+    /// picture; here the viewport grows to the page's height for the shot and then goes back.
+    /// </summary>
+    public static async Task ScreenshotWholePageAsync(IPage page, string path)
+    {
+        var viewport = page.ViewportSize ?? new() { Width = 1280, Height = 720 };
+        int height = await page.EvaluateAsync<int>("() => Math.ceil(document.documentElement.scrollHeight)");
+        if (height <= viewport.Height)
+        {
+            await page.ScreenshotAsync(new() { Path = path });
+            return;
+        }
+        await page.SetViewportSizeAsync(viewport.Width, height);
+        try
+        {
+            // Two animation frames: the resized layout has been laid out and painted before the capture.
+            await page.EvaluateAsync("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
+            await page.ScreenshotAsync(new() { Path = path });
+        }
+        finally
+        {
+            await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+        }
+    }
+
     /// <summary>Chooses files in a FileField's input once the circuit watches it (a file set earlier would go unnoticed).</summary>
     public static async Task SetFilesAsync(IPage page, string inputSelector, params string[] paths)
     {

@@ -44,7 +44,7 @@ public sealed class ContentSecurityPolicyBrowserTests
         await page.ClickAsync(".mud-select:has(#p-crop)");
         await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('full')");
         await Assertions.Expect(page.Locator(".mud-select:has(#p-crop) input")).ToHaveValueAsync("full");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "csp-presets.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "csp-presets.png"));
         Assert.True(violations.Count == 0, string.Join("\n", violations));
     }
 }

@@ -35,7 +35,7 @@ public sealed class PreviewFirstBrowserTests
         var previewWidth = await page.Locator("#preview").EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))");
         Assert.Equal(256, previewWidth);
         Assert.Contains("/preview", await page.Locator("#preview").GetAttributeAsync("src"));
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-6-preview-first.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "web-6-preview-first.png"));
 
         await BrowserKit.WaitForCircuitAsync(page); // the button acts through the circuit
         await page.ClickAsync("#confirm");
@@ -44,7 +44,7 @@ public sealed class PreviewFirstBrowserTests
         await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#confirm")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#frames-done")).Not.ToHaveTextAsync("0");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-7-preview-confirmed-done.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "web-7-preview-confirmed-done.png"));
         Assert.Empty(problems);
     }
 }

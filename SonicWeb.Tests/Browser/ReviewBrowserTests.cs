@@ -40,7 +40,7 @@ public sealed class ReviewBrowserTests
         await Assertions.Expect(page.Locator("#review-state")).ToHaveTextAsync("Changes requested");
         await Assertions.Expect(page.Locator("#review-comment")).ToHaveTextAsync("Please use the new logo photo; the lips are fine.");
         await page.Locator("#review").ScrollIntoViewIfNeededAsync();
-        await page.ScreenshotAsync(new() { Path = Shot("1-job-page"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("1-job-page"));
 
         await page.GotoAsync("/history");
         await BrowserKit.WaitForCircuitAsync(page); // the interactive MudBlazor history
@@ -49,7 +49,7 @@ public sealed class ReviewBrowserTests
         await Assertions.Expect(page.Locator($"tr:has([data-job-id='{id}']) .review-cell")).ToHaveTextAsync("Changes requested");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("review=changes_requested"));
         Assert.Contains("review=changes_requested", page.Url);
-        await page.ScreenshotAsync(new() { Path = Shot("2-history-filter"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("2-history-filter"));
         await page.ClickAsync(".mud-select:has(#filter-review)");
         await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Approved')");
         await Assertions.Expect(page.Locator("#no-jobs")).ToBeVisibleAsync();
@@ -61,7 +61,7 @@ public sealed class ReviewBrowserTests
         await BrowserKit.WaitForCircuitAsync(page); // a menu click made while the circuit starts is lost (the framework's router takes it)
         await page.ClickAsync("nav a[href='/admin/notifications']");
         await Assertions.Expect(page.Locator("#deliveries tr:has([data-status='Sent'])")).ToHaveCountAsync(2); // finished + reviewed
-        await page.ScreenshotAsync(new() { Path = Shot("3-admin-notifications"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("3-admin-notifications"));
 
         await page.GotoAsync("/account/settings");
         await BrowserKit.WaitForCircuitAsync(page);
@@ -70,7 +70,7 @@ public sealed class ReviewBrowserTests
         await page.ClickAsync("#email-save");
         await Assertions.Expect(page.Locator("#email-message")).ToHaveTextAsync("Email notifications are off.");
         await Assertions.Expect(page.Locator("#email-enabled")).Not.ToBeCheckedAsync();
-        await page.ScreenshotAsync(new() { Path = Shot("4-settings"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("4-settings"));
         ana.Dispose();
     }
 }

@@ -34,7 +34,7 @@ public sealed class TeamBrowserTests
         await page.ClickAsync("#save-preset");
         await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Preset 'Catalogue 256' created.");
         await Assertions.Expect(page.Locator("#presets tr:has([data-name='Catalogue 256'])")).ToContainTextAsync("min_resolution = 256, crop = full");
-        await page.ScreenshotAsync(new() { Path = Shot("1-presets"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("1-presets"));
 
         // New video page: choosing a preset fills the fields and the estimate follows.
         await page.GotoAsync("/");
@@ -49,7 +49,7 @@ public sealed class TeamBrowserTests
         await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("20"); // back to the default
         await Assertions.Expect(page.Locator("#p-crop")).ToHaveValueAsync("full");
         await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("256 ×");
-        await page.ScreenshotAsync(new() { Path = Shot("2-new-video-preset"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("2-new-video-preset"));
 
         // Batch: one photo, three recordings, the preset; the batch page follows to the end.
         await page.ClickAsync("#batch-link");
@@ -62,7 +62,7 @@ public sealed class TeamBrowserTests
         await page.ClickAsync(".mud-select:has(#preset)");
         await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Catalogue 256')");
         await Assertions.Expect(page.Locator("#new-batch")).ToContainTextAsync("min_resolution = 256, crop = full"); // the preset's parameters under the picker
-        await page.ScreenshotAsync(new() { Path = Shot("3-new-batch"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("3-new-batch"));
         // Every value the page itself shows in "videos done", from the server-rendered one on: polling the page
         // from here could miss short-lived values when the three small jobs finish quickly.
         // The form goes to the batch page inside the circuit (no new document), so the observer starts in this one.
@@ -81,7 +81,7 @@ public sealed class TeamBrowserTests
         bool shotRunning = false;
         while (DateTime.UtcNow < until && await page.Locator("#batch-status").InnerTextAsync() != "Finished")
         {
-            if (!shotRunning && await page.Locator("#jobs-done").InnerTextAsync() is "1" or "2") { await page.ScreenshotAsync(new() { Path = Shot("4-batch-running"), FullPage = true }); shotRunning = true; }
+            if (!shotRunning && await page.Locator("#jobs-done").InnerTextAsync() is "1" or "2") { await BrowserKit.ScreenshotWholePageAsync(page, Shot("4-batch-running")); shotRunning = true; }
             await Task.Delay(100);
         }
         await Assertions.Expect(page.Locator("#batch-status")).ToHaveTextAsync("Finished");
@@ -90,7 +90,7 @@ public sealed class TeamBrowserTests
         Assert.True(seenDone.Length >= 2 && seenDone[0] != "3" && seenDone[^1] == "3",
             "the page updated while the batch ran (values it showed): " + string.Join(",", seenDone));
         await Assertions.Expect(page.Locator("#zip")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = Shot("5-batch-done"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("5-batch-done"));
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#zip"));
         var saved = Path.Combine(TestMedia.WorkDir, "team-batch.zip");
@@ -101,7 +101,7 @@ public sealed class TeamBrowserTests
         await page.GotoAsync("/history");
         await BrowserKit.WaitForCircuitAsync(page); // the link below is followed by the interactive router
         await Assertions.Expect(page.Locator("a.batch-link").First).ToHaveTextAsync("Browser batch");
-        await page.ScreenshotAsync(new() { Path = Shot("6-history"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("6-history"));
 
         // A job of the batch names its batch and links back to it.
         await page.Locator("#history a.job-link").First.ClickAsync();

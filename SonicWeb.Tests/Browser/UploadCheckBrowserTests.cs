@@ -34,7 +34,7 @@ public sealed class UploadCheckBrowserTests
 
         await page.ClickAsync("#submit");
         await Assertions.Expect(page.Locator("#checking")).ToContainTextAsync("server is busy");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-checking.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "web-busy-checking.png"));
         await page.FillAsync("#p-min_resolution", "512"); // an estimate while the job is checked counts it as one ahead
         await Assertions.Expect(page.Locator("#queue-info")).ToHaveTextAsync("(1 job(s) ahead)");
         var list = await host.Http.GetFromJsonAsync<JsonElement>("/api/jobs");
@@ -46,7 +46,7 @@ public sealed class UploadCheckBrowserTests
         await Assertions.Expect(page.Locator("#image-problem")).ToContainTextAsync("No face found", new() { Timeout = 30_000 }); // beside the photo
         Assert.EndsWith("/", page.Url);
         await Assertions.Expect(page.Locator("#queue-info")).ToHaveTextAsync(""); // the deleted job is not "ahead" any more
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-busy-no-face.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "web-busy-no-face.png"));
         list = await host.Http.GetFromJsonAsync<JsonElement>("/api/jobs");
         Assert.Equal(0, list.GetProperty("total").GetInt32()); // the page removed the job the busy server had to create
     }

@@ -32,7 +32,7 @@ public sealed class WebAppBrowserTests
         await Assertions.Expect(page.Locator("#image-info")).ToContainTextAsync("512 × 512");
         await Assertions.Expect(page.Locator("#audio-info")).ToContainTextAsync(" s,");
         await Assertions.Expect(page.Locator("#estimate")).ToContainTextAsync("at 384 × 384");
-        await page.ScreenshotAsync(new() { Path = Shot("1-new-video"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("1-new-video"));
 
         // Submit: the job page shows live frame counts.
         await page.ClickAsync("#submit");
@@ -45,7 +45,7 @@ public sealed class WebAppBrowserTests
             if (int.TryParse(await page.Locator("#frames-done").InnerTextAsync(), out var f) && (framesSeen.Count == 0 || framesSeen[^1] != f))
             {
                 framesSeen.Add(f);
-                if (framesSeen.Count(x => x > 0) == 2) await page.ScreenshotAsync(new() { Path = Shot("2-job-running"), FullPage = true });
+                if (framesSeen.Count(x => x > 0) == 2) await BrowserKit.ScreenshotWholePageAsync(page, Shot("2-job-running"));
             }
             await Task.Delay(150);
         }
@@ -57,7 +57,7 @@ public sealed class WebAppBrowserTests
         await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
         var played = await BrowserKit.PlayAsync(page, "player");
         Assert.True(played > 0.2, $"video currentTime {played}");
-        await page.ScreenshotAsync(new() { Path = Shot("3-job-done"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("3-job-done"));
 
         // History: the job is listed with its thumbnail; download it.
         await page.GotoAsync("/history?q=browser");
@@ -65,7 +65,7 @@ public sealed class WebAppBrowserTests
         var row = page.Locator($"tr:has([data-job-id='{jobId}'])");
         await Assertions.Expect(row).ToContainTextAsync(WebTestHost.AdminName);
         await Assertions.Expect(row).ToContainTextAsync("Succeeded");
-        await page.ScreenshotAsync(new() { Path = Shot("4-history"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("4-history"));
         var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("a.download-link").ClickAsync());
         var saved = Path.Combine(TestMedia.WorkDir, "web-browser-download.mp4");
         await download.SaveAsAsync(saved);
@@ -89,6 +89,6 @@ public sealed class WebAppBrowserTests
         await page.ClickAsync("#submit");
         await Assertions.Expect(page.Locator("#image-problem")).ToContainTextAsync("No face found", new() { Timeout = 30_000 }); // beside the photo
         Assert.EndsWith("/", page.Url);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "web-5-no-face.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "web-5-no-face.png"));
     }
 }

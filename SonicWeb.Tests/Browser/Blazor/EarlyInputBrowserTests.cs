@@ -86,7 +86,7 @@ public sealed class EarlyInputBrowserTests
         await Assertions.Expect(page.Locator("#new-user-password")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync("word-1");
         await Assertions.Expect(page.Locator("#new-user-password")).ToHaveValueAsync("a-long-password-1");
-        await page.ScreenshotAsync(new() { Path = Shot("new-user"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("new-user"));
 
         await page.ClickAsync("#create-user");
         await Assertions.Expect(page.Locator("#users tbody tr").Filter(new() { HasText = "bea@sonicweb.test" })).ToContainTextAsync("Bea Early");
@@ -95,7 +95,7 @@ public sealed class EarlyInputBrowserTests
         await Assertions.Expect(page.Locator("#new-user-email")).ToHaveValueAsync("");
         // The text the select shows: MudSelect draws it in its combobox element (a blank input there when it has none).
         await Assertions.Expect(page.Locator("#new-user [role='combobox']")).ToHaveTextAsync("Operator");
-        await page.ScreenshotAsync(new() { Path = Shot("new-user-created"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("new-user-created"));
         await using var scope = host.Services.CreateAsyncScope();
         var bea = (await scope.ServiceProvider.GetRequiredService<UserDirectory>().ListAsync()).Single(u => u.Email == "bea@sonicweb.test");
         Assert.Equal("Bea Early", bea.DisplayName);
@@ -127,7 +127,7 @@ public sealed class EarlyInputBrowserTests
         await Assertions.Expect(name).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(" script");
         await Assertions.Expect(name).ToHaveValueAsync("catalogue script");
-        await page.ScreenshotAsync(new() { Path = Shot("settings"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("settings"));
 
         await page.ClickAsync("#create-key");
         await Assertions.Expect(page.Locator("#new-key-dialog")).ToBeVisibleAsync();
@@ -182,7 +182,7 @@ public sealed class EarlyInputBrowserTests
         await Assertions.Expect(page.Locator("#p-inference_steps")).ToHaveValueAsync("12");
         await Assertions.Expect(page.Locator("#p-min_resolution")).ToHaveValueAsync("640");
         await Assertions.Expect(page.Locator("#video-settings .mud-input-error")).ToHaveCountAsync(0); // "64" was judged; 640 is fine
-        await page.ScreenshotAsync(new() { Path = Shot("new-video"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("new-video"));
 
         await NewVideoBrowserTests.ChooseFilesAsync(page);
         await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync("Early greeting"); // not the photo's name
@@ -237,7 +237,7 @@ public sealed class EarlyInputBrowserTests
         var moved = (int.Parse(start) + 4 * 16).ToString();
         await Assertions.Expect(slider).ToHaveValueAsync(moved);
         await Assertions.Expect(number).ToHaveValueAsync(start); // nothing follows yet
-        await page.ScreenshotAsync(new() { Path = Shot("switch-before"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("switch-before"));
 
         release.SetResult();
         await BrowserKit.WaitForCircuitAsync(page);
@@ -250,7 +250,7 @@ public sealed class EarlyInputBrowserTests
         await toggle.ClickAsync(); // now it works
         await Assertions.Expect(input).ToHaveAttributeAsync("aria-checked", shown.Item1 ? "false" : "true");
         Assert.Equal(!shown.Item1, await input.EvaluateAsync<bool>("e => e.checked"));
-        await page.ScreenshotAsync(new() { Path = Shot("switch-after"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("switch-after"));
         Assert.Empty(problems);
     }
 

@@ -79,7 +79,7 @@ public sealed class HistoryBrowserTests
         await Assertions.Expect(page.Locator("#selection-count")).ToHaveTextAsync("3 chosen");
         await Assertions.Expect(page.Locator("#zip-selected")).ToContainTextAsync("Zip 2 video(s)");
         await Assertions.Expect(page.Locator("#delete-selected")).ToContainTextAsync("Delete 2");
-        await page.ScreenshotAsync(new() { Path = Shot("1-chosen"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("1-chosen"));
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#zip-selected"));
         var saved = Path.Combine(TestMedia.WorkDir, "history-chosen.zip");
         await download.SaveAsAsync(saved);
@@ -99,7 +99,7 @@ public sealed class HistoryBrowserTests
         var dialog = page.Locator(".mud-dialog");
         await Assertions.Expect(dialog).ToContainTextAsync("Delete 2 job(s)?");
         await Assertions.Expect(dialog).ToContainTextAsync("1 other chosen job(s) belong to someone else");
-        await page.ScreenshotAsync(new() { Path = Shot("2-confirm-delete"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("2-confirm-delete"));
         await dialog.Locator("button:has-text('Delete')").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("2 job(s) deleted.");
         await Assertions.Expect(rows).ToHaveTextAsync(["Admin spring"]);
@@ -107,7 +107,7 @@ public sealed class HistoryBrowserTests
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/jobs/{ids["Spring thanks"]}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/api/jobs/{ids["Admin spring"]}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/api/jobs/{ids["Autumn welcome"]}")).StatusCode);
-        await page.ScreenshotAsync(new() { Path = Shot("3-deleted"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("3-deleted"));
 
         // The zip endpoint keeps the job rules for programs too: another operator's job is refused by name.
         using var refused = await ana.GetAsync($"/api/jobs/zip?ids={ids["Autumn welcome"]}&ids={ids["Admin spring"]}");
@@ -141,7 +141,7 @@ public sealed class HistoryBrowserTests
                 Assert.Equal(dark ? "dark" : "light", await page.Locator("#theme-toggle").GetAttributeAsync("data-theme"));
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
                 if (overflow > 0) problems.Add($"{path} at {width} px scrolls sideways by {overflow} px");
-                await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, $"history-{name}-{width}-{(dark ? "dark" : "light")}.png"), FullPage = true });
+                await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, $"history-{name}-{width}-{(dark ? "dark" : "light")}.png"));
             }
         });
         Assert.Empty(found);
@@ -224,7 +224,7 @@ public sealed class HistoryBrowserTests
                 ".flatMap(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])");
             Assert.Equal(8, placeholders.Length);
             Assert.All(placeholders, s => Assert.Equal(56, s, 0.5));
-            await other.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, $"history-not-yours-{width}.png"), FullPage = true });
+            await BrowserKit.ScreenshotWholePageAsync(other, Path.Combine(TestMedia.ArtifactsDir, $"history-not-yours-{width}.png"));
             await other.Context.CloseAsync();
         }
     }

@@ -34,7 +34,7 @@ public sealed class HttpUploadBrowserTests
         await Assertions.Expect(page.Locator("#http-progress")).ToContainTextAsync("100 %");
         var id = (await done.InnerTextAsync()).Split(' ').Last().Trim();
         Assert.Equal("upload path check", (await GetJobAsync(host.Http, id)).GetProperty("name").GetString());
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, "blazor-http-upload.png"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, "blazor-http-upload.png"));
 
         // Over the limit: the picker says so at once, and the endpoint refuses it while streaming (413) with its own words.
         var big = Path.Combine(TestMedia.WorkDir, "http-upload-2mb.bin");

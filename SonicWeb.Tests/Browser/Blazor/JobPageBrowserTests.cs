@@ -56,7 +56,7 @@ public sealed class JobPageBrowserTests
             if (int.TryParse(await page.Locator("#frames-done").InnerTextAsync(), out var f) && (frames.Count == 0 || frames[^1] != f)) frames.Add(f);
             // Read in one step: the image is replaced by the player the moment the job ends (a locator would wait for it).
             if (await page.EvaluateAsync<string?>("() => document.getElementById('preview')?.getAttribute('src') ?? null") is { } src && src.Contains("?n=")) previews.Add(src);
-            if (frames.Count(x => x > 0) == 3) await page.ScreenshotAsync(new() { Path = Shot("running", 1366, false), FullPage = true });
+            if (frames.Count(x => x > 0) == 3) await BrowserKit.ScreenshotWholePageAsync(page, Shot("running", 1366, false));
             await Task.Delay(100);
         }
         Assert.True(frames.Count(f => f > 0) >= 3, "frame counter updated live: " + string.Join(",", frames));
@@ -191,7 +191,7 @@ public sealed class JobPageBrowserTests
             await Assertions.Expect(page.Locator("#player")).ToBeVisibleAsync();
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
             if (overflow > 0) problems.Add($"job page at {width} px scrolls sideways by {overflow} px");
-            await page.ScreenshotAsync(new() { Path = Shot("done", width, dark), FullPage = true });
+            await BrowserKit.ScreenshotWholePageAsync(page, Shot("done", width, dark));
         });
         Assert.Empty(found);
     }

@@ -73,7 +73,7 @@ public sealed class NewVideoBrowserTests
             Assert.Equal(dark ? "dark" : "light", await page.Locator("#theme-toggle").GetAttributeAsync("data-theme"));
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
             if (overflow > 0) problems.Add($"/new at {width} px scrolls sideways by {overflow} px");
-            await page.ScreenshotAsync(new() { Path = Path.Combine(TestMedia.ArtifactsDir, $"blazor-new-video-{width}-{(dark ? "dark" : "light")}.png"), FullPage = true });
+            await BrowserKit.ScreenshotWholePageAsync(page, Path.Combine(TestMedia.ArtifactsDir, $"blazor-new-video-{width}-{(dark ? "dark" : "light")}.png"));
         });
         Assert.Empty(found);
     }

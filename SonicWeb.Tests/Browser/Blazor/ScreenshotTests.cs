@@ -29,10 +29,10 @@ public sealed class ScreenshotTests
         {
             string Shot(string name) => Path.Combine(TestMedia.ArtifactsDir, $"blazor-{name}-{width}-{(dark ? "dark" : "light")}.png");
             await page.GotoAsync("/account/login");
-            await page.ScreenshotAsync(new() { Path = Shot("signin"), FullPage = true });
+            await BrowserKit.ScreenshotWholePageAsync(page, Shot("signin"));
             await BrowserKit.SignInAsync(page);
             await BrowserKit.WaitForCircuitAsync(page); // the new video page, interactive since phase B
-            await page.ScreenshotAsync(new() { Path = Shot("new-video-empty"), FullPage = true });
+            await BrowserKit.ScreenshotWholePageAsync(page, Shot("new-video-empty"));
             foreach (var (name, path, heading) in Pages)
             {
                 await page.GotoAsync(path);
@@ -41,7 +41,7 @@ public sealed class ScreenshotTests
                 Assert.Equal(dark ? "dark" : "light", await page.Locator("#theme-toggle").GetAttributeAsync("data-theme"));
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
                 if (overflow > 0) problems.Add($"{path} at {width} px scrolls sideways by {overflow} px");
-                await page.ScreenshotAsync(new() { Path = Shot(name), FullPage = true });
+                await BrowserKit.ScreenshotWholePageAsync(page, Shot(name));
             }
         });
         Assert.Empty(found);

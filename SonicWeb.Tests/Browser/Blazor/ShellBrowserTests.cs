@@ -41,7 +41,7 @@ public sealed class ShellBrowserTests
         Assert.Equal(dark, await BackgroundAsync(page));
         await BrowserKit.WaitForCircuitAsync(page);
         Assert.Equal(dark, await BackgroundAsync(page));
-        await page.ScreenshotAsync(new() { Path = Shot("dark-after-reload"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("dark-after-reload"));
 
         // Another page, reached through the drawer (interactive navigation), keeps it too.
         await page.ClickAsync("nav a[href='/admin/users']");
@@ -98,7 +98,7 @@ public sealed class ShellBrowserTests
         await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("session has ended");
         Assert.Contains("returnUrl=%2Faccount%2Fsettings", page.Url);
         Console.WriteLine($"access lost {lostAfter.TotalSeconds:0.0} s after the account was disabled (interval {intervalSeconds} s)");
-        await page.ScreenshotAsync(new() { Path = Shot("disabled-user-signed-out"), FullPage = true });
+        await BrowserKit.ScreenshotWholePageAsync(page, Shot("disabled-user-signed-out"));
 
         // And the cookie no longer opens pages either.
         await page.GotoAsync("/account/settings");
