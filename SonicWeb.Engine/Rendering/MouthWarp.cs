@@ -459,6 +459,7 @@ internal sealed partial class MouthWarp
     private readonly float _archTurn, _archSinTurnCosSpan, _archCosTurnSinSpan;
     /// <summary>The arch between the mouth's corners spans this angle (radians) each side of the front teeth: the canines at the corners.</summary>
     private const float ArchHalfAngle = 1.0f;
+    private static readonly float InverseSinArchHalfAngle = 1 / MathF.Sin(ArchHalfAngle);
     /// <summary>How far the nose moves off the outline's middle, as a share of its half width, per unit sine of the turn.</summary>
     private const float NoseReach = 0.6f;
     /// <summary>Beyond this turn (radians) the layout stays as it is: the landmark fit itself is unreliable there.</summary>
@@ -476,7 +477,7 @@ internal sealed partial class MouthWarp
         float x = sx / _innerHalfWidth;
         if (_archTurn == 0) return x;
         float seen = Math.Clamp(x * _archCosTurnSinSpan + _archSinTurnCosSpan, -1f, 1f);
-        return MathF.Sin(MathF.Asin(seen) - _archTurn) / MathF.Sin(ArchHalfAngle);
+        return MathF.Sin(MathF.Asin(seen) - _archTurn) * InverseSinArchHalfAngle;
     }
 
     /// <summary>
