@@ -69,4 +69,36 @@ public sealed class MissedNoticeCatchUpTests
         await Task.Delay(2500);
         Assert.Equal(1, await EmailRowsAsync(id));
     }
+    /// <summary>
+    /// A notice written again for an ending that already has its row (the finish handler run twice, one after the other)
+    /// finds that row before inserting: one row, and no refused insert in the log (EF Core logs each as an error).
+    /// </summary>
+    [Fact]
+    public async Task A_second_notice_for_the_same_ending_leaves_one_row_and_no_error_in_the_log()
+    {
+        using var host = new WebTestHost();
+        var factory = host.Services.GetRequiredService<IDbContextFactory<SonicDbContext>>();
+        var id = (await SubmitAsync(host.Http, TestMedia.AstronautPng, ShortSpeech, ("min_resolution", "256"))).GetProperty("id").GetString()!;
+        Assert.Equal("Succeeded", (await WaitForAsync(host.Http, id, IsFinished, TimeSpan.FromSeconds(60))).Status());
+        async Task<int> EmailRowsAsync()
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            return await db.NotificationDeliveries.CountAsync(d => d.JobId == id && d.Channel == NotificationChannel.Email && d.Kind == NotificationKind.JobFinished);
+        }
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (await EmailRowsAsync() == 0 && DateTime.UtcNow < until) await Task.Delay(100);
+        Assert.Equal(1, await EmailRowsAsync());
+
+        var notifications = host.Services.GetRequiredService<IUserNotifications>();
+        await notifications.JobFinishedAsync(id, CancellationToken.None);
+        await notifications.JobFinishedAsync(id, CancellationToken.None);
+        Assert.Equal(1, await EmailRowsAsync());
+
+        await Task.Delay(1500); // the log's writer runs in the background
+        var errors = Directory.EnumerateFiles(Path.Combine(host.Root, "logs"), "*.jsonl")
+            .SelectMany(File.ReadLines)
+            .Where(line => line.Contains("\"level\":\"Error\"") && line.Contains("EntityFrameworkCore"))
+            .ToList();
+        Assert.Empty(errors);
+    }
 }
