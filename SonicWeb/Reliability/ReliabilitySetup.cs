@@ -12,6 +12,7 @@ public static class ReliabilitySetup
         services.AddSingleton<StorageJanitor>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageJanitor>()); // its start-up sweep runs before the worker starts
         services.AddSingleton<FileLeases>();
+        services.AddSingleton<DiskReserve>();
         services.AddSingleton<RetentionSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionSweep>());
         services.AddSingleton<StorageUsage>();

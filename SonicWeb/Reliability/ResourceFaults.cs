@@ -22,6 +22,12 @@ public static class ResourceFaults
     /// <summary>The database is locked or out of reach for now: the same write may succeed in a moment.</summary>
     public static bool IsDatabaseUnavailable(Exception exception) => Classify(exception)?.Code is "database_unavailable" or "database_locked";
 
+    /// <summary>
+    /// A write that may go through later without anything being changed: the database unavailable, or the disk
+    /// full (SQLite keeps its database on Storage:Root, so a full disk refuses its writes until space is freed).
+    /// </summary>
+    public static bool MayGoThroughLater(Exception exception) => IsDatabaseUnavailable(exception) || Classify(exception)?.Code == "disk_full";
+
     public static Fault? Classify(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)

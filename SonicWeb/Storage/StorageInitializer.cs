@@ -23,11 +23,13 @@ public sealed class StorageInitializer(
     StaleJobRecovery recovery,
     EstimatorService estimator,
     NodeTopology topology,
+    Reliability.DiskReserve reserve,
     ILogger<StorageInitializer> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         paths.EnsureCreated();
+        reserve.Ensure();
         await using (var context = await db.CreateDbContextAsync(ct))
         {
             await SchemaUpgrade.EnsureCurrentAsync(context, ct); // tables and columns added since the database was made

@@ -28,4 +28,10 @@ public sealed class StorageOptions
 
     /// <summary>The health check reports "degraded" below this much free disk space.</summary>
     public long MinFreeBytes { get; set; } = 1L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Room set aside on the data directory's drive (a file of zeros, disk-reserve.bin) and given back when the disk is
+    /// completely full, so the database can still record that a job failed; 0 turns it off.
+    /// </summary>
+    public long ReserveBytes { get; set; } = 2L * 1024 * 1024;
 }

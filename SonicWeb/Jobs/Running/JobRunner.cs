@@ -31,6 +31,7 @@ public sealed class JobRunner(
     IJobEvents events,
     JobFinishing finishing,
     IOptions<JobOptions> options,
+    Reliability.DiskReserve reserve,
     ILogger<JobRunner> log)
 {
     public const string WatchdogCode = "watchdog_timeout";
@@ -47,6 +48,7 @@ public sealed class JobRunner(
         log.LogInformation("Job {JobId} started (attempt {Attempt}, backend {Backend}, parameters {Parameters}, image {ImageBytes} B, audio {AudioBytes} B / {AudioSeconds:0.00} s, estimate {Estimate:0.0} s, watchdog {Limit:0} s)",
             job.Id, job.Attempts, job.Backend, job.ParametersJson, job.ImageBytes, job.AudioBytes, job.AudioSeconds, job.EstimatedSeconds, limit.TotalSeconds);
 
+        reserve.Ensure(); // made again if a full disk used it up and there is room now
         var outputDir = paths.Outputs(job.Id);
         Directory.CreateDirectory(outputDir);
         var clock = Stopwatch.StartNew();
@@ -151,7 +153,8 @@ public sealed class JobRunner(
     private static readonly TimeSpan FinalStateRetryMax = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// <see cref="FinishAsync"/> until the database takes it. A write whose answer was lost (the connection dropped
+    /// <see cref="FinishAsync"/> until the database takes it (locked, out of reach or its disk full: the job's end is
+    /// recorded as soon as space is freed, and a failed run's own files are deleted first to make that room). A write whose answer was lost (the connection dropped
     /// during the commit) may have gone through: the next try finds the row final at this attempt and counts it as written.
     /// </summary>
     private async Task<bool> WriteFinalStateAsync(Job claimed, Action<Job> update, CancellationToken stopping)
@@ -161,10 +164,11 @@ public sealed class JobRunner(
         for (int tries = 1; ; tries++)
         {
             try { return await FinishAsync(claimed, update, mayHaveCommitted); }
-            catch (Exception e) when (Reliability.ResourceFaults.IsDatabaseUnavailable(e))
+            catch (Exception e) when (Reliability.ResourceFaults.MayGoThroughLater(e))
             {
                 mayHaveCommitted = true;
-                log.LogWarning("Job {JobId}: the database did not take its final state ({Error}); try {Try}, again in {Seconds:0} s (the run's video, if any, is kept)",
+                if (Reliability.ResourceFaults.Classify(e)?.Code == "disk_full" && reserve.Release()) continue; // at once, with the room given back
+                log.LogWarning("Job {JobId}: the database did not take its final state ({Error}); try {Try}, again in {Seconds:0} s (a finished run's video is kept)",
                     claimed.Id, e.GetBaseException().Message, tries, wait.TotalSeconds);
                 await Task.Delay(wait, stopping);
                 wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, FinalStateRetryMax.Ticks));
@@ -187,7 +191,10 @@ public sealed class JobRunner(
         job.FinishedAt = DateTime.UtcNow;
         if (job.Status != JobStatus.Succeeded)
         {
-            if (File.Exists(paths.Video(claimed.Id))) File.Delete(paths.Video(claimed.Id)); // the encoder removes partial files; this makes sure
+            // The encoder removes partial files; this makes sure, and on a full disk it frees the room the database needs
+            // to take this very state (the run's partial video is usually the largest file it wrote).
+            foreach (var partial in new[] { paths.Video(claimed.Id), paths.Thumbnail(claimed.Id) })
+                if (File.Exists(partial)) File.Delete(partial);
         }
         try { await context.SaveChangesAsync(CancellationToken.None); }
         catch (DbUpdateConcurrencyException) { return false; } // deleted between the read and the write
