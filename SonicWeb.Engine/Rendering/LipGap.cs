@@ -82,7 +82,7 @@ internal static class LipGap
         return result;
     }
 
-    private static (float R, float G, float B) Sample(RgbImage photo, LocalFrame frame, float lx, float ly)
+    internal static (float R, float G, float B) Sample(RgbImage photo, LocalFrame frame, float lx, float ly)
     {
         frame.ToImage(lx, ly, out float fx, out float fy);
         int x = Math.Clamp((int)MathF.Round(fx), 0, photo.Width - 1), y = Math.Clamp((int)MathF.Round(fy), 0, photo.Height - 1);

@@ -143,9 +143,16 @@ internal sealed partial class MouthWarp
         // opening's tip up into the cheek's crease (smile-teeth-man, up to 19 source px above the corners at 1.2
         // inner half widths).
         float easeEnd = MathF.Max(halfWidth, 1.05f * inner);
+        // A broad smile's side teeth hang below the landmark line: the opening starts under them (UpperTeethEdge).
+        const float teethStep = 0.5f;
+        var teethBelow = photoShowsTeeth && !rolled && photo != null
+            ? UpperTeethEdge.Scan(photo, _frame, inner, teethStep, halfWidth, inner, upper, lower)
+            : null;
+        float TeethBelow(float x) => teethBelow == null || MathF.Abs(x) > inner ? 0
+            : teethBelow[Math.Clamp((int)MathF.Round((x + inner) / teethStep), 0, teethBelow.Length - 1)];
         float LipLine(float x)
         {
-            float fitted = lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner));
+            float fitted = lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) + TeethBelow(x);
             if (rolled || MathF.Abs(x) <= inner) return fitted;
             float level = MathF.Min(lower(MathF.CopySign(inner, x)), 0);
             return fitted + Smooth.Step(inner, easeEnd, MathF.Abs(x)) * MathF.Max(0, level - fitted);
@@ -207,7 +214,7 @@ internal sealed partial class MouthWarp
         float BandTop(float x) => Band(bandTop, x);
         float PhotoGap(float x) => MathF.Max(0, Band(bandBottom, x) - BandTop(x)) * Taper(x);
         _closureLines = new Table1DTriple(_minX, _maxX, 0.25f, BandTop, PhotoGap,
-            x => Math.Clamp(lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) - BandTop(x), 0, PhotoGap(x)));
+            x => Math.Clamp(lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) + TeethBelow(x) - BandTop(x), 0, PhotoGap(x)));
         _closureReach = new Table1DTriple(_minX, _maxX, 0.25f,
             x => 1.4f * MathF.Max(0, BandTop(x) - outerUpper(x)) + 0.15f * halfWidth,
             x => 1.2f * MathF.Max(0, outerLower(x) - BandTop(x) - PhotoGap(x)) + 0.25f * halfWidth,
