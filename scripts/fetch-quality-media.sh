@@ -14,7 +14,7 @@ dir="$root/test-media/quality"
 sources="$dir/SOURCES.tsv"
 say() { echo "[quality-media] $*" >&2; }
 mkdir -p "$dir"
-if [ -s "$sources" ] && [ "$(wc -l < "$sources")" -ge 23 ]; then exit 0; fi
+if [ -s "$sources" ] && [ "$(wc -l < "$sources")" -ge 24 ]; then exit 0; fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -90,6 +90,11 @@ cp "$fa/demo/sample6.jpg" "$dir/group-four-women.jpg"
 record group-four-women.jpg "@vladmandic/face-api (npm)" "$fa_version" package/demo/sample6.jpg "$fa_lic" none
 cp "$fa/demo/sample1.jpg" "$dir/group-three-quarter.jpg"
 record group-three-quarter.jpg "@vladmandic/face-api (npm)" "$fa_version" package/demo/sample1.jpg "$fa_lic" none
+# Not in the report's set (tools/SonicWeb.Quality/QualitySet.cs): a soft, small face in blue light whose smile the
+# landmarks read as shut lips, for the teeth detection's test (docs/quality.md, round 31).
+ff -i "$fa/demo/sample3.jpg" -vf crop=340:400:1060:170 -q:v 2 "$dir/soft-smile-blue-light.jpg"
+record soft-smile-blue-light.jpg "@vladmandic/face-api (npm)" "$fa_version" package/demo/sample3.jpg "$fa_lic" \
+  "cropped to the middle woman (ffmpeg crop=340:400:1060:170), JPEG quality about 95 (ffmpeg -q:v 2)"
 
 # --- voices (real recordings) --------------------------------------------------------------------
 deb codec2-examples; c2="$tmp/codec2-examples/usr/share/codec2"

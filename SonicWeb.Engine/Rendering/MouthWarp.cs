@@ -506,7 +506,59 @@ internal sealed partial class MouthWarp
                 samples++;
                 if (0.299f * r + 0.587f * g + 0.114f * b > 150 && Math.Max(r, Math.Max(g, b)) - Math.Min(r, Math.Min(g, b)) < 70) teethLike++;
             }
-        return samples > 0 && teethLike * 2 > samples;
+        return samples > 0 && teethLike * 2 > samples || TeethBetweenTheLips(photo, landmarks);
+    }
+
+    /// <summary>
+    /// Teeth the landmarks missed: on a soft, small face the landmark lips may meet across the teeth, and in coloured light
+    /// the teeth are neither as bright nor as grey as <see cref="DetectTeeth"/> asks (sample3's blonde woman in
+    /// @vladmandic/face-api's demo: luma 150-162, chroma 42-52 in blue light, where a drawn row then appeared under her
+    /// own). Relative evidence instead, down the middle columns from the outer upper to the outer lower lip: a run, a
+    /// tenth of the mouth's half width long, clearly lighter than the lips and at most 60% as coloured. A closed mouth's
+    /// lips and the dark line between them are neither.
+    /// </summary>
+    private static bool TeethBetweenTheLips(SonicWeb.Engine.Imaging.RgbImage photo, FaceLandmarks landmarks)
+    {
+        var p = landmarks.Points;
+        float halfWidth = Vector2.Distance(p[48], p[54]) / 2;
+        int columnsWithTeeth = 0;
+        foreach (var (top, bottom) in new[] { (p[50], p[58]), (p[51], p[57]), (p[52], p[56]) })
+        {
+            int n = (int)MathF.Ceiling(Vector2.Distance(top, bottom));
+            if (n < 8) continue;
+            var column = new (float Luma, float Chroma)[n + 1];
+            for (int k = 0; k <= n; k++)
+            {
+                // A 3 x 3 mean: single pixels of JPEG noise broke the runs (the same photo saved at another quality).
+                var at = Vector2.Lerp(top, bottom, k / (float)n);
+                float r = 0, g = 0, b = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        int x = Math.Clamp((int)MathF.Round(at.X) + dx, 0, photo.Width - 1), y = Math.Clamp((int)MathF.Round(at.Y) + dy, 0, photo.Height - 1);
+                        int o = y * photo.Stride + x * 3;
+                        r += photo.Pixels[o] / 9f; g += photo.Pixels[o + 1] / 9f; b += photo.Pixels[o + 2] / 9f;
+                    }
+                column[k] = (0.299f * r + 0.587f * g + 0.114f * b, MathF.Max(r, MathF.Max(g, b)) - MathF.Min(r, MathF.Min(g, b)));
+            }
+            // The lips' bodies: the column's first and last quarters.
+            var lips = column.Take(n / 4).Concat(column.Skip(n - n / 4)).ToArray();
+            float lipLuma = Median(lips.Select(c => c.Luma)), lipChroma = Median(lips.Select(c => c.Chroma));
+            int run = 0, longest = 0;
+            foreach (var c in column)
+            {
+                run = c.Luma >= lipLuma + 15 && c.Chroma <= 0.6f * lipChroma ? run + 1 : 0;
+                longest = Math.Max(longest, run);
+            }
+            if (longest >= MathF.Max(3, 0.1f * halfWidth)) columnsWithTeeth++;
+        }
+        return columnsWithTeeth >= 2;
+    }
+
+    private static float Median(IEnumerable<float> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Least-squares y = a + b x + c x^2 through lip points given in image coordinates.</summary>
