@@ -38,8 +38,8 @@ internal static class LipGap
             lip.Add(Sample(photo, frame, x, 0.5f * (outerLower(x) + lowerInner(x))));
             if (lowerInner(x) - upperInner(x) > 1) band.Add(Sample(photo, frame, x, 0.5f * (upperInner(x) + lowerInner(x))));
         }
-        var lipColour = Median(lip);
-        var bandColour = band.Count > 0 ? Median(band) : lipColour;
+        var lipColour = MedianColour(lip);
+        var bandColour = band.Count > 0 ? MedianColour(band) : lipColour;
         bool LipLike((float R, float G, float B) c) => Distance(c, lipColour) < Distance(c, bandColour);
         bool parted = band.Count > 0 && Distance(lipColour, bandColour) > 30;
 
@@ -93,9 +93,6 @@ internal static class LipGap
     private static float Distance((float R, float G, float B) a, (float R, float G, float B) b)
         => MathF.Sqrt((a.R - b.R) * (a.R - b.R) + (a.G - b.G) * (a.G - b.G) + (a.B - b.B) * (a.B - b.B));
 
-    private static (float, float, float) Median(List<(float R, float G, float B)> colours)
-    {
-        static float Mid(IEnumerable<float> v) { var s = v.Order().ToArray(); return s[s.Length / 2]; }
-        return (Mid(colours.Select(c => c.R)), Mid(colours.Select(c => c.G)), Mid(colours.Select(c => c.B)));
-    }
+    private static (float, float, float) MedianColour(List<(float R, float G, float B)> colours)
+        => (Median.Of(colours.Select(c => c.R)), Median.Of(colours.Select(c => c.G)), Median.Of(colours.Select(c => c.B)));
 }

@@ -543,7 +543,7 @@ internal sealed partial class MouthWarp
             }
             // The lips' bodies: the column's first and last quarters.
             var lips = column.Take(n / 4).Concat(column.Skip(n - n / 4)).ToArray();
-            float lipLuma = Median(lips.Select(c => c.Luma)), lipChroma = Median(lips.Select(c => c.Chroma));
+            float lipLuma = Median.Of(lips.Select(c => c.Luma)), lipChroma = Median.Of(lips.Select(c => c.Chroma));
             int run = 0, longest = 0;
             foreach (var c in column)
             {
@@ -553,12 +553,6 @@ internal sealed partial class MouthWarp
             if (longest >= MathF.Max(3, 0.1f * halfWidth)) columnsWithTeeth++;
         }
         return columnsWithTeeth >= 2;
-    }
-
-    private static float Median(IEnumerable<float> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Least-squares y = a + b x + c x^2 through lip points given in image coordinates.</summary>

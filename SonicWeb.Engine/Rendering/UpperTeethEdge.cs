@@ -28,7 +28,7 @@ internal static class UpperTeethEdge
             for (float t = 0.3f; t <= 0.7f; t += 0.2f)
                 front.Add(Measure(photo, frame, x, upperInner(x) + t * (lowerInner(x) - upperInner(x))));
         if (front.Count == 0) return below;
-        float teethLuma = Median(front.Select(f => f.Luma)), teethChroma = Median(front.Select(f => f.Chroma));
+        float teethLuma = Median.Of(front.Select(f => f.Luma)), teethChroma = Median.Of(front.Select(f => f.Chroma));
         bool TeethLike((float Luma, float Chroma) c) => c.Luma >= 0.72f * teethLuma && c.Chroma <= teethChroma + 25;
         bool Dark((float Luma, float Chroma) c) => c.Luma < 0.55f * teethLuma;
 
@@ -91,11 +91,5 @@ internal static class UpperTeethEdge
     {
         var (r, g, b) = LipGap.Sample(photo, frame, lx, ly);
         return (0.299f * r + 0.587f * g + 0.114f * b, MathF.Max(r, MathF.Max(g, b)) - MathF.Min(r, MathF.Min(g, b)));
-    }
-
-    private static float Median(IEnumerable<float> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 }
