@@ -14,7 +14,9 @@ internal sealed record InteriorColours(float CavityR, float CavityG, float Cavit
 {
     private const float IvoryR = 232, IvoryG = 222, IvoryB = 200;
 
-    public static InteriorColours From(RgbImage? photo, FaceLandmarks landmarks, LipGap.Rgb lip)
+    /// <param name="ownCavity">The photo's own open mouth, where it shows one (the dark between parted lips): the drawn
+    /// cavity continues it instead of meeting it at a seam.</param>
+    public static InteriorColours From(RgbImage? photo, FaceLandmarks landmarks, LipGap.Rgb lip, LipGap.Rgb? ownCavity = null)
     {
         // Skin between nose and upper lip (philtrum): how bright the face is lit.
         float sr = 200, sg = 160, sb = 140;
@@ -34,6 +36,8 @@ internal sealed record InteriorColours(float CavityR, float CavityG, float Cavit
         float tr = light * (0.8f * IvoryR + hue * sr), tg = light * (0.8f * IvoryG + hue * sg), tb = light * (0.8f * IvoryB + hue * sb);
         // Cavity: the lip colour pulled well towards a dark red (lips in shadow), so pale or brown lips both read as a mouth.
         float cr = 0.3f * lip.R + 0.7f * 160, cg = 0.3f * lip.G + 0.7f * 56, cb = 0.3f * lip.B + 0.7f * 52;
+        if (ownCavity is { } own)
+            (cr, cg, cb) = (own.R / OwnCavityShade, own.G / OwnCavityShade, own.B / OwnCavityShade);
         return new InteriorColours(cr, cg, cb,
             0.45f * lip.R + 0.55f * 160, 0.45f * lip.G + 0.55f * 66, 0.45f * lip.B + 0.55f * 68,
             MathF.Min(245, tr), MathF.Min(240, tg), MathF.Min(230, tb), grain);
@@ -45,4 +49,10 @@ internal sealed record InteriorColours(float CavityR, float CavityG, float Cavit
     /// moustache overhangs it (beard-white-older-man).
     /// </summary>
     private const float MaxGrain = 0.08f;
+
+    /// <summary>
+    /// The interior darkens the cavity colour to 0.15-0.5 of itself (<c>MouthWarp.Interior</c>); a photo's own cavity is
+    /// met at about this share, so the drawn opening right under it is as dark as the photo's.
+    /// </summary>
+    private const float OwnCavityShade = 0.5f;
 }

@@ -61,6 +61,16 @@ internal sealed partial class MouthWarp
     /// </summary>
     private const float CornerCover = 1.5f;
     private readonly InteriorColours _interior;
+    /// <summary>The photo's lips stand apart over a dark gap: its own open mouth, which the drawn cavity continues.</summary>
+    private readonly bool _photoShowsCavity;
+    /// <summary>The band between the lips is "dark" below this share of the lips' luma.</summary>
+    private const float OwnCavityLuma = 0.6f;
+    /// <summary>
+    /// An open mouth, not the shadow line of slightly parted lips: the landmark lips at least this many mouth half widths
+    /// apart in the middle (0.43 on the open-mouthed woman; three-quarter-man's dark line between closed lips reads 0.17).
+    /// </summary>
+    private const float OwnCavityGap = 0.25f;
+    private readonly string _facts;
     private static readonly LipGap.Rgb DefaultLipColour = new(170, 90, 85);
 
     /// <summary>Share of the photo's lip gap the upper lip covers when the lips close (the lower lip rises the rest).</summary>
@@ -143,13 +153,37 @@ internal sealed partial class MouthWarp
         // opening's tip up into the cheek's crease (smile-teeth-man, up to 19 source px above the corners at 1.2
         // inner half widths).
         float easeEnd = MathF.Max(halfWidth, 1.05f * inner);
+        // Closing a parted mouth: the lips are stretched over the gap (teeth) from their outer edges, the
+        // upper lip from a little above its vermilion border, the lower lip down to a little below its
+        // own, so the lip texture itself covers the teeth.
+        var outerUpper = FitCurve([pts[48], pts[49], pts[50], pts[51], pts[52], pts[53], pts[54]]);
+        var outerLower = FitCurve([pts[54], pts[55], pts[56], pts[57], pts[58], pts[59], pts[48]]);
+        // The band between the lips' real inner edges (teeth reach past the landmark lines), from the photo.
+        // Teeth of a broad smile reach a little past the landmark inner corners.
+        const float scanStep = 0.5f;
+        float reach = 1.2f * inner;
+        var landmarkBand = new LipGap.Result(
+            Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => upper(-reach + i * scanStep)).ToArray(),
+            Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => lower(-reach + i * scanStep)).ToArray(),
+            DefaultLipColour, DefaultLipColour);
+        var scan = photo == null ? landmarkBand : LipGap.Scan(photo, _frame, reach, scanStep, upper, lower, outerUpper, outerLower);
+        // A photo whose lips stand apart over a dark gap shows its own open mouth: the drawn cavity below the tear line
+        // continues it, and the tear line follows the lower lip's real edge. A drawn cavity in the lips' colour under the
+        // photo's darker one, with a strip of the lower lip left above it, read as a second, lighter mouth under the first
+        // (an open-mouthed woman from @vladmandic/face-api's sample5, 1024).
+        float gapShare = MathF.Max(0, lower(0) - upper(0)) / halfWidth;
+        float bandLuma = Luma(scan.BandColour), lipLuma = Luma(scan.LipColour);
+        _photoShowsCavity = photo != null && !photoShowsTeeth && !rolled && gapShare > OwnCavityGap && bandLuma < OwnCavityLuma * lipLuma;
+        var lipAbove = _photoShowsCavity ? LowerLipEdge.Scan(photo!, _frame, inner, 0.5f, inner, upper, lower, bandLuma, lipLuma) : null;
+        _facts = $"landmark gap {gapShare:0.00} half widths; lips {lipLuma:0}, between them {bandLuma:0} luma; own cavity: {_photoShowsCavity}"
+            + (lipAbove == null ? "" : $" (tear line raised by up to {lipAbove.Max():0.0} px)");
         // A broad smile's side teeth hang below the landmark line: the opening starts under them (UpperTeethEdge).
         const float teethStep = 0.5f;
         var teethBelow = photoShowsTeeth && !rolled && photo != null
             ? UpperTeethEdge.Scan(photo, _frame, inner, teethStep, halfWidth, inner, upper, lower)
             : null;
-        float TeethBelow(float x) => teethBelow == null || MathF.Abs(x) > inner ? 0
-            : teethBelow[Math.Clamp((int)MathF.Round((x + inner) / teethStep), 0, teethBelow.Length - 1)];
+        float TeethBelow(float x) => MathF.Abs(x) > inner ? 0 : At(teethBelow, x) - At(lipAbove, x);
+        float At(float[]? perX, float x) => perX == null ? 0 : perX[Math.Clamp((int)MathF.Round((x + inner) / teethStep), 0, perX.Length - 1)];
         float LipLine(float x)
         {
             float fitted = lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) + TeethBelow(x);
@@ -191,24 +225,11 @@ internal sealed partial class MouthWarp
         _widthShift = new Table2D(_minX, _maxX, _minY, _maxY, 1f, (x, y) =>
             0.3f * x * MathF.Exp(-(x * x) / (1.7f * halfWidth * halfWidth) - (y - lipsY) * (y - lipsY) / (0.7f * halfWidth * halfWidth)));
 
-        // Closing a parted mouth: the lips are stretched over the gap (teeth) from their outer edges, the
-        // upper lip from a little above its vermilion border, the lower lip down to a little below its
-        // own, so the lip texture itself covers the teeth.
-        var outerUpper = FitCurve([pts[48], pts[49], pts[50], pts[51], pts[52], pts[53], pts[54]]);
-        var outerLower = FitCurve([pts[54], pts[55], pts[56], pts[57], pts[58], pts[59], pts[48]]);
-        // The band between the lips' real inner edges (teeth reach past the landmark lines), from the photo.
-        // Teeth of a broad smile reach a little past the landmark inner corners.
-        const float scanStep = 0.5f;
-        float reach = 1.2f * inner;
-        var landmarkBand = new LipGap.Result(
-            Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => upper(-reach + i * scanStep)).ToArray(),
-            Enumerable.Range(0, (int)MathF.Ceiling(2 * reach / scanStep) + 1).Select(i => lower(-reach + i * scanStep)).ToArray(),
-            DefaultLipColour, DefaultLipColour);
-        var scan = photo == null ? landmarkBand : LipGap.Scan(photo, _frame, reach, scanStep, upper, lower, outerUpper, outerLower);
         // The colour scan is trusted only where teeth show: on closed or barely parted lips of low contrast
         // it took the lips themselves for the gap and squeezed them away (a three-quarter view, looked at).
-        var (bandTop, bandBottom) = photoShowsTeeth ? (scan.Top, scan.Bottom) : (landmarkBand.Top, landmarkBand.Bottom);
-        _interior = InteriorColours.From(photo, landmarks, scan.LipColour);
+        // A photo's own dark open mouth has the contrast too: its landmark band left a dark wedge at a closed mouth's corner.
+        var (bandTop, bandBottom) = photoShowsTeeth || _photoShowsCavity ? (scan.Top, scan.Bottom) : (landmarkBand.Top, landmarkBand.Bottom);
+        _interior = InteriorColours.From(photo, landmarks, scan.LipColour, _photoShowsCavity ? scan.BandColour : null);
         float Band(float[] v, float x) => v[Math.Clamp((int)MathF.Round((x + reach) / scanStep), 0, v.Length - 1)];
         float Taper(float x) => 1 - Smooth.Step(0.95f * inner, 1.2f * inner, MathF.Abs(x));
         float BandTop(float x) => Band(bandTop, x);
@@ -239,6 +260,11 @@ internal sealed partial class MouthWarp
 
     /// <summary>True when the photo's lips are parted in the middle (teeth or a gap show), so closing them changes the picture.</summary>
     public bool PhotoLipsParted => _photoLipsParted;
+
+    /// <summary>What the warp read from the photo's mouth, for the quality tool's <c>--mouth-facts</c>.</summary>
+    public string Describe() => $"lips parted: {_photoLipsParted}; {_facts}";
+
+    private static float Luma(LipGap.Rgb c) => 0.299f * c.R + 0.587f * c.G + 0.114f * c.B;
 
     /// <summary>
     /// Moves the source position (x, y) of one output pixel according to the mouth pose. Returns the

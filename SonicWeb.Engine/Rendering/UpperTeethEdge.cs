@@ -53,7 +53,7 @@ internal static class UpperTeethEdge
     /// rejoins the landmark line by at most <see cref="MaxSlope"/> pixel per pixel along it, so the opening's top bends
     /// rather than steps) and a second average.
     /// </summary>
-    private static float[] Smoothed(float[] below, float step, float inner)
+    internal static float[] Smoothed(float[] below, float step, float inner)
     {
         int n = below.Length, half = Math.Max(1, (int)(0.1f * inner / step));
         var quartile = new float[n];

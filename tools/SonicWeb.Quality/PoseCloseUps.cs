@@ -55,6 +55,30 @@ internal static class PoseCloseUps
             File.WriteAllBytes(Path.Combine(outDir, $"{name}-eyes.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(Enlarge(frame, eyes, zoom)));
             File.WriteAllBytes(Path.Combine(outDir, $"{name}-mouth.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(Enlarge(frame, mouth, zoom)));
         }
+        File.WriteAllBytes(Path.Combine(outDir, "landmarks-mouth.png"), SonicWeb.Engine.Imaging.ImageEncoder.Png(MarkLips(Enlarge(neutral, mouth, zoom), landmarks, layout, mouth, zoom)));
+    }
+
+    /// <summary>
+    /// The neutral mouth with the lip landmarks marked (outer lips 48-59 green, inner lips 60-67 cyan): on a new photo,
+    /// whether the tear line and the lips' band sit where the photo's lips are decides most of what the mouth does.
+    /// </summary>
+    private static RgbImage MarkLips(RgbImage closeUp, FaceLandmarks landmarks, FrameLayout layout, (int X, int Y, int W, int H) box, int zoom)
+    {
+        float kx = layout.Width / layout.SourceCrop.Width, ky = layout.Height / layout.SourceCrop.Height;
+        for (int i = 48; i < 68; i++)
+        {
+            var pt = landmarks.Points[i];
+            int cx = (int)(((pt.X - layout.SourceCrop.X) * kx - box.X) * zoom), cy = (int)(((pt.Y - layout.SourceCrop.Y) * ky - box.Y) * zoom);
+            (byte r, byte g, byte b) = i < 60 ? ((byte)0, (byte)255, (byte)0) : ((byte)0, (byte)255, (byte)255);
+            for (int y = cy - 2; y <= cy + 2; y++)
+                for (int x = cx - 2; x <= cx + 2; x++)
+                {
+                    if ((uint)x >= (uint)closeUp.Width || (uint)y >= (uint)closeUp.Height) continue;
+                    int o = y * closeUp.Stride + x * 3;
+                    closeUp.Pixels[o] = r; closeUp.Pixels[o + 1] = g; closeUp.Pixels[o + 2] = b;
+                }
+        }
+        return closeUp;
     }
 
     /// <summary>Output-pixel box around the landmarks a (left), b (right), top, bottom, grown by a share of its width.</summary>

@@ -15,7 +15,7 @@ using SonicWeb.Quality;
 // pipeline, measures the output MP4s against the targets and writes contact sheets (espeak cases and the
 // three worst real-use cases). Usage: dotnet run -c Release --project tools/SonicWeb.Quality [-- --out DIR]
 // [--case TEXT] [--set all|espeak|real] [--all-pairs] [--resolution N] [--sheets] [--reuse] | [-- --derive-visemes]
-// | [-- --poses] | [-- --corners] | [-- --profile] | [-- --dump-frames DIR] | [-- --compare-frames DIR]
+// | [-- --poses [--photo NAME|PATH]] | [-- --mouth-facts [--photo NAME|PATH]] | [-- --corners] | [-- --profile] | [-- --dump-frames DIR] | [-- --compare-frames DIR]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string repoRoot = FindRepoRoot();
@@ -28,6 +28,24 @@ if (args.Contains("--derive-visemes"))
     var work = Directory.CreateTempSubdirectory("sonicweb-visemes-").FullName;
     Console.Write(VisemeDerivation.AsCSharp(await VisemeDerivation.DeriveAsync(work)));
     Directory.Delete(work, true);
+    return 0;
+}
+if (args.Contains("--mouth-facts"))
+{
+    // What the renderer decided about each photo's mouth (teeth, parted lips, its own cavity), photo by photo.
+    var opts = new EngineOptions();
+    var pipe = new BuiltInBackend(opts, AnalysisModels.Load(ModelStore.Default, onnx, opts.Onnx, w => Console.Error.WriteLine("warning: " + w)));
+    var photos = new CaseInputs(repoRoot, outDir);
+    var probeAudio = Path.Combine(Directory.CreateTempSubdirectory("sonicweb-mouth-").FullName, "tone.wav");
+    File.WriteAllBytes(probeAudio, SilentWav(16000));
+    var names = args.Contains("--photo") ? [args[Array.IndexOf(args, "--photo") + 1]] : QualitySet.Portraits.Select(p => p.Name).Prepend("astronaut").ToArray();
+    foreach (var name in names)
+    {
+        var path = photos.Photo(name);
+        var photo = await ImageLoader.LoadAsync(path, opts.Limits, CancellationToken.None);
+        var insp = await pipe.InspectAsync(path, probeAudio, new GenerationParameters { MinResolution = 512 });
+        Console.WriteLine($"{name,-32} {MouthFacts(photo, insp.Face.Landmarks)}");
+    }
     return 0;
 }
 string? dumpDir = ArgValue("--dump-frames"), compareDir = ArgValue("--compare-frames");
@@ -56,6 +74,7 @@ if (args.Contains("--poses") || args.Contains("--corners") || args.Contains("--p
             string dir = Path.Combine(outDir, (photoName == "astronaut" ? "" : photoName + "-") + "poses-" + resolution);
             PoseCloseUps.Write(photo, insp.Face.Landmarks, insp.Layout, dir, zoom: resolution >= 1024 ? 3 : resolution >= 512 ? 5 : 8);
             Console.WriteLine($"close-ups in {dir}");
+            if (resolution == resolutions[0]) Console.WriteLine(MouthFacts(photo, insp.Face.Landmarks));
         }
         if (args.Contains("--corners") && resolution >= 512)
         {
@@ -136,7 +155,13 @@ static byte[] SilentWav(int samples)
     return ms.ToArray();
 }
 
-static string FindRepoRoot()
+static string MouthFacts(RgbImage photo, SonicWeb.Engine.Faces.FaceLandmarks landmarks)
+{
+    bool teeth = MouthWarp.DetectTeeth(photo, landmarks);
+    return $"teeth in the photo: {teeth}; {new MouthWarp(landmarks, teeth, photo).Describe()}";
+}
+
+string FindRepoRoot()
 {
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         if (File.Exists(Path.Combine(dir.FullName, "SonicWeb.sln"))) return dir.FullName;
