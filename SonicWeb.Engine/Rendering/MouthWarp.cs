@@ -262,7 +262,7 @@ internal sealed partial class MouthWarp
     public bool PhotoLipsParted => _photoLipsParted;
 
     /// <summary>What the warp read from the photo's mouth, for the quality tool's <c>--mouth-facts</c>.</summary>
-    public string Describe() => $"lips parted: {_photoLipsParted}; {_facts}";
+    public string Describe() => $"lips parted: {_photoLipsParted}; {_facts}; drawn teeth luma {Luma(new LipGap.Rgb(_interior.TeethR, _interior.TeethG, _interior.TeethB)):0}";
 
     private static float Luma(LipGap.Rgb c) => 0.299f * c.R + 0.587f * c.G + 0.114f * c.B;
 

@@ -30,6 +30,7 @@ internal static class QualitySet
         new("group-three-men", "group-three-men.jpg", "group of three men, glasses, goatee, smiles with teeth, 500x375"),
         new("group-four-women", "group-four-women.jpg", "group of four women, different skin tones, 1920x1537"),
         new("group-three-quarter", "group-three-quarter.jpg", "group of three women, heads tilted and turned, 1920x1280"),
+        new("open-mouth-woman", "open-mouth-dim-light.jpg", "woman, mouth open in the photo (upper teeth and the dark inside show), dim warm light, crop 420x500"),
     ];
 
     public static readonly Voice[] Voices =
@@ -45,8 +46,8 @@ internal static class QualitySet
 
     /// <summary>
     /// The documented sample of photo x voice pairs the report runs by default: every portrait with two
-    /// voices, rotating through the voices so each voice meets four or five portraits (30 cases); the
-    /// pairs are fixed, so runs compare. <c>--all-pairs</c> runs the full grid (105 cases).
+    /// voices, rotating through the voices so each voice meets four or five portraits (32 cases); the
+    /// pairs are fixed, so runs compare. <c>--all-pairs</c> runs the full grid (112 cases).
     /// </summary>
     public static IEnumerable<(Portrait Photo, Voice Voice)> SamplePairs()
     {
