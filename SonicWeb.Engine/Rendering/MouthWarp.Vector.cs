@@ -53,9 +53,11 @@ internal sealed partial class MouthWarp
         if (closing)
         {
             _closureLines.At8(sx, out bandTop, out photoGap, out var lipInBand);
-            closeUp = Vector256.Create(pose.Closure * ClosureSplit) * photoGap;
-            closeDown = Vector256.Create(pose.Closure * (1 - ClosureSplit)) * photoGap;
-            lip = bandTop + closeUp + lipInBand * Vector256.Create(1 - pose.Closure);
+            var keep = Vector256.Create(_slitKept) * Avx.Min(Vector256.Create(SlitShare) * photoGap, Vector256.Create(SlitMost));
+            closeUp = Vector256.Create(pose.Closure * ClosureSplit) * (photoGap - keep);
+            closeDown = Vector256.Create(pose.Closure * (1 - ClosureSplit)) * (photoGap - keep);
+            var kept = Avx.BlendVariable(Vector256<float>.Zero, keep / photoGap, Avx.CompareGreaterThan(keep, Vector256<float>.Zero));
+            lip = bandTop + closeUp + lipInBand * (Vector256<float>.One - Vector256.Create(pose.Closure) * (Vector256<float>.One - kept));
         }
         var dropHere = Vector256.Create(pose.Drop) * dropAtLip;
         var gapTop = lip + dropHere * outside;

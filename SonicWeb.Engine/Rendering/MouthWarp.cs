@@ -71,6 +71,10 @@ internal sealed partial class MouthWarp
     /// </summary>
     private const float OwnCavityGap = 0.25f;
     private readonly string _facts;
+    /// <summary>1 where closing parted lips leaves a thin line of the slit between them, else 0.</summary>
+    private readonly float _slitKept;
+    /// <summary>The share of the slit left when the lips are closed, and the most of it in source px.</summary>
+    private const float SlitShare = 0.3f, SlitMost = 1f;
     private static readonly LipGap.Rgb DefaultLipColour = new(170, 90, 85);
 
     /// <summary>Share of the photo's lip gap the upper lip covers when the lips close (the lower lip rises the rest).</summary>
@@ -243,6 +247,11 @@ internal sealed partial class MouthWarp
         // Only a mouth that is really parted: teeth show, or the landmark lips stand apart. In a beard the
         // colour scan alone can mistake moustache for lips (the lips then read as a "gap").
         _photoLipsParted = PhotoGap(0) > 0.6f && (photoShowsTeeth || lower(0) - upper(0) > 0.12f * halfWidth);
+        // Lips parted by a dark slit only (no teeth, the band no lighter than the lips): they close to a thin line of the
+        // slit itself, as closed lips show one. Squeezed to nothing, the upper lip met the lower at a hard edge that
+        // stepped along the mouth in pauses (teen-boy, three-quarter-man, a downcast woman from sample2; 1024).
+        // Not a mouth open in the photo: its whole dark gap pressed into a pixel drew a pen line (open-mouth-woman).
+        _slitKept = photo != null && !photoShowsTeeth && !_photoShowsCavity && bandLuma <= lipLuma ? 1 : 0;
         _cornerCover = rolled ? CornerCover : 0;
     }
 
@@ -298,10 +307,12 @@ internal sealed partial class MouthWarp
         if (pose.Closure > 0)
         {
             _closureLines.At(sx, out bandTop, out photoGap, out float lipInBand);
-            closeUp = pose.Closure * ClosureSplit * photoGap;
-            closeDown = pose.Closure * (1 - ClosureSplit) * photoGap;
+            float keep = _slitKept * MathF.Min(SlitShare * photoGap, SlitMost);
+            closeUp = pose.Closure * ClosureSplit * (photoGap - keep);
+            closeDown = pose.Closure * (1 - ClosureSplit) * (photoGap - keep);
             // Where the landmark lower lip (the jaw's tear line) lands once the band is squeezed.
-            lip = bandTop + closeUp + lipInBand * (1 - pose.Closure);
+            float kept = keep > 0 ? keep / photoGap : 0;
+            lip = bandTop + closeUp + lipInBand * (1 - pose.Closure * (1 - kept));
         }
         float dropHere = pose.Drop * dropAtLip;
         float gapTop = lip + dropHere * outside, gapBottom = lip + dropHere;
