@@ -40,8 +40,17 @@ internal static class LipGap
         }
         var lipColour = MedianColour(lip);
         var bandColour = band.Count > 0 ? MedianColour(band) : lipColour;
-        bool LipLike((float R, float G, float B) c) => Distance(c, lipColour) < Distance(c, bandColour);
         bool parted = band.Count > 0 && Distance(lipColour, bandColour) > 30;
+        // Where a thin upper lip's landmark inner line lies in the middle of the teeth, half-way to the outer line is tooth,
+        // and the median of the samples is no lip colour (group-three-men: the band then read as "not parted", and the lips
+        // did not close over the teeth). Then the more coloured half of the samples is the lips.
+        var lipReference = lipColour;
+        if (!parted && band.Count > 0)
+        {
+            var coloured = MedianColour(lip.OrderByDescending(Chroma).Take((lip.Count + 1) / 2).ToList());
+            if (Distance(coloured, bandColour) > 30) (parted, lipReference) = (true, coloured);
+        }
+        bool LipLike((float R, float G, float B) c) => Distance(c, lipReference) < Distance(c, bandColour);
 
         for (int i = 0; i < n; i++)
         {
@@ -89,6 +98,8 @@ internal static class LipGap
         int o = y * photo.Stride + 3 * x;
         return (photo.Pixels[o], photo.Pixels[o + 1], photo.Pixels[o + 2]);
     }
+
+    private static float Chroma((float R, float G, float B) c) => MathF.Max(c.R, MathF.Max(c.G, c.B)) - MathF.Min(c.R, MathF.Min(c.G, c.B));
 
     private static float Distance((float R, float G, float B) a, (float R, float G, float B) b)
         => MathF.Sqrt((a.R - b.R) * (a.R - b.R) + (a.G - b.G) * (a.G - b.G) + (a.B - b.B) * (a.B - b.B));

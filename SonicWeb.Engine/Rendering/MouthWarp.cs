@@ -578,11 +578,15 @@ internal sealed partial class MouthWarp
                     }
                 column[k] = (0.299f * r + 0.587f * g + 0.114f * b, MathF.Max(r, MathF.Max(g, b)) - MathF.Min(r, MathF.Min(g, b)));
             }
-            // The lips' bodies: the column's first and last quarters.
-            var lips = column.Take(n / 4).Concat(column.Skip(n - n / 4)).ToArray();
+            // The lips: the more coloured half of the column. Its first and last quarters were taken before, but a thin upper
+            // lip over a broad smile leaves teeth in the first quarter and the outer lower landmark lies on the skin below
+            // the lip (group-three-men: lips read luma 115-139, chroma 41-60, and its yellowish teeth, luma 150-166 and
+            // chroma 25-37, were not "at most 60% as coloured").
+            var lips = column.OrderByDescending(c => c.Chroma).Take((n + 1) / 2).ToArray();
             float lipLuma = Median.Of(lips.Select(c => c.Luma)), lipChroma = Median.Of(lips.Select(c => c.Chroma));
+            // Teeth lie between the lips: the run is looked for in the middle half, not in the skin at the column's ends.
             int run = 0, longest = 0;
-            foreach (var c in column)
+            foreach (var c in column[(n / 4)..(n + 1 - n / 4)])
             {
                 run = c.Luma >= lipLuma + 15 && c.Chroma <= 0.6f * lipChroma ? run + 1 : 0;
                 longest = Math.Max(longest, run);
