@@ -228,10 +228,12 @@ public sealed class ShellBrowserTests
         var page = browser.Page;
         await BrowserKit.SignInAsync(page);
         var blocked = true;
+        var refused = 0;
         await page.RouteAsync("**/_blazor/negotiate**", async route =>
         {
-            if (!Volatile.Read(ref blocked)) await route.ContinueAsync();
-            else if (failure == "aborted") await route.AbortAsync();
+            if (!Volatile.Read(ref blocked)) { await route.ContinueAsync(); return; }
+            Interlocked.Increment(ref refused);
+            if (failure == "aborted") await route.AbortAsync();
             else await route.FulfillAsync(new() { Status = 503, Body = "Service Unavailable" });
         });
 
@@ -247,8 +249,15 @@ public sealed class ShellBrowserTests
         Assert.NotEqual("progress", await CursorAsync(page, "#theme-toggle")); // it will not start working
         await page.ScreenshotAsync(new() { Path = Shot($"circuit-failed-{failure}") });
 
+        int refusedBefore = Volatile.Read(ref refused);
         await page.ClickAsync("nav a[href='/admin/users']"); // a plain page load, which fails to connect the same way
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Users");
+        // Wait for this page's own start to be refused: the failed status of the page before can still be on screen
+        // while the new start is under way, and unblocking then let that start through (the Reload button went away
+        // with the failed status, a clean-clone run once timed out waiting for it).
+        var waited = Stopwatch.StartNew();
+        while (Volatile.Read(ref refused) == refusedBefore && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+        Assert.True(Volatile.Read(ref refused) > refusedBefore, "the page after the navigation never asked to start its circuit");
         await Assertions.Expect(FailedStatus(page)).ToBeVisibleAsync(new() { Timeout = 5000 });
 
         Volatile.Write(ref blocked, false);
