@@ -186,11 +186,13 @@ internal sealed partial class MouthWarp
         var teethBelow = photoShowsTeeth && !rolled && photo != null
             ? UpperTeethEdge.Scan(photo, _frame, inner, teethStep, halfWidth, inner, upper, lower)
             : null;
-        float TeethBelow(float x) => MathF.Abs(x) > inner ? 0 : At(teethBelow, x) - At(lipAbove, x);
+        // How far the tear line lies below the landmark lower inner lip: down past a smile's side teeth, up to the real
+        // edge of a lower lip under an open mouth's own dark.
+        float LineShift(float x) => MathF.Abs(x) > inner ? 0 : At(teethBelow, x) - At(lipAbove, x);
         float At(float[]? perX, float x) => perX == null ? 0 : perX[Math.Clamp((int)MathF.Round((x + inner) / teethStep), 0, perX.Length - 1)];
         float LipLine(float x)
         {
-            float fitted = lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) + TeethBelow(x);
+            float fitted = lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) + LineShift(x);
             if (rolled || MathF.Abs(x) <= inner) return fitted;
             float level = MathF.Min(lower(MathF.CopySign(inner, x)), 0);
             return fitted + Smooth.Step(inner, easeEnd, MathF.Abs(x)) * MathF.Max(0, level - fitted);
@@ -239,7 +241,7 @@ internal sealed partial class MouthWarp
         float BandTop(float x) => Band(bandTop, x);
         float PhotoGap(float x) => MathF.Max(0, Band(bandBottom, x) - BandTop(x)) * Taper(x);
         _closureLines = new Table1DTriple(_minX, _maxX, 0.25f, BandTop, PhotoGap,
-            x => Math.Clamp(lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) + TeethBelow(x) - BandTop(x), 0, PhotoGap(x)));
+            x => Math.Clamp(lower(Math.Clamp(x, -1.25f * inner, 1.25f * inner)) + LineShift(x) - BandTop(x), 0, PhotoGap(x)));
         _closureReach = new Table1DTriple(_minX, _maxX, 0.25f,
             x => 1.4f * MathF.Max(0, BandTop(x) - outerUpper(x)) + 0.15f * halfWidth,
             x => 1.2f * MathF.Max(0, outerLower(x) - BandTop(x) - PhotoGap(x)) + 0.25f * halfWidth,
