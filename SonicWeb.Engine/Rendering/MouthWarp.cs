@@ -88,6 +88,17 @@ internal sealed partial class MouthWarp
     /// so when a small photo is enlarged (1024 from a 250 px face) a sharper cavity edge reads as pasted on.
     /// </summary>
     private const float MinFeather = 1.1f;
+    /// <summary>
+    /// A softer photo softens the drawn edges (the cavity's, the teeth's) and the seams between the teeth with it: the
+    /// feather is at least this many times the photo's edge blur (<see cref="EdgeSoftness"/>). Photos that read 0.5 px or
+    /// less keep <see cref="MinFeather"/> (the astronaut, both beards, dark-skin-woman, the two group shots of men and of
+    /// women in glasses read 0.2); crisp drawn teeth between a soft, upscaled photo's lips read as pasted on (a tilted woman
+    /// from sample5 reads 1.02 px, the phone photo 1.20: their feathers are now 2.2 and 2.6 source px; 1024, looked at).
+    /// </summary>
+    private const float FeatherPerBlur = 2.2f;
+    /// <summary>The edge blur up to which the seams between the drawn teeth keep their width; past it they widen with it.</summary>
+    private const float SharpEdgeBlur = 0.6f;
+    private readonly float _photoFeather;
     /// <summary>Source pixels of the tear line's light edge hidden under an open mouth.</summary>
     private const float TearLineSkip = 0.9f;
 
@@ -112,7 +123,9 @@ internal sealed partial class MouthWarp
         _maxDrop = 0.6f * halfWidth;
         _upFade = 0.9f * halfWidth;
         _teethHeight = 0.28f * halfWidth;
-        _seamWidth = 0.45f / _innerHalfWidth;
+        float edgeBlur = photo == null ? EdgeSoftness.Sharp : EdgeSoftness.AroundMouth(photo, landmarks);
+        _photoFeather = MathF.Max(MinFeather, FeatherPerBlur * edgeBlur);
+        _seamWidth = 0.45f * MathF.Max(1, edgeBlur / SharpEdgeBlur) / _innerHalfWidth;
         _archTurn = Math.Clamp(MathF.Asin(Math.Clamp(FaceLandmarkNet68.NoseOffsetOf(landmarks) / NoseReach, -1f, 1f)), -MaxArchTurn, MaxArchTurn);
         _archSinTurnCosSpan = MathF.Sin(_archTurn) * MathF.Cos(ArchHalfAngle);
         _archCosTurnSinSpan = MathF.Cos(_archTurn) * MathF.Sin(ArchHalfAngle);
@@ -180,7 +193,8 @@ internal sealed partial class MouthWarp
         _photoShowsCavity = photo != null && !photoShowsTeeth && !rolled && gapShare > OwnCavityGap && bandLuma < OwnCavityLuma * lipLuma;
         var lipAbove = _photoShowsCavity ? LowerLipEdge.Scan(photo!, _frame, inner, 0.5f, inner, upper, lower, bandLuma, lipLuma) : null;
         _facts = $"landmark gap {gapShare:0.00} half widths; lips {lipLuma:0}, between them {bandLuma:0} luma; own cavity: {_photoShowsCavity}"
-            + (lipAbove == null ? "" : $" (tear line raised by up to {lipAbove.Max():0.0} px)");
+            + (lipAbove == null ? "" : $" (tear line raised by up to {lipAbove.Max():0.0} px)")
+            + $"; edge blur {edgeBlur:0.00} px (drawn edges feathered over at least {_photoFeather:0.00} px)";
         // A broad smile's side teeth hang below the landmark line: the opening starts under them (UpperTeethEdge).
         const float teethStep = 0.5f;
         var teethBelow = photoShowsTeeth && !rolled && photo != null
@@ -266,7 +280,7 @@ internal sealed partial class MouthWarp
 
     public Pose ForFrame(float mouthOpen, float mouthWidth, float sourcePixelsPerOutputPixel, float mouthPress = 0, float lipClosure = 0)
         => new(Math.Clamp(mouthOpen, 0, 1.2f) * _maxDrop, Math.Clamp(mouthWidth, -1, 1),
-               MathF.Max(0.45f + 0.6f * sourcePixelsPerOutputPixel, MinFeather), Math.Clamp(mouthPress, 0, 1),
+               MathF.Max(0.45f + 0.6f * sourcePixelsPerOutputPixel, _photoFeather), Math.Clamp(mouthPress, 0, 1),
                _photoLipsParted ? Math.Clamp(lipClosure, 0, 1) : 0);
 
     /// <summary>True when the photo's lips are parted in the middle (teeth or a gap show), so closing them changes the picture.</summary>
@@ -444,7 +458,7 @@ internal sealed partial class MouthWarp
     {
         float best = 1;
         foreach (float edge in ToothEdges) best = MathF.Min(best, MathF.Abs(s - edge));
-        float width = _seamWidth; // 0.45 source px as a share of the half width
+        float width = _seamWidth; // 0.45 source px (more on a soft photo) as a share of the half width
         return MathF.Exp(-best * best / (width * width));
     }
 
