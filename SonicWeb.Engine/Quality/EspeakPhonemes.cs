@@ -114,6 +114,16 @@ public static unsafe class EspeakPhonemes
         public void Dispose() => NativeLibrary.Free(_handle);
     }
 
+    /// <summary>
+    /// The C library's <c>srand</c>. espeak-ng draws its voices' noise (breath, frication) from the C library's
+    /// <c>rand()</c>, whose state is the process's, not the loaded copy's: whatever else in the process had drawn from it
+    /// changed the samples from run to run (the same text and voice differed in half of the WAV's bytes between two runs
+    /// of the quality report, and the bilabial figure with it by a point or two, docs/quality.md round 33). Seeding it as
+    /// a fresh process has it (1) before each text gives the samples the espeak-ng CLI writes.
+    /// </summary>
+    private static readonly delegate* unmanaged<uint, void> SeedCRandom =
+        (delegate* unmanaged<uint, void>)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "srand");
+
     private static readonly object Gate = new();
     private static int _sampleRate;
     private static List<short>? _samples;
@@ -121,7 +131,7 @@ public static unsafe class EspeakPhonemes
 
     /// <summary>Synthesises <paramref name="ssml"/> with <paramref name="voice"/> at 150 words a minute into
     /// <paramref name="wavPath"/> and returns the phonemes with their times. The same text gives the same
-    /// audio and timing whatever was synthesised before it in the process.</summary>
+    /// audio and timing whatever was synthesised or drawn from the C library's random numbers before it, in any process.</summary>
     public static IReadOnlyList<TimedPhoneme> Synthesise(string ssml, string voice, string wavPath)
     {
         lock (Gate) // the callback writes to the static buffers below
@@ -134,6 +144,7 @@ public static unsafe class EspeakPhonemes
             espeak.SetParameter(ParameterRate, 150, 0);
             _samples = []; _events = [];
             var text = Encoding.UTF8.GetBytes(ssml + "\0");
+            SeedCRandom(1);
             fixed (byte* t = text)
                 if (espeak.Synth(t, (nuint)text.Length, 0, PositionCharacter, 0, CharsUtf8 | Ssml, null, 0) != 0)
                     throw new InvalidOperationException("espeak-ng failed to synthesise the text.");
