@@ -91,8 +91,8 @@ internal sealed partial class MouthWarp
     /// <summary>
     /// A softer photo softens the drawn edges (the cavity's, the teeth's) and the seams between the teeth with it: the
     /// feather is at least this many times the photo's edge blur (<see cref="EdgeSoftness"/>). Photos that read 0.5 px or
-    /// less keep <see cref="MinFeather"/> (the astronaut, both beards, dark-skin-woman, the two group shots of men and of
-    /// women in glasses read 0.2); crisp drawn teeth between a soft, upscaled photo's lips read as pasted on (a tilted woman
+    /// less keep <see cref="MinFeather"/> (the astronaut, both beards, dark-skin-woman, group-three-men and the snapshot of
+    /// two women in glasses read 0.2); crisp drawn teeth between a soft, upscaled photo's lips read as pasted on (a tilted woman
     /// from sample5 reads 1.02 px, the phone photo 1.20: their feathers are now 2.2 and 2.6 source px; 1024, looked at).
     /// </summary>
     private const float FeatherPerBlur = 2.2f;
