@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
@@ -163,6 +164,47 @@ public sealed class JobPageComponentTests : ComponentTestContext
         Assert.True(renders < 300, $"{renders} renders for 300 events");
         live.Dispose();
         Assert.Equal(0, events.SubscriberCount("job-1"));
+    }
+
+    /// <summary>
+    /// The interval between two renders is counted from when their events reached the page, not from when the first
+    /// render ran: a render held up on a busy dispatcher must not make the next event, on time, wait as well (the job's
+    /// progress comes at most ten a second, so with a 100 ms interval each delay used to echo into the next update).
+    /// </summary>
+    [Fact]
+    public async Task An_event_an_interval_after_the_last_one_renders_at_once_even_when_that_render_ran_late()
+    {
+        var events = new InProcessJobEvents(NullLogger<InProcessJobEvents>.Instance);
+        var dispatcher = new SemaphoreSlim(1);
+        int dispatched = 0;
+        async Task Dispatch(Func<Task> work)
+        {
+            // The first piece of work finds the dispatcher busy for 90 ms; the rest run at once.
+            if (Interlocked.Increment(ref dispatched) == 1) await Task.Delay(90);
+            await dispatcher.WaitAsync();
+            try { await work(); } finally { dispatcher.Release(); }
+        }
+        var clock = Stopwatch.StartNew();
+        var renderedAt = new List<double>();
+        using var live = new LiveJobEvents(events, "job-1", _ => true, Dispatch,
+            () => { lock (renderedAt) renderedAt.Add(clock.Elapsed.TotalMilliseconds); }, TimeSpan.FromMilliseconds(100), NullLogger.Instance);
+        int Count() { lock (renderedAt) return renderedAt.Count; }
+
+        await events.PublishAsync(new JobProgressed(new JobProgressMessage("job-1", "Rendering", 1, 100, 1, 1, null, 1)));
+        while (Count() < 1 && clock.ElapsedMilliseconds < 5000) await Task.Delay(5);
+        var untilSecond = TimeSpan.FromMilliseconds(110) - clock.Elapsed; // an interval and a little after the first event
+        if (untilSecond > TimeSpan.Zero) await Task.Delay(untilSecond);
+        double second = clock.Elapsed.TotalMilliseconds;
+        await events.PublishAsync(new JobProgressed(new JobProgressMessage("job-1", "Rendering", 2, 100, 1, 1, null, 2)));
+        while (Count() < 2 && clock.ElapsedMilliseconds < 5000) await Task.Delay(1);
+
+        lock (renderedAt)
+        {
+            Assert.Equal(2, renderedAt.Count);
+            Assert.True(renderedAt[0] >= 85, $"the first render ran at {renderedAt[0]:0} ms, after the busy dispatcher");
+            // Counted from the first render (at ~90 ms) the second event would have waited until ~190 ms.
+            Assert.True(renderedAt[1] - second < 40, $"the second event came at {second:0} ms and rendered at {renderedAt[1]:0} ms");
+        }
     }
 
     [Fact]

@@ -22,7 +22,14 @@ public sealed class LiveJobEvents : IDisposable
     private readonly Func<Task> _render;
     private readonly TimeSpan _minInterval;
     private readonly ILogger _log;
-    private long _lastRender;    // Stopwatch timestamp; read and written on the dispatcher only
+    /// <summary>
+    /// When the newest event the last render showed reached this page (Stopwatch timestamp; dispatcher only). The interval
+    /// is counted from there, not from when the render ran: counted from the render, a render that waited on a busy
+    /// dispatcher made the next event, arriving on time, wait for the rest of the interval too, so one delay echoed
+    /// into the next update.
+    /// </summary>
+    private long _lastRender;
+    private long _newestArrival; // dispatcher only: when the newest applied event reached the page
     private bool _renderPending; // dispatcher only: a render is scheduled
     private bool _awaitingBrowser; // dispatcher only: the last render is not shown yet
     private bool _heldForBrowser;  // dispatcher only: a render was asked for while waiting for the browser
@@ -57,8 +64,13 @@ public sealed class LiveJobEvents : IDisposable
         _log = log;
         _subscription = events.Subscribe(jobId, e =>
         {
-            Interlocked.Exchange(ref _lastEvent, Stopwatch.GetTimestamp());
-            Post(() => { if (apply(e)) RequestRender(); });
+            long arrived = Stopwatch.GetTimestamp();
+            Interlocked.Exchange(ref _lastEvent, arrived);
+            Post(() =>
+            {
+                _newestArrival = Math.Max(_newestArrival, arrived);
+                if (apply(e)) RequestRender();
+            });
             return Task.CompletedTask;
         });
     }
@@ -159,7 +171,8 @@ public sealed class LiveJobEvents : IDisposable
 
     private void Render()
     {
-        _lastRender = Stopwatch.GetTimestamp();
+        // A render without a new event (a recheck) counts from now.
+        _lastRender = _newestArrival > _lastRender ? _newestArrival : Stopwatch.GetTimestamp();
         Renders++;
         var shown = _render();
         if (shown.IsCompleted) return;
