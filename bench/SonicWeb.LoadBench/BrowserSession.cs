@@ -20,30 +20,16 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IBrowserContext Context { get; }
 
-    /// <param name="nice">Nice steps for chromium and every process it starts (0: the bench's own priority). The browsers of
-    /// real viewers run on their own machines; on one machine, lowering theirs is the nearest stand-in: the app gets the
-    /// CPU first and the tabs take what is left (they still share it, so it is not the same as a second machine).</param>
-    public static async Task<BrowserSession> StartAsync(Uri baseAddress, CookieContainer cookies, int nice = 0)
+    public static async Task<BrowserSession> StartAsync(Uri baseAddress, CookieContainer cookies)
     {
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium(nice), Headless = true, Args = ChromiumArgs });
+        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
         await context.AddCookiesAsync(cookies.GetAllCookies().Select(c => new Microsoft.Playwright.Cookie
         {
             Name = c.Name, Value = c.Value, Domain = baseAddress.Host, Path = c.Path, HttpOnly = c.HttpOnly, SameSite = SameSiteAttribute.Lax,
         }));
         return new BrowserSession(playwright, browser, context);
-    }
-
-    /// <summary>Debian's chromium, or a script that starts it under <c>nice</c> (its child processes inherit the priority).</summary>
-    private static string Chromium(int nice)
-    {
-        const string chromium = "/usr/bin/chromium";
-        if (nice <= 0 || OperatingSystem.IsWindows()) return chromium;
-        var script = Path.Combine(Path.GetTempPath(), $"sonicweb-bench-chromium-nice{nice}.sh");
-        File.WriteAllText(script, $"#!/bin/sh\nexec nice -n {nice} {chromium} \"$@\"\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return script;
     }
 
     /// <summary>Opens an interactive page and waits until it runs in its circuit.</summary>

@@ -32,13 +32,12 @@ public static class JobPageBenchmark
         }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-progress-sent'] });
         """;
 
-    public static async Task RunAsync(AppUnderTest app, BenchApi api, string imagePath, string audioPath, int pages, int resolution, int browserNice)
+    public static async Task RunAsync(AppUnderTest app, BenchApi api, string imagePath, string audioPath, int pages, int resolution)
     {
         var image = await File.ReadAllBytesAsync(imagePath);
         var audio = await File.ReadAllBytesAsync(audioPath);
-        await using var browser = await BrowserSession.StartAsync(app.BaseAddress, api.Cookies, browserNice);
+        await using var browser = await BrowserSession.StartAsync(app.BaseAddress, api.Cookies);
         await browser.Context.AddInitScriptAsync(LatencyRecorder);
-        if (browserNice > 0) Console.WriteLine($"    chromium runs {browserNice} nice steps below the app (--browser-nice): a stand-in for viewers' own machines");
         Console.WriteLine($"(f) job pages: chromium tabs on /jobs/{{id}} watching one running job at {resolution} px; latency = progress event's " +
             "SentAt -> the page's DOM showing it (MutationObserver in the tab)");
 

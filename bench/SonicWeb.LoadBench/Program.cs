@@ -9,7 +9,6 @@ using SonicWeb.LoadBench;
 // with --only soak: it runs for --minutes, default 30). Traffic goes to 127.0.0.1 only.
 //   dotnet run -c Release --project bench/SonicWeb.LoadBench [-- --quick] [--app path/to/SonicWeb.dll] [--keep-data]
 //   [--circuits N] (default 50) [--upload-rounds N] (default 5) [--job-pages N] (default 50) [--job-page-clip SECONDS] (default 40)
-//   [--browser-nice N] (default 0): the job pages' chromium N nice steps below the app (a stand-in for viewers' own machines)
 //   --only transport [--rabbitmq-uri amqp://...] [--transport-jobs N] (default 20): (h) queue-to-start and progress relay, InProcess vs RabbitMq
 //   -- --only soak [--minutes N] (default 30) [--sample-seconds N] (default 60)
 //   -- --only workers [--worker-jobs N] (default 8, quick 2): (i) jobs per minute, one process vs a web node with 1 and 2 worker processes
@@ -38,7 +37,6 @@ var appDll = Path.GetFullPath(appArg ?? Path.Combine(repo, "artifacts", "bin", "
 if (!File.Exists(appDll)) { Console.Error.WriteLine($"App not found at {appDll}; build it or pass --app."); return 1; }
 
 int circuits = int.TryParse(args.SkipWhile(a => a != "--circuits").Skip(1).FirstOrDefault(), out var c) ? c : quick ? 20 : 50;
-int browserNice = int.TryParse(args.SkipWhile(a => a != "--browser-nice").Skip(1).FirstOrDefault(), out var bn) ? Math.Clamp(bn, 0, 19) : 0;
 int jobPages = int.TryParse(args.SkipWhile(a => a != "--job-pages").Skip(1).FirstOrDefault(), out var jp) ? jp : quick ? 10 : 50;
 int pathRounds = int.TryParse(args.SkipWhile(a => a != "--upload-rounds").Skip(1).FirstOrDefault(), out var ur) ? ur : quick ? 1 : 5;
 int clients = 20, uploadRounds = int.TryParse(args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault(), out var r) ? r : quick ? 1 : 3, watchers = quick ? 50 : 200, memoryJobs = quick ? 20 : 100;
@@ -124,7 +122,7 @@ await using (var app = await AppUnderTest.StartAsync(appDll, data, appEnvironmen
     using var _ = http;
     Console.WriteLine();
     var phase = Stopwatch.StartNew();
-    await JobPageBenchmark.RunAsync(app, new BenchApi(http, cookies), astronaut, jobPageAudio, jobPages, watcherResolution, browserNice);
+    await JobPageBenchmark.RunAsync(app, new BenchApi(http, cookies), astronaut, jobPageAudio, jobPages, watcherResolution);
     Console.WriteLine($"    ({phase.Elapsed.TotalSeconds:0} s)");
 }
 
