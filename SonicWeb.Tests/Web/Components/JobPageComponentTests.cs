@@ -207,56 +207,6 @@ public sealed class JobPageComponentTests : ComponentTestContext
         }
     }
 
-    /// <summary>
-    /// The publisher hands each open page its events and goes on: a page's own work (applying, rendering) runs on that
-    /// page's dispatcher off the publisher's thread. A circuit's dispatcher runs work inline when idle, so before, the
-    /// publisher rendered every open page one after the other, and one slow page held up all the others. Each page still
-    /// sees its events in order.
-    /// </summary>
-    [Fact]
-    public async Task A_slow_page_holds_up_neither_the_publisher_nor_the_other_pages_and_each_page_sees_its_events_in_order()
-    {
-        var events = new InProcessJobEvents(NullLogger<InProcessJobEvents>.Instance);
-        // Stands in for a circuit's dispatcher: idle, it runs the work inline on the caller's thread (as Blazor's does).
-        static Func<Func<Task>, Task> Dispatcher()
-        {
-            var gate = new SemaphoreSlim(1);
-            return async work => { await gate.WaitAsync(); try { await work(); } finally { gate.Release(); } };
-        }
-        var clock = Stopwatch.StartNew();
-        var slowSeen = new List<long>();
-        var fastSeen = new List<long>();
-        // The slow page subscribes first: the publisher reaches it before the other page.
-        double fastRendered = -1;
-        using var slow = new LiveJobEvents(events, "job-1", e =>
-        {
-            var sequence = ((JobProgressed)e).Progress.Sequence;
-            if (sequence == 1) Thread.Sleep(300); // a page whose work takes long (a slow render, a busy circuit)
-            lock (slowSeen) slowSeen.Add(sequence);
-            return false;
-        }, Dispatcher(), () => { }, TimeSpan.Zero, NullLogger.Instance);
-        using var fast = new LiveJobEvents(events, "job-1", e =>
-        {
-            lock (fastSeen) fastSeen.Add(((JobProgressed)e).Progress.Sequence);
-            return true;
-        }, Dispatcher(), () => { if (fastRendered < 0) fastRendered = clock.Elapsed.TotalMilliseconds; }, TimeSpan.Zero, NullLogger.Instance);
-
-        var publish = Stopwatch.StartNew();
-        for (int i = 1; i <= 200; i++)
-            await events.PublishAsync(new JobProgressed(new JobProgressMessage("job-1", "Rendering", i, 200, 1, 1, null, i)));
-        publish.Stop();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && (Count(slowSeen) < 200 || Count(fastSeen) < 200)) await Task.Delay(20);
-
-        Assert.True(publish.ElapsedMilliseconds < 250, $"publishing 200 events took {publish.ElapsedMilliseconds} ms (the slow page's first event alone takes 300)");
-        Assert.True(fastRendered is >= 0 and < 250, $"the other page rendered at {fastRendered:0} ms");
-        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), Snapshot(fastSeen));
-        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), Snapshot(slowSeen));
-
-        static int Count(List<long> seen) { lock (seen) return seen.Count; }
-        static long[] Snapshot(List<long> seen) { lock (seen) return [.. seen]; }
-    }
-
     [Fact]
     public async Task A_render_waits_until_the_browser_showed_the_previous_one_and_then_shows_the_newest_state()
     {

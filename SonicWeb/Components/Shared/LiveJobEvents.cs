@@ -62,67 +62,17 @@ public sealed class LiveJobEvents : IDisposable
         _render = render;
         _minInterval = minInterval;
         _log = log;
-        _apply = apply;
         _subscription = events.Subscribe(jobId, e =>
         {
             long arrived = Stopwatch.GetTimestamp();
             Interlocked.Exchange(ref _lastEvent, arrived);
-            Enqueue(e, arrived);
+            Post(() =>
+            {
+                _newestArrival = Math.Max(_newestArrival, arrived);
+                if (apply(e)) RequestRender();
+            });
             return Task.CompletedTask;
         });
-    }
-
-    private readonly Func<JobEvent, bool> _apply;
-    /// <summary>Events received and not yet applied, oldest first (guarded by itself).</summary>
-    private readonly Queue<(JobEvent Event, long Arrived)> _inbox = new();
-    private bool _draining; // guarded by _inbox: a drain is queued or running
-
-    /// <summary>
-    /// Hands the event to this page's own drain on the thread pool. The publisher calls every watcher in turn, and a
-    /// circuit's dispatcher runs work inline on the caller's thread when it is idle: dispatched from here, the publisher
-    /// applied and rendered all the open pages one after the other (with 50 pages on one job, the 50th waited for 49
-    /// renders, and a slow page held up the rest). One drain per page at a time keeps its events in order.
-    /// </summary>
-    private void Enqueue(JobEvent e, long arrived)
-    {
-        lock (_inbox)
-        {
-            _inbox.Enqueue((e, arrived));
-            if (_draining) return;
-            _draining = true;
-        }
-        ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.DrainAsync(), this, preferLocal: false);
-    }
-
-    /// <summary>Applies what has come in, oldest first, in one turn on the dispatcher per batch, until the inbox is empty.</summary>
-    private async Task DrainAsync()
-    {
-        while (true)
-        {
-            (JobEvent Event, long Arrived)[] batch;
-            lock (_inbox)
-            {
-                if (_inbox.Count == 0 || _disposed)
-                {
-                    _inbox.Clear();
-                    _draining = false;
-                    return;
-                }
-                batch = _inbox.ToArray();
-                _inbox.Clear();
-            }
-            await RunAsync(() =>
-            {
-                bool changed = false;
-                foreach (var (e, arrived) in batch)
-                {
-                    _newestArrival = Math.Max(_newestArrival, arrived);
-                    try { changed |= _apply(e); }
-                    catch (Exception ex) when (!_disposed) { _log.LogWarning(ex, "A page could not show a job event"); }
-                }
-                if (changed) RequestRender();
-            });
-        }
     }
 
     /// <summary>
