@@ -12,8 +12,11 @@ namespace SonicWeb.Components.Shared;
 /// browser to have shown the previous one (back-pressure): a tab that cannot keep up (a busy machine, 50 tabs on
 /// two cores) gets fewer updates, each of the newest state, instead of a queue of stale ones that it applies
 /// late (Blazor Server lets ten unacknowledged render batches queue up per circuit). The publisher never waits
-/// for the page (it only queues the work), so a slow or closed tab cannot hold up a render or the other
-/// watchers. Dispose with the component.
+/// for a render the page puts off (the interval, the browser's acknowledgement), so a slow or closed tab cannot hold
+/// up the other watchers that way. One thing it does wait for: when the circuit's dispatcher is idle, Blazor runs the
+/// work inline, so <c>apply</c> and an immediate render run on the publisher's thread, page after page. Moving them
+/// onto a drain per page on the thread pool was tried and made the 50-page bursts worse (docs/measurements.md, "Job
+/// pages: the render interval counted from the events"). Dispose with the component.
 /// </summary>
 public sealed class LiveJobEvents : IDisposable
 {
