@@ -42,7 +42,7 @@ int pathRounds = int.TryParse(args.SkipWhile(a => a != "--upload-rounds").Skip(1
 int clients = 20, uploadRounds = int.TryParse(args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault(), out var r) ? r : quick ? 1 : 3, watchers = quick ? 50 : 200, memoryJobs = quick ? 20 : 100;
 double watcherClipSeconds = quick ? 4 : 10;
 // The job the job pages watch: at 384 px a 10 s clip rendered in 2-3 s, about 20 progress renders per page, so p99 was the
-// job's start-up burst in one run and not in the next; 40 s gives some 80 renders per page over 10 s.
+// job's start-up burst in one run and not in the next; 40 s gave 25-50 renders per page over 4-7 s.
 double jobPageClipSeconds = double.TryParse(args.SkipWhile(a => a != "--job-page-clip").Skip(1).FirstOrDefault(),
     System.Globalization.CultureInfo.InvariantCulture, out var jc) && jc > 0 ? jc : quick ? 4 : 40;
 int watcherResolution = quick ? 256 : 384;
